@@ -1,0 +1,31 @@
+# inboxdesk — `make demo` runs the product, `make test` runs the tests.
+GO ?= go
+export GOFLAGS ?= -buildvcs=false
+
+.PHONY: build test test-faults bench demo serve deps vet clean
+
+build:
+	$(GO) build -o bin/inboxdesk ./cmd/inboxdesk
+
+deps:
+	@scripts/install-dovecot.sh
+	@scripts/install-chromium.sh
+
+vet:
+	$(GO) vet ./...
+
+# Tests need PostgreSQL (found or started by scripts/pg.sh), Dovecot and Chromium (installed here).
+test: deps vet
+	DATABASE_URL="$$(scripts/pg.sh)" $(GO) test -count=1 -timeout 20m ./...
+
+test-faults: deps
+	DATABASE_URL="$$(scripts/pg.sh)" INBOXDESK_FAULTS=1 $(GO) test -count=1 -timeout 30m -run Fault ./...
+
+bench: deps build
+	DATABASE_URL="$$(scripts/pg.sh)" scripts/bench.sh
+
+demo: build
+	DATABASE_URL="$$(scripts/pg.sh)" bin/inboxdesk demo
+
+clean:
+	rm -rf bin test-output

@@ -1,0 +1,230 @@
+package ticket
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Post is a message written on the web, by an agent or a customer.
+type Post struct {
+	TicketID    int64
+	Version     int64 // the ticket version the writer saw; 0 skips the stale-write check
+	Text        string
+	Attachments []Attachment
+}
+
+// AgentAction is what an agent does to a ticket from the web view.
+type AgentAction string
+
+const (
+	ActReply       AgentAction = "reply"        // public reply; customer alerted
+	ActNote        AgentAction = "note"         // internal note; nobody alerted
+	ActRequestInfo AgentAction = "request_info" // public reply asking for details; status pending
+	ActResolve     AgentAction = "resolve"      // status resolved (optional public reply)
+	ActReopen      AgentAction = "reopen"       // status open
+)
+
+// actionRule says what an agent action does.
+type actionRule struct {
+	needsText bool
+	internal  bool
+	status    Status // "" keeps the status
+	alert     AlertReason
+	event     string
+}
+
+var actionRules = map[AgentAction]actionRule{
+	ActReply:       {needsText: true, alert: ReasonReplied, event: "agent_replied"},
+	ActNote:        {needsText: true, internal: true, event: "note_added"},
+	ActRequestInfo: {needsText: true, status: StatusPending, alert: ReasonInfoRequested, event: "info_requested"},
+	ActResolve:     {status: StatusResolved, alert: ReasonResolved, event: "resolved"},
+	ActReopen:      {status: StatusOpen, event: "reopened"},
+}
+
+// Act applies an agent's action to a ticket in one transaction: the message
+// (if any), the status change, the event and the customer's alert. A stale
+// Version gives ErrStale and changes nothing.
+func (s *Store) Act(ctx context.Context, agentID int64, act AgentAction, p Post) (*Ticket, error) {
+	rule, ok := actionRules[act]
+	if !ok {
+		return nil, fmt.Errorf("unknown action %q", act)
+	}
+	text := strings.TrimSpace(p.Text)
+	if rule.needsText && text == "" && len(p.Attachments) == 0 {
+		return nil, ErrEmpty
+	}
+	var out *Ticket
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		t, err := lockFresh(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		if rule.status != "" && rule.status != t.Status && !CanMove(t.Status, rule.status) {
+			return fmt.Errorf("%w: %s to %s", ErrInvalidMove, t.Status, rule.status)
+		}
+		if text != "" || len(p.Attachments) > 0 {
+			if err := s.insertWebMessage(ctx, tx, t, webMessage{agentID: agentID, text: p.Text,
+				internal: rule.internal, atts: p.Attachments}); err != nil {
+				return err
+			}
+		}
+		if err := setStatus(ctx, tx, t, rule.status); err != nil {
+			return err
+		}
+		if err := addEvent(ctx, tx, t.ID, rule.event, agentActor(agentID), nil); err != nil {
+			return err
+		}
+		if rule.alert != "" {
+			if err := s.enqueueAlert(ctx, tx, t.ID, rule.alert); err != nil {
+				return err
+			}
+		}
+		out, err = ticketByID(ctx, tx, t.ID, false)
+		return err
+	})
+	return out, err
+}
+
+// Assign gives a ticket to an agent (assignee 0 unassigns).
+func (s *Store) Assign(ctx context.Context, agentID int64, p Post, assignee int64) (*Ticket, error) {
+	var out *Ticket
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		t, err := lockFresh(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE tickets SET assignee_id = NULLIF($2, 0), version = version + 1,
+			updated_at = now() WHERE id = $1`, t.ID, assignee); err != nil {
+			return fmt.Errorf("assign: %w", err)
+		}
+		if err := addEvent(ctx, tx, t.ID, "assigned", agentActor(agentID), map[string]any{"agent": assignee}); err != nil {
+			return err
+		}
+		out, err = ticketByID(ctx, tx, t.ID, false)
+		return err
+	})
+	return out, err
+}
+
+// CustomerReply adds a customer's web reply to their ticket; a pending or
+// resolved ticket goes back to open (a closed one too: the customer is back).
+func (s *Store) CustomerReply(ctx context.Context, customerID int64, p Post) (*Ticket, error) {
+	if strings.TrimSpace(p.Text) == "" && len(p.Attachments) == 0 {
+		return nil, ErrEmpty
+	}
+	var out *Ticket
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		t, err := lockFresh(ctx, tx, Post{TicketID: p.TicketID})
+		if err != nil {
+			return err
+		}
+		if t.RequesterID != customerID {
+			return ErrNotFound
+		}
+		if err := s.insertWebMessage(ctx, tx, t, webMessage{customerID: customerID, text: p.Text,
+			atts: p.Attachments}); err != nil {
+			return err
+		}
+		if t.Status == StatusClosed {
+			t.Status = StatusResolved // closed tickets reopen from the web: the customer is on the page
+		}
+		if _, err := customerWrote(ctx, tx, t, customerID); err != nil {
+			return err
+		}
+		out, err = ticketByID(ctx, tx, t.ID, false)
+		return err
+	})
+	return out, err
+}
+
+// OpenFromWeb opens a ticket for a signed-in customer.
+func (s *Store) OpenFromWeb(ctx context.Context, customerID int64, subject string, p Post) (*Ticket, error) {
+	if strings.TrimSpace(p.Text) == "" && len(p.Attachments) == 0 {
+		return nil, ErrEmpty
+	}
+	var out *Ticket
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		t, err := insertTicket(ctx, tx, newTicket{Subject: CleanSubject(subject), RequesterID: customerID})
+		if err != nil {
+			return err
+		}
+		if err := s.insertWebMessage(ctx, tx, t, webMessage{customerID: customerID, text: p.Text,
+			atts: p.Attachments, subject: t.Subject}); err != nil {
+			return err
+		}
+		if err := addEvent(ctx, tx, t.ID, "created", customerActor(customerID), map[string]any{"source": "web"}); err != nil {
+			return err
+		}
+		if err := s.enqueueAlert(ctx, tx, t.ID, ReasonReceived); err != nil {
+			return err
+		}
+		out = t
+		return nil
+	})
+	return out, err
+}
+
+// lockFresh locks the ticket and checks the writer saw its current version.
+func lockFresh(ctx context.Context, tx pgx.Tx, p Post) (*Ticket, error) {
+	t, err := ticketByID(ctx, tx, p.TicketID, true)
+	if err != nil {
+		return nil, err
+	}
+	if p.Version != 0 && p.Version != t.Version {
+		return nil, ErrStale
+	}
+	return t, nil
+}
+
+func setStatus(ctx context.Context, tx pgx.Tx, t *Ticket, to Status) error {
+	if to == "" {
+		to = t.Status
+	}
+	_, err := tx.Exec(ctx, `UPDATE tickets SET status = $2, version = version + 1, updated_at = now(),
+		resolved_at = CASE WHEN $2 = 'resolved' THEN now() WHEN $2 = 'open' THEN NULL ELSE resolved_at END
+		WHERE id = $1`, t.ID, string(to))
+	if err != nil {
+		return fmt.Errorf("set status: %w", err)
+	}
+	return nil
+}
+
+type webMessage struct {
+	agentID, customerID int64
+	text, subject       string
+	internal            bool
+	atts                []Attachment
+}
+
+func (s *Store) insertWebMessage(ctx context.Context, tx pgx.Tx, t *Ticket, w webMessage) error {
+	kind := "customer"
+	if w.agentID != 0 {
+		kind = "agent"
+	}
+	var name, email string
+	err := tx.QueryRow(ctx, `SELECT coalesce((SELECT name || E'\n' || email FROM agents WHERE id = $1),
+		(SELECT name || E'\n' || email FROM customers WHERE id = $2), E'\n')`, w.agentID, w.customerID).Scan(&name)
+	if err != nil {
+		return fmt.Errorf("author: %w", err)
+	}
+	name, email, _ = strings.Cut(name, "\n")
+	var id int64
+	err = tx.QueryRow(ctx, `
+		INSERT INTO messages (ticket_id, author_kind, customer_id, agent_id, from_name, from_email, subject,
+			body_text, internal, source, message_id)
+		VALUES ($1, $2, NULLIF($3, 0), NULLIF($4, 0), $5, $6, $7, $8, $9, 'web', $10) RETURNING id`,
+		t.ID, kind, w.customerID, w.agentID, name, email, w.subject, cleanText(w.text),
+		w.internal, s.newMessageID("msg")).Scan(&id)
+	if err != nil {
+		return fmt.Errorf("insert message: %w", err)
+	}
+	return insertAttachments(ctx, tx, id, w.atts)
+}
+
+// IsNotFound reports whether err means the thing asked for does not exist (or
+// is not the caller's to see).
+func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

@@ -1,0 +1,39 @@
+package ticket
+
+import "time"
+
+// AlertReason says why a customer is told that their ticket changed.
+type AlertReason string
+
+const (
+	ReasonReceived      AlertReason = "received"       // a new ticket was opened from their mail
+	ReasonReplied       AlertReason = "replied"        // the team replied
+	ReasonInfoRequested AlertReason = "info_requested" // the team needs more details
+	ReasonResolved      AlertReason = "resolved"       // the ticket was resolved
+)
+
+// AlertState is where an alert is in its delivery.
+type AlertState string
+
+const (
+	AlertQueued  AlertState = "queued"
+	AlertSending AlertState = "sending"
+	AlertSent    AlertState = "sent"
+	AlertFailed  AlertState = "failed"
+	AlertBounced AlertState = "bounced"
+)
+
+// AlertJob is one alert claimed for delivery. It carries only what the alert
+// may say: never the content of a message.
+type AlertJob struct {
+	ID           int64
+	TicketNumber int64
+	Recipient    Address
+	Channel      string // "email" or "push"
+	Reason       AlertReason
+	Language     string // "en", "es" or "" (use the configured default)
+	MessageID    string // without angle brackets; fixed at enqueue time, so a retry reuses it
+	References   string // Message-ID of the ticket's first message, without angle brackets ("" if none)
+	Tries        int    // delivery attempts including this one
+	CreatedAt    time.Time
+}

@@ -1,0 +1,194 @@
+package ticket
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// enqueueAlert queues an email alert to t's requester inside the caller's
+// transaction (the outbox): it commits or vanishes with the ticket change. An
+// alert still waiting out its coalescing window takes the newer reason instead
+// of a second alert being queued.
+func (s *Store) enqueueAlert(ctx context.Context, tx pgx.Tx, ticketID int64, reason AlertReason) error {
+	var email, lang string
+	err := tx.QueryRow(ctx, `SELECT c.email, c.language FROM tickets t JOIN customers c ON c.id = t.requester_id
+		WHERE t.id = $1`, ticketID).Scan(&email, &lang)
+	if err != nil {
+		return fmt.Errorf("alert recipient: %w", err)
+	}
+	tag, err := tx.Exec(ctx, `
+		UPDATE alerts SET reason = $3, updated_at = now()
+		WHERE ticket_id = $1 AND recipient = $2 AND channel = 'email' AND state = 'queued' AND tries = 0`,
+		ticketID, email, string(reason))
+	if err != nil {
+		return fmt.Errorf("coalesce alert: %w", err)
+	}
+	if tag.RowsAffected() > 0 {
+		return nil
+	}
+	_, err = tx.Exec(ctx, `
+		INSERT INTO alerts (ticket_id, recipient, reason, language, message_id, send_after)
+		VALUES ($1, $2, $3, $4, $5, now() + $6::interval)`,
+		ticketID, email, string(reason), lang, s.newMessageID("alert"), s.cfg.CoalesceWindow)
+	if err != nil {
+		return fmt.Errorf("enqueue alert: %w", err)
+	}
+	return addEvent(ctx, tx, ticketID, "alert_queued", "system", map[string]any{"reason": reason})
+}
+
+// ClaimAlerts leases up to limit due alerts for delivery. Rows another sender
+// holds are skipped (FOR UPDATE SKIP LOCKED); a lease that ran out (a sender
+// died mid-delivery) makes its alert due again, with the same Message-ID. An
+// alert whose recipient reached the hourly cap is put back until the cap allows.
+func (s *Store) ClaimAlerts(ctx context.Context, limit int, lease time.Duration) ([]AlertJob, error) {
+	var jobs []AlertJob
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		var err error
+		jobs, err = claimDue(ctx, tx, limit, lease)
+		if err != nil {
+			return err
+		}
+		jobs, err = s.applyCap(ctx, tx, jobs)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim alerts: %w", err)
+	}
+	return jobs, nil
+}
+
+func claimDue(ctx context.Context, tx pgx.Tx, limit int, lease time.Duration) ([]AlertJob, error) {
+	rows, err := tx.Query(ctx, `
+		WITH due AS (
+			SELECT id FROM alerts
+			WHERE (state = 'queued' AND send_after <= now()) OR (state = 'sending' AND lease_until < now())
+			ORDER BY send_after LIMIT $1 FOR UPDATE SKIP LOCKED)
+		UPDATE alerts a SET state = 'sending', lease_until = now() + $2::interval, tries = a.tries + 1,
+			updated_at = now()
+		FROM due, tickets t JOIN customers c ON c.id = t.requester_id
+		WHERE a.id = due.id AND t.id = a.ticket_id
+		RETURNING a.id, t.number, a.recipient, CASE WHEN c.email = a.recipient THEN c.name ELSE '' END,
+			a.channel, a.reason, a.language, a.message_id, a.tries, a.created_at,
+			coalesce((SELECT m.message_id FROM messages m WHERE m.ticket_id = t.id ORDER BY m.id LIMIT 1), '')`,
+		limit, lease)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (AlertJob, error) {
+		var j AlertJob
+		var reason string
+		err := r.Scan(&j.ID, &j.TicketNumber, &j.Recipient.Email, &j.Recipient.Name, &j.Channel, &reason,
+			&j.Language, &j.MessageID, &j.Tries, &j.CreatedAt, &j.References)
+		j.Reason = AlertReason(reason)
+		return j, err
+	})
+}
+
+// applyCap puts back the jobs whose recipient already had AlertsPerHour alerts
+// in the last hour; they become due when the oldest of those leaves the hour.
+// Later updates coalesce into the waiting alert, so a storm makes few mails.
+func (s *Store) applyCap(ctx context.Context, tx pgx.Tx, jobs []AlertJob) ([]AlertJob, error) {
+	if s.cfg.AlertsPerHour <= 0 {
+		return jobs, nil
+	}
+	kept := jobs[:0]
+	taken := map[string]int{}
+	for _, j := range jobs {
+		var n int
+		var oldest *time.Time
+		err := tx.QueryRow(ctx, `SELECT count(*), min(sent_at) FROM alerts
+			WHERE recipient = $1 AND sent_at > now() - interval '1 hour'`, j.Recipient.Email).Scan(&n, &oldest)
+		if err != nil {
+			return nil, err
+		}
+		if n+taken[j.Recipient.Email] < s.cfg.AlertsPerHour {
+			taken[j.Recipient.Email]++
+			kept = append(kept, j)
+			continue
+		}
+		until := time.Now().Add(time.Hour)
+		if oldest != nil {
+			until = oldest.Add(time.Hour)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE alerts SET state = 'queued', tries = tries - 1, lease_until = NULL,
+			send_after = $2, last_error = 'hourly alert cap reached' WHERE id = $1`, j.ID, until); err != nil {
+			return nil, err
+		}
+	}
+	return kept, nil
+}
+
+// MarkAlertSent records a delivered alert.
+func (s *Store) MarkAlertSent(ctx context.Context, id int64) error {
+	return s.finishAlert(ctx, id, `state = 'sent', sent_at = now(), last_error = ''`, "alert_sent", "")
+}
+
+// RetryAlert schedules another delivery attempt at at, keeping reason.
+func (s *Store) RetryAlert(ctx context.Context, id int64, at time.Time, reason string) error {
+	_, err := s.pool.Exec(ctx, `UPDATE alerts SET state = 'queued', lease_until = NULL, send_after = $2,
+		last_error = $3, updated_at = now() WHERE id = $1 AND state = 'sending'`, id, at, reason)
+	if err != nil {
+		return fmt.Errorf("retry alert: %w", err)
+	}
+	return nil
+}
+
+// FailAlert records that an alert cannot be delivered, with the server's answer.
+func (s *Store) FailAlert(ctx context.Context, id int64, reason string) error {
+	return s.finishAlert(ctx, id, `state = 'failed', last_error = $2`, "alert_failed", reason)
+}
+
+func (s *Store) finishAlert(ctx context.Context, id int64, set, event, reason string) error {
+	return s.tx(ctx, func(tx pgx.Tx) error {
+		var ticketID int64
+		err := tx.QueryRow(ctx, `UPDATE alerts SET `+set+`, lease_until = NULL, updated_at = now()
+			WHERE id = $1 AND state = 'sending' AND $2::text IS NOT NULL RETURNING ticket_id`, id, reason).Scan(&ticketID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil // already finished by another sender, or bounced meanwhile
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", event, err)
+		}
+		detail := map[string]any{"alert": id}
+		if reason != "" {
+			detail["reason"] = reason
+		}
+		return addEvent(ctx, tx, ticketID, event, "system", detail)
+	})
+}
+
+// Alert is an alert as agents see it on a ticket.
+type Alert struct {
+	ID        int64
+	Recipient string
+	Channel   string
+	Reason    AlertReason
+	MessageID string
+	State     AlertState
+	Tries     int
+	LastError string
+	CreatedAt time.Time
+	SentAt    time.Time
+}
+
+// AlertsByTicket lists a ticket's alerts, oldest first.
+func (s *Store) AlertsByTicket(ctx context.Context, ticketID int64) ([]Alert, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, recipient, channel, reason, message_id, state, tries, last_error,
+		created_at, sent_at FROM alerts WHERE ticket_id = $1 ORDER BY id`, ticketID)
+	if err != nil {
+		return nil, fmt.Errorf("alerts: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Alert, error) {
+		var a Alert
+		var reason, state string
+		var sent *time.Time
+		err := r.Scan(&a.ID, &a.Recipient, &a.Channel, &reason, &a.MessageID, &state, &a.Tries, &a.LastError,
+			&a.CreatedAt, &sent)
+		a.Reason, a.State, a.SentAt = AlertReason(reason), AlertState(state), nullTime(sent)
+		return a, err
+	})
+}

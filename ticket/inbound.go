@@ -1,0 +1,53 @@
+package ticket
+
+import "time"
+
+// Address is one mailbox of an email header: a display name and an address.
+type Address struct {
+	Name  string
+	Email string // lower-cased by the parser
+}
+
+// Attachment is one file carried by a message, decoded.
+type Attachment struct {
+	Filename    string
+	ContentType string // media type without parameters, lower case
+	ContentID   string // without angle brackets; set for inline cid: images
+	Inline      bool
+	Data        []byte
+}
+
+// Inbound is one parsed email, ready to be ingested. Every string field is
+// valid UTF-8 without NUL bytes (PostgreSQL text rejects both).
+type Inbound struct {
+	MessageID   string   // without angle brackets; synthesised from the content when missing
+	InReplyTo   []string // Message-IDs without angle brackets
+	References  []string
+	From        Address
+	ReplyTo     []Address
+	To          []Address
+	Cc          []Address
+	Subject     string // decoded (RFC 2047)
+	Date        time.Time
+	Text        string // plain-text body; derived from HTML when only HTML exists
+	HTML        string // HTML body as received (sanitised only when rendered)
+	Attachments []Attachment
+	ContentHash []byte // sha256 of the raw message
+	Size        int    // raw size in bytes
+	Language    string // "es", "en" or "" from Content-Language / Accept-Language
+
+	// AutoSubmitted says why the mail was judged machine-generated ("" when a
+	// person wrote it): such mail never opens a ticket and never triggers an alert.
+	AutoSubmitted string
+	// Bounce is set for a delivery status notification (RFC 3464): the
+	// Message-IDs of the mails it reports on.
+	Bounce *Bounce
+}
+
+// Bounce describes a delivery status notification.
+type Bounce struct {
+	OriginalMessageIDs []string // Message-ID of the undelivered mail (from the DSN or its headers)
+	Recipient          string   // Final-Recipient, when given
+	Status             string   // e.g. "5.1.1"
+	Diagnostic         string
+}

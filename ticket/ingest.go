@@ -1,0 +1,311 @@
+package ticket
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Checkpoint is where a mailbox's ingest stands: the IMAP UIDVALIDITY and the
+// highest UID whose message is committed.
+type Checkpoint struct {
+	MailboxID   int64
+	UIDValidity uint32
+	LastUID     uint32
+}
+
+// Mail is one fetched message for IngestBatch: parsed, or with the reason it
+// could not be parsed (then it is quarantined with its raw bytes).
+type Mail struct {
+	UID         uint32
+	Raw         []byte
+	Parsed      *Inbound
+	ParseReason string // set when Parsed is nil
+}
+
+// Outcome says what became of one ingested mail.
+type Outcome string
+
+const (
+	OutcomeNewTicket   Outcome = "new_ticket"
+	OutcomeThreaded    Outcome = "threaded"
+	OutcomeReopened    Outcome = "reopened"
+	OutcomeDuplicate   Outcome = "duplicate"
+	OutcomeQuarantined Outcome = "quarantined"
+	OutcomeBounce      Outcome = "bounce"
+	OutcomeAutoLogged  Outcome = "auto_logged" // machine mail recorded on its ticket
+)
+
+// Result is the outcome of one mail of a batch.
+type Result struct {
+	UID     uint32
+	Outcome Outcome
+	Ticket  int64 // ticket number, when one was touched
+	Reason  string
+}
+
+// IngestBatch commits a batch of mails and the new checkpoint in one
+// transaction: either every mail's message, ticket change, event and alert and
+// the advanced checkpoint are committed, or none is. from is the checkpoint the
+// caller read before fetching; if it moved meanwhile (another poller), nothing
+// is written and ErrCheckpointMoved is returned.
+func (s *Store) IngestBatch(ctx context.Context, from Checkpoint, mails []Mail) ([]Result, error) {
+	if len(mails) == 0 {
+		return nil, nil
+	}
+	var results []Result
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		results = results[:0]
+		last := from.LastUID
+		for _, m := range mails {
+			r, err := s.ingestOne(ctx, tx, from, m)
+			if err != nil {
+				return fmt.Errorf("uid %d: %w", m.UID, err)
+			}
+			results = append(results, r)
+			last = max(last, m.UID)
+		}
+		return advanceCheckpoint(ctx, tx, from, last)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ingest batch: %w", err)
+	}
+	return results, nil
+}
+
+func advanceCheckpoint(ctx context.Context, tx pgx.Tx, from Checkpoint, last uint32) error {
+	tag, err := tx.Exec(ctx, `
+		UPDATE mailboxes SET uidvalidity = $2, last_uid = $3, last_poll_at = now(), last_error = ''
+		WHERE id = $1 AND uidvalidity = $4 AND last_uid = $5`,
+		from.MailboxID, int64(from.UIDValidity), int64(last), int64(from.UIDValidity), int64(from.LastUID))
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() != 1 {
+		return ErrCheckpointMoved
+	}
+	return nil
+}
+
+// ResetCheckpoint records a new UIDVALIDITY: the mailbox is re-scanned from
+// UID 1 and already-ingested mail is recognised by Message-ID + content hash.
+func (s *Store) ResetCheckpoint(ctx context.Context, from Checkpoint, uidValidity uint32) error {
+	tag, err := s.pool.Exec(ctx, `
+		UPDATE mailboxes SET uidvalidity = $2, last_uid = 0
+		WHERE id = $1 AND uidvalidity = $3 AND last_uid = $4`,
+		from.MailboxID, int64(uidValidity), int64(from.UIDValidity), int64(from.LastUID))
+	if err != nil {
+		return fmt.Errorf("reset checkpoint: %w", err)
+	}
+	if tag.RowsAffected() != 1 {
+		return ErrCheckpointMoved
+	}
+	return nil
+}
+
+func (s *Store) ingestOne(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail) (Result, error) {
+	res := Result{UID: m.UID}
+	if m.Parsed == nil {
+		return s.quarantine(ctx, tx, cp, m, m.ParseReason)
+	}
+	in := m.Parsed
+	dup, err := isDuplicate(ctx, tx, cp, m.UID, in)
+	if err != nil || dup {
+		res.Outcome = OutcomeDuplicate
+		return res, err
+	}
+	if in.Bounce != nil {
+		return s.ingestBounce(ctx, tx, cp, m)
+	}
+	t, err := s.findThread(ctx, tx, in)
+	if err != nil {
+		return res, err
+	}
+	if in.AutoSubmitted != "" {
+		if t == nil {
+			return s.quarantine(ctx, tx, cp, m, "auto-submitted: "+in.AutoSubmitted)
+		}
+		return s.logAuto(ctx, tx, cp, m, t)
+	}
+	if in.From.Email == "" {
+		return s.quarantine(ctx, tx, cp, m, "no sender address")
+	}
+	if t == nil || s.startsNewTicket(t) {
+		return s.openFromMail(ctx, tx, cp, m, t)
+	}
+	return s.threadCustomerMail(ctx, tx, cp, m, t)
+}
+
+// isDuplicate reports whether this mail is already stored: by its UID (a
+// re-fetch) or by Message-ID + content hash (a re-scan or exact re-delivery).
+func isDuplicate(ctx context.Context, tx pgx.Tx, cp Checkpoint, uid uint32, in *Inbound) (bool, error) {
+	var n int
+	err := tx.QueryRow(ctx, `
+		SELECT count(*) FROM messages
+		WHERE mailbox_id = $1 AND ((uidvalidity = $2 AND uid = $3) OR (message_id = $4 AND content_hash = $5))`,
+		cp.MailboxID, int64(cp.UIDValidity), int64(uid), in.MessageID, in.ContentHash).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("dedup: %w", err)
+	}
+	if n > 0 {
+		return true, nil
+	}
+	err = tx.QueryRow(ctx, `SELECT count(*) FROM quarantine WHERE mailbox_id = $1 AND uidvalidity = $2 AND uid = $3`,
+		cp.MailboxID, int64(cp.UIDValidity), int64(uid)).Scan(&n)
+	return n > 0, err
+}
+
+func (s *Store) quarantine(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, reason string) (Result, error) {
+	_, err := tx.Exec(ctx, `
+		INSERT INTO quarantine (mailbox_id, uidvalidity, uid, reason, raw) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT DO NOTHING`,
+		cp.MailboxID, int64(cp.UIDValidity), int64(m.UID), reason, m.Raw)
+	if err != nil {
+		return Result{}, fmt.Errorf("quarantine: %w", err)
+	}
+	return Result{UID: m.UID, Outcome: OutcomeQuarantined, Reason: reason}, nil
+}
+
+// startsNewTicket reports whether customer mail on t should open a new ticket
+// that links t instead of reopening it: t is closed, or resolved too long ago.
+func (s *Store) startsNewTicket(t *Ticket) bool {
+	switch t.Status {
+	case StatusClosed:
+		return true
+	case StatusResolved:
+		return s.cfg.ReopenWindow > 0 && time.Since(t.ResolvedAt) > s.cfg.ReopenWindow
+	}
+	return false
+}
+
+func (s *Store) openFromMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, old *Ticket) (Result, error) {
+	in := m.Parsed
+	cust, err := ensureCustomer(ctx, tx, in.From, in.Language)
+	if err != nil {
+		return Result{}, err
+	}
+	var linked int64
+	if old != nil {
+		linked = old.ID
+	}
+	t, err := insertTicket(ctx, tx, newTicket{
+		Subject: CleanSubject(in.Subject), RequesterID: cust, MailboxID: cp.MailboxID, LinkedID: linked})
+	if err != nil {
+		return Result{}, err
+	}
+	if _, err := insertMailMessage(ctx, tx, cp, m, t.ID, cust, ""); err != nil {
+		return Result{}, err
+	}
+	detail := map[string]any{"source": "email"}
+	if old != nil {
+		detail["continues"] = old.Number
+	}
+	if err := addEvent(ctx, tx, t.ID, "created", customerActor(cust), detail); err != nil {
+		return Result{}, err
+	}
+	if err := s.enqueueAlert(ctx, tx, t.ID, ReasonReceived); err != nil {
+		return Result{}, err
+	}
+	return Result{UID: m.UID, Outcome: OutcomeNewTicket, Ticket: t.Number}, nil
+}
+
+func (s *Store) threadCustomerMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, t *Ticket) (Result, error) {
+	in := m.Parsed
+	cust, err := ensureCustomer(ctx, tx, in.From, in.Language)
+	if err != nil {
+		return Result{}, err
+	}
+	if _, err := insertMailMessage(ctx, tx, cp, m, t.ID, cust, ""); err != nil {
+		return Result{}, err
+	}
+	out := OutcomeThreaded
+	reopened, err := customerWrote(ctx, tx, t, cust)
+	if err != nil {
+		return Result{}, err
+	}
+	if reopened {
+		out = OutcomeReopened
+	}
+	return Result{UID: m.UID, Outcome: out, Ticket: t.Number}, nil
+}
+
+// customerWrote applies a customer's new message to t: a pending or resolved
+// ticket goes back to open. It reports whether t was reopened.
+func customerWrote(ctx context.Context, tx pgx.Tx, t *Ticket, cust int64) (bool, error) {
+	next := t.Status
+	if t.Status == StatusPending || t.Status == StatusResolved {
+		next = StatusOpen
+	}
+	_, err := tx.Exec(ctx, `
+		UPDATE tickets SET status = $2, updated_at = now(), last_customer_at = now(),
+		       version = version + 1, resolved_at = CASE WHEN $2 = 'open' THEN NULL ELSE resolved_at END
+		WHERE id = $1`, t.ID, string(next))
+	if err != nil {
+		return false, fmt.Errorf("update ticket: %w", err)
+	}
+	detail := map[string]any{}
+	kind := "customer_replied"
+	if t.Status == StatusResolved {
+		kind = "reopened"
+		detail["by"] = "customer reply"
+	}
+	if err := addEvent(ctx, tx, t.ID, kind, customerActor(cust), detail); err != nil {
+		return false, err
+	}
+	return t.Status == StatusResolved, nil
+}
+
+// logAuto records machine-generated mail on the ticket it threads to, as an
+// internal note: it changes no status and alerts nobody.
+func (s *Store) logAuto(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, t *Ticket) (Result, error) {
+	if _, err := insertMailMessage(ctx, tx, cp, m, t.ID, 0, m.Parsed.AutoSubmitted); err != nil {
+		return Result{}, err
+	}
+	err := addEvent(ctx, tx, t.ID, "auto_reply_logged", "system", map[string]any{"reason": m.Parsed.AutoSubmitted})
+	return Result{UID: m.UID, Outcome: OutcomeAutoLogged, Ticket: t.Number, Reason: m.Parsed.AutoSubmitted}, err
+}
+
+// ingestBounce marks the alerts a delivery status notification reports on as
+// bounced. A DSN that matches none of our alerts is quarantined.
+func (s *Store) ingestBounce(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail) (Result, error) {
+	b := m.Parsed.Bounce
+	ids := append(append([]string{}, b.OriginalMessageIDs...), m.Parsed.References...)
+	ids = append(ids, m.Parsed.InReplyTo...)
+	reason := strings.TrimSpace(strings.Join(nonEmpty(b.Status, b.Diagnostic), " "))
+	if reason == "" {
+		reason = "bounced"
+	}
+	var ticketID, number int64
+	err := tx.QueryRow(ctx, `
+		WITH b AS (
+			UPDATE alerts SET state = 'bounced', last_error = $2, updated_at = now()
+			WHERE message_id = ANY($1) RETURNING ticket_id)
+		SELECT t.id, t.number FROM b JOIN tickets t ON t.id = b.ticket_id LIMIT 1`, ids, reason).Scan(&ticketID, &number)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return s.quarantine(ctx, tx, cp, m, "auto-submitted: delivery status notification for unknown mail")
+	}
+	if err != nil {
+		return Result{}, fmt.Errorf("mark bounced: %w", err)
+	}
+	if err := addEvent(ctx, tx, ticketID, "alert_bounced", "system", map[string]any{"reason": reason}); err != nil {
+		return Result{}, err
+	}
+	if _, err := insertMailMessage(ctx, tx, cp, m, ticketID, 0, m.Parsed.AutoSubmitted); err != nil {
+		return Result{}, err
+	}
+	return Result{UID: m.UID, Outcome: OutcomeBounce, Ticket: number, Reason: reason}, nil
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

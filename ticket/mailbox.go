@@ -1,0 +1,103 @@
+package ticket
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Mailbox is an IMAP folder inboxdesk polls for support mail.
+type Mailbox struct {
+	ID              int64
+	Name            string
+	URL             string // imap[s]://user:pass@host:port/folder — holds a password: never log it
+	Schedule        string // robfig/cron spec
+	ProcessedFolder string // move mail here after commit ("" = leave it)
+	MarkSeen        bool   // set \Seen after commit
+	Checkpoint      Checkpoint
+	LastPollAt      time.Time
+	LastError       string
+}
+
+// AddMailbox stores a new mailbox.
+func (s *Store) AddMailbox(ctx context.Context, m Mailbox) (int64, error) {
+	if m.Schedule == "" {
+		m.Schedule = "@every 1m"
+	}
+	var id int64
+	err := s.pool.QueryRow(ctx, `INSERT INTO mailboxes (name, url, schedule, processed_folder, mark_seen)
+		VALUES ($1, $2, $3, $4, $5) RETURNING id`, m.Name, m.URL, m.Schedule, m.ProcessedFolder, m.MarkSeen).Scan(&id)
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		return 0, ErrMailboxNameTaken
+	}
+	if err != nil {
+		return 0, fmt.Errorf("add mailbox: %w", err)
+	}
+	return id, nil
+}
+
+// RemoveMailbox deletes a mailbox by name; its tickets and messages stay.
+func (s *Store) RemoveMailbox(ctx context.Context, name string) error {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM mailboxes WHERE name = $1`, name)
+	if err != nil {
+		return fmt.Errorf("remove mailbox: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+const mailboxColumns = `id, name, url, schedule, processed_folder, mark_seen, uidvalidity, last_uid,
+	last_poll_at, last_error`
+
+// Mailboxes lists every mailbox by name.
+func (s *Store) Mailboxes(ctx context.Context) ([]Mailbox, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+mailboxColumns+` FROM mailboxes ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("mailboxes: %w", err)
+	}
+	return pgx.CollectRows(rows, scanMailbox)
+}
+
+// MailboxByName returns one mailbox, with its current checkpoint.
+func (s *Store) MailboxByName(ctx context.Context, name string) (*Mailbox, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+mailboxColumns+` FROM mailboxes WHERE name = $1`, name)
+	if err != nil {
+		return nil, fmt.Errorf("mailbox: %w", err)
+	}
+	m, err := pgx.CollectExactlyOneRow(rows, scanMailbox)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	return &m, err
+}
+
+func scanMailbox(r pgx.CollectableRow) (Mailbox, error) {
+	var m Mailbox
+	var uv, last int64
+	var polled *time.Time
+	err := r.Scan(&m.ID, &m.Name, &m.URL, &m.Schedule, &m.ProcessedFolder, &m.MarkSeen, &uv, &last, &polled,
+		&m.LastError)
+	m.Checkpoint = Checkpoint{MailboxID: m.ID, UIDValidity: uint32(uv), LastUID: uint32(last)}
+	m.LastPollAt = nullTime(polled)
+	return m, err
+}
+
+// RecordPollError notes a failed poll on the mailbox, for operators to see.
+func (s *Store) RecordPollError(ctx context.Context, mailboxID int64, msg string) error {
+	_, err := s.pool.Exec(ctx, `UPDATE mailboxes SET last_error = $2, last_poll_at = now() WHERE id = $1`,
+		mailboxID, msg)
+	return err
+}
+
+// RecordPollOK notes a poll that found nothing new.
+func (s *Store) RecordPollOK(ctx context.Context, mailboxID int64) error {
+	_, err := s.pool.Exec(ctx, `UPDATE mailboxes SET last_error = '', last_poll_at = now() WHERE id = $1`, mailboxID)
+	return err
+}

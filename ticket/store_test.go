@@ -1,0 +1,326 @@
+package ticket_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"inboxdesk/testenv/pgtest"
+	"inboxdesk/ticket"
+)
+
+type fixture struct {
+	t     *testing.T
+	ctx   context.Context
+	store *ticket.Store
+	cp    ticket.Checkpoint
+	uid   uint32
+}
+
+func newFixture(t *testing.T, cfg ticket.Config) *fixture {
+	pool := pgtest.New(t)
+	s := ticket.NewStore(pool, cfg)
+	ctx := context.Background()
+	id, err := s.AddMailbox(ctx, ticket.Mailbox{Name: "support", URL: "imap://u:p@127.0.0.1:1/INBOX"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ResetCheckpoint(ctx, ticket.Checkpoint{MailboxID: id}, 7); err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{t: t, ctx: ctx, store: s, cp: ticket.Checkpoint{MailboxID: id, UIDValidity: 7}}
+}
+
+func testConfig() ticket.Config {
+	c := ticket.DefaultConfig()
+	c.CoalesceWindow = 0
+	return c
+}
+
+// mail builds a parsed inbound message from a customer.
+func mail(from, subject, body string) *ticket.Inbound {
+	raw := from + subject + body
+	sum := sha256.Sum256([]byte(raw))
+	return &ticket.Inbound{
+		MessageID:   fmt.Sprintf("%x@example.org", sum[:8]),
+		From:        ticket.Address{Name: "Cust", Email: from},
+		Subject:     subject,
+		Text:        body,
+		ContentHash: sum[:],
+	}
+}
+
+// ingest commits one mail at the next UID and returns its result.
+func (f *fixture) ingest(in *ticket.Inbound) ticket.Result {
+	f.t.Helper()
+	f.uid++
+	res, err := f.store.IngestBatch(f.ctx, f.cp, []ticket.Mail{{UID: f.uid, Raw: []byte("raw"), Parsed: in}})
+	if err != nil {
+		f.t.Fatalf("ingest: %v", err)
+	}
+	f.cp.LastUID = f.uid
+	return res[0]
+}
+
+func TestNewMailOpensTicketAndQueuesReceivedAlert(t *testing.T) {
+	f := newFixture(t, testConfig())
+	r := f.ingest(mail("ana@example.org", "Printer on fire", "help"))
+	if r.Outcome != ticket.OutcomeNewTicket || r.Ticket == 0 {
+		t.Fatalf("result = %+v", r)
+	}
+	tk, err := f.store.TicketByNumber(f.ctx, r.Ticket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk.Subject != "Printer on fire" || tk.Status != ticket.StatusOpen || tk.RequesterEmail != "ana@example.org" {
+		t.Fatalf("ticket = %+v", tk)
+	}
+	jobs, err := f.store.ClaimAlerts(f.ctx, 10, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(jobs) != 1 || jobs[0].Reason != ticket.ReasonReceived || jobs[0].TicketNumber != r.Ticket ||
+		jobs[0].Recipient.Email != "ana@example.org" || jobs[0].References == "" {
+		t.Fatalf("jobs = %+v", jobs)
+	}
+}
+
+func TestThreadingRules(t *testing.T) {
+	f := newFixture(t, testConfig())
+	first := mail("ana@example.org", "Login broken", "cannot log in")
+	open := f.ingest(first)
+
+	byRef := mail("ana@example.org", "Re: Login broken", "more detail")
+	byRef.InReplyTo = []string{first.MessageID}
+	if r := f.ingest(byRef); r.Outcome != ticket.OutcomeThreaded || r.Ticket != open.Ticket {
+		t.Errorf("in-reply-to: %+v", r)
+	}
+	byRefs := mail("bob@example.org", "Fwd: something else", "cc'd colleague")
+	byRefs.References = []string{"unknown@x", first.MessageID}
+	if r := f.ingest(byRefs); r.Outcome != ticket.OutcomeThreaded || r.Ticket != open.Ticket {
+		t.Errorf("references: %+v", r)
+	}
+	token := mail("ana@example.org", fmt.Sprintf("Still broken [#%d]", open.Ticket), "again")
+	if r := f.ingest(token); r.Outcome != ticket.OutcomeThreaded || r.Ticket != open.Ticket {
+		t.Errorf("subject token from requester: %+v", r)
+	}
+	stranger := mail("eve@example.org", fmt.Sprintf("Hijack [#%d]", open.Ticket), "let me in")
+	if r := f.ingest(stranger); r.Outcome != ticket.OutcomeNewTicket || r.Ticket == open.Ticket {
+		t.Errorf("subject token from a stranger must open a new ticket: %+v", r)
+	}
+	msgs, err := f.store.Messages(f.ctx, mustTicket(t, f, open.Ticket).ID, true)
+	if err != nil || len(msgs) != 4 {
+		t.Fatalf("messages on first ticket = %d, %v", len(msgs), err)
+	}
+}
+
+func mustTicket(t *testing.T, f *fixture, n int64) *ticket.Ticket {
+	t.Helper()
+	tk, err := f.store.TicketByNumber(f.ctx, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tk
+}
+
+func TestReplyToAlertThreadsAndReopensResolved(t *testing.T) {
+	f := newFixture(t, testConfig())
+	open := f.ingest(mail("ana@example.org", "Refund", "please"))
+	tk := mustTicket(t, f, open.Ticket)
+	if _, err := f.store.Act(f.ctx, 0, ticket.ActResolve, ticket.Post{TicketID: tk.ID}); err != nil {
+		t.Fatal(err)
+	}
+	alerts, _ := f.store.AlertsByTicket(f.ctx, tk.ID)
+	reply := mail("ana@example.org", "Re: Your support ticket was updated", "not fixed")
+	reply.InReplyTo = []string{alerts[len(alerts)-1].MessageID}
+	r := f.ingest(reply)
+	if r.Outcome != ticket.OutcomeReopened || r.Ticket != open.Ticket {
+		t.Fatalf("reply to alert: %+v", r)
+	}
+	if got := mustTicket(t, f, open.Ticket).Status; got != ticket.StatusOpen {
+		t.Fatalf("status = %s, want open", got)
+	}
+}
+
+func TestMailOnOldResolvedTicketOpensLinkedTicket(t *testing.T) {
+	cfg := testConfig()
+	cfg.ReopenWindow = time.Nanosecond
+	f := newFixture(t, cfg)
+	first := mail("ana@example.org", "Invoice", "wrong amount")
+	open := f.ingest(first)
+	tk := mustTicket(t, f, open.Ticket)
+	if _, err := f.store.Act(f.ctx, 0, ticket.ActResolve, ticket.Post{TicketID: tk.ID}); err != nil {
+		t.Fatal(err)
+	}
+	later := mail("ana@example.org", "Re: Invoice", "again, months later")
+	later.InReplyTo = []string{first.MessageID}
+	r := f.ingest(later)
+	if r.Outcome != ticket.OutcomeNewTicket || r.Ticket == open.Ticket {
+		t.Fatalf("late reply: %+v", r)
+	}
+	if got := mustTicket(t, f, r.Ticket).LinkedTicketID; got != tk.ID {
+		t.Fatalf("linked = %d, want %d", got, tk.ID)
+	}
+}
+
+func TestAutoSubmittedNeverOpensTicketNorAlerts(t *testing.T) {
+	f := newFixture(t, testConfig())
+	ooo := mail("ana@example.org", "Out of office", "back monday")
+	ooo.AutoSubmitted = "Auto-Submitted: auto-replied"
+	if r := f.ingest(ooo); r.Outcome != ticket.OutcomeQuarantined {
+		t.Fatalf("unthreaded auto-reply: %+v", r)
+	}
+	open := f.ingest(mail("ana@example.org", "Help", "x"))
+	tk := mustTicket(t, f, open.Ticket)
+	drain(t, f)
+	alerts, _ := f.store.AlertsByTicket(f.ctx, tk.ID)
+	ooo2 := mail("ana@example.org", "Automatic reply: Your support ticket", "away")
+	ooo2.AutoSubmitted = "Auto-Submitted: auto-replied"
+	ooo2.InReplyTo = []string{alerts[0].MessageID}
+	if r := f.ingest(ooo2); r.Outcome != ticket.OutcomeAutoLogged || r.Ticket != open.Ticket {
+		t.Fatalf("threaded auto-reply: %+v", r)
+	}
+	if jobs, _ := f.store.ClaimAlerts(f.ctx, 10, time.Minute); len(jobs) != 0 {
+		t.Fatalf("auto-reply queued alerts: %+v", jobs)
+	}
+	msgs, _ := f.store.Messages(f.ctx, tk.ID, false)
+	if len(msgs) != 1 {
+		t.Fatalf("customer view shows %d messages, want the auto-reply hidden", len(msgs))
+	}
+}
+
+func drain(t *testing.T, f *fixture) []ticket.AlertJob {
+	t.Helper()
+	jobs, err := f.store.ClaimAlerts(f.ctx, 100, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range jobs {
+		if err := f.store.MarkAlertSent(f.ctx, j.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return jobs
+}
+
+func TestBounceMarksAlertAndOpensNothing(t *testing.T) {
+	f := newFixture(t, testConfig())
+	open := f.ingest(mail("ana@example.org", "Help", "x"))
+	jobs := drain(t, f)
+	dsn := mail("mailer-daemon@example.org", "Undelivered Mail Returned to Sender", "550 no such user")
+	dsn.AutoSubmitted = "delivery status notification"
+	dsn.Bounce = &ticket.Bounce{OriginalMessageIDs: []string{jobs[0].MessageID}, Status: "5.1.1"}
+	r := f.ingest(dsn)
+	if r.Outcome != ticket.OutcomeBounce || r.Ticket != open.Ticket {
+		t.Fatalf("bounce: %+v", r)
+	}
+	alerts, _ := f.store.AlertsByTicket(f.ctx, mustTicket(t, f, open.Ticket).ID)
+	if alerts[0].State != ticket.AlertBounced {
+		t.Fatalf("alert state = %s", alerts[0].State)
+	}
+}
+
+func TestDuplicatesAndSameMessageIDDifferentContent(t *testing.T) {
+	f := newFixture(t, testConfig())
+	a := mail("ana@example.org", "Hi", "one")
+	f.ingest(a)
+	again := *a
+	if r := f.ingest(&again); r.Outcome != ticket.OutcomeDuplicate {
+		t.Fatalf("exact re-delivery: %+v", r)
+	}
+	other := mail("ana@example.org", "Hi", "two")
+	other.MessageID = a.MessageID
+	if r := f.ingest(other); r.Outcome == ticket.OutcomeDuplicate {
+		t.Fatalf("same Message-ID, different content must be kept: %+v", r)
+	}
+}
+
+func TestCheckpointMovedRejectsBatch(t *testing.T) {
+	f := newFixture(t, testConfig())
+	stale := f.cp
+	f.ingest(mail("ana@example.org", "a", "a"))
+	_, err := f.store.IngestBatch(f.ctx, stale, []ticket.Mail{{UID: 1, Parsed: mail("x@example.org", "b", "b")}})
+	if !errors.Is(err, ticket.ErrCheckpointMoved) {
+		t.Fatalf("err = %v, want ErrCheckpointMoved", err)
+	}
+}
+
+func TestAgentActionsAlertsAndStaleWrite(t *testing.T) {
+	f := newFixture(t, testConfig())
+	open := f.ingest(mail("ana@example.org", "Help", "x"))
+	drain(t, f)
+	tk := mustTicket(t, f, open.Ticket)
+	cases := []struct {
+		act    ticket.AgentAction
+		status ticket.Status
+		alert  ticket.AlertReason
+	}{
+		{ticket.ActNote, ticket.StatusOpen, ""},
+		{ticket.ActReply, ticket.StatusOpen, ticket.ReasonReplied},
+		{ticket.ActRequestInfo, ticket.StatusPending, ticket.ReasonInfoRequested},
+		{ticket.ActResolve, ticket.StatusResolved, ticket.ReasonResolved},
+		{ticket.ActReopen, ticket.StatusOpen, ""},
+	}
+	for _, c := range cases {
+		got, err := f.store.Act(f.ctx, 0, c.act, ticket.Post{TicketID: tk.ID, Version: tk.Version, Text: "text " + string(c.act)})
+		if err != nil {
+			t.Fatalf("%s: %v", c.act, err)
+		}
+		if got.Status != c.status {
+			t.Errorf("%s: status %s, want %s", c.act, got.Status, c.status)
+		}
+		jobs := drain(t, f)
+		if c.alert == "" && len(jobs) != 0 || c.alert != "" && (len(jobs) != 1 || jobs[0].Reason != c.alert) {
+			t.Errorf("%s: alerts %+v, want %q", c.act, jobs, c.alert)
+		}
+		if _, err := f.store.Act(f.ctx, 0, ticket.ActNote, ticket.Post{TicketID: tk.ID, Version: tk.Version, Text: "late"}); !errors.Is(err, ticket.ErrStale) {
+			t.Errorf("%s: stale write err = %v", c.act, err)
+		}
+		tk = got
+	}
+}
+
+func TestBurstCoalescesIntoOneAlert(t *testing.T) {
+	cfg := testConfig()
+	cfg.CoalesceWindow = time.Hour
+	f := newFixture(t, cfg)
+	open := f.ingest(mail("ana@example.org", "Help", "x"))
+	tk := mustTicket(t, f, open.Ticket)
+	for i := 0; i < 5; i++ {
+		if _, err := f.store.Act(f.ctx, 0, ticket.ActReply, ticket.Post{TicketID: tk.ID, Text: "r"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	alerts, _ := f.store.AlertsByTicket(f.ctx, tk.ID)
+	if len(alerts) != 1 || alerts[0].Reason != ticket.ReasonReplied {
+		t.Fatalf("alerts = %+v, want one coalesced 'replied'", alerts)
+	}
+}
+
+func TestHourlyCapHolds(t *testing.T) {
+	cfg := testConfig()
+	cfg.AlertsPerHour = 3
+	f := newFixture(t, cfg)
+	sent := 0
+	for i := 0; i < 6; i++ {
+		f.ingest(mail("ana@example.org", fmt.Sprintf("storm %d", i), "x"))
+		sent += len(drain(t, f))
+	}
+	if sent != 3 {
+		t.Fatalf("sent %d alerts in the hour, cap is 3", sent)
+	}
+}
+
+func TestExpiredLeaseRedeliversSameMessageID(t *testing.T) {
+	f := newFixture(t, testConfig())
+	f.ingest(mail("ana@example.org", "Help", "x"))
+	first, _ := f.store.ClaimAlerts(f.ctx, 10, time.Millisecond)
+	time.Sleep(20 * time.Millisecond)
+	second, _ := f.store.ClaimAlerts(f.ctx, 10, time.Minute)
+	if len(first) != 1 || len(second) != 1 || first[0].MessageID != second[0].MessageID || second[0].Tries != 2 {
+		t.Fatalf("first %+v second %+v", first, second)
+	}
+}

@@ -1,0 +1,132 @@
+// Package ticket is the domain of inboxdesk: tickets, messages, customers and
+// the status machine, with the PostgreSQL store that is the only place ticket
+// state changes. It knows nothing of IMAP, SMTP or HTTP.
+package ticket
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Status is where a ticket is in its life.
+type Status string
+
+const (
+	StatusOpen     Status = "open"     // waiting for the team
+	StatusPending  Status = "pending"  // waiting for the customer (more details requested)
+	StatusResolved Status = "resolved" // answered; reopens when the customer writes again
+	StatusClosed   Status = "closed"   // final; a new mail opens a new, linked ticket
+)
+
+// Domain errors; the edges (web, CLI) map them to their own answers.
+var (
+	ErrNotFound         = errors.New("not found")
+	ErrStale            = errors.New("ticket changed since it was loaded")
+	ErrInvalidMove      = errors.New("status change not allowed")
+	ErrEmpty            = errors.New("message is empty")
+	ErrCheckpointMoved  = errors.New("mailbox checkpoint moved under us")
+	ErrMailboxNameTaken = errors.New("a mailbox with that name exists")
+)
+
+// canMove is the status machine: which status may follow which.
+var canMove = map[Status][]Status{
+	StatusOpen:     {StatusPending, StatusResolved, StatusClosed},
+	StatusPending:  {StatusOpen, StatusResolved, StatusClosed},
+	StatusResolved: {StatusOpen, StatusClosed},
+	StatusClosed:   {StatusOpen},
+}
+
+// CanMove reports whether a ticket in status from may move to status to.
+func CanMove(from, to Status) bool {
+	for _, s := range canMove[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
+// Ticket is one customer conversation.
+type Ticket struct {
+	ID             int64
+	Number         int64
+	Subject        string
+	Status         Status
+	RequesterID    int64
+	RequesterEmail string
+	RequesterName  string
+	AssigneeID     int64 // 0 = unassigned
+	AssigneeName   string
+	MailboxID      int64
+	LinkedTicketID int64 // the older ticket this one continues (0 = none)
+	Version        int64
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	ResolvedAt     time.Time
+}
+
+// Message is one entry of a ticket's conversation.
+type Message struct {
+	ID            int64
+	TicketID      int64
+	AuthorKind    string // customer, agent, system
+	CustomerID    int64
+	AgentID       int64
+	FromName      string
+	FromEmail     string
+	Subject       string
+	Text          string
+	HTML          string
+	Internal      bool
+	AutoSubmitted string
+	Source        string // email, web
+	MessageID     string
+	CreatedAt     time.Time
+	Attachments   []AttachmentInfo
+}
+
+// AttachmentInfo describes a stored attachment without its bytes.
+type AttachmentInfo struct {
+	ID          int64
+	MessageID   int64
+	Filename    string
+	ContentType string
+	ContentID   string
+	Inline      bool
+	Size        int64
+}
+
+var subjectToken = regexp.MustCompile(`\[#(\d{1,18})\]`)
+
+// SubjectNumber returns the ticket number in a subject's "[#12345]" token, or 0.
+func SubjectNumber(subject string) int64 {
+	m := subjectToken.FindStringSubmatch(subject)
+	if m == nil {
+		return 0
+	}
+	n, err := strconv.ParseInt(m[1], 10, 64)
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+var replyPrefix = regexp.MustCompile(`(?i)^\s*((re|fw|fwd|aw|wg|sv|vs|rv|res|enc)\s*(\[\d+\])?\s*:\s*)+`)
+
+// CleanSubject strips reply prefixes and our ticket token, for a new ticket's subject.
+func CleanSubject(subject string) string {
+	s := subjectToken.ReplaceAllString(subject, "")
+	s = replyPrefix.ReplaceAllString(s, "")
+	s = strings.Join(strings.Fields(s), " ")
+	if s == "" {
+		return "(no subject)"
+	}
+	return s
+}
+
+// FormatNumber renders a ticket number as customers see it.
+func FormatNumber(n int64) string { return fmt.Sprintf("%d", n) }

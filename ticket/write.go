@@ -1,0 +1,112 @@
+package ticket
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// ensureCustomer returns the id of the customer with addr's email, creating it.
+// A known language is remembered; a name fills in when none is known yet.
+func ensureCustomer(ctx context.Context, tx pgx.Tx, addr Address, lang string) (int64, error) {
+	var id int64
+	err := tx.QueryRow(ctx, `
+		INSERT INTO customers (email, name, language) VALUES ($1, $2, $3)
+		ON CONFLICT (email) DO UPDATE SET
+			name = CASE WHEN customers.name = '' THEN EXCLUDED.name ELSE customers.name END,
+			language = CASE WHEN EXCLUDED.language = '' THEN customers.language ELSE EXCLUDED.language END
+		RETURNING id`, strings.ToLower(strings.TrimSpace(addr.Email)), addr.Name, lang).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("customer: %w", err)
+	}
+	return id, nil
+}
+
+type newTicket struct {
+	Subject     string
+	RequesterID int64
+	MailboxID   int64
+	LinkedID    int64
+}
+
+func insertTicket(ctx context.Context, tx pgx.Tx, nt newTicket) (*Ticket, error) {
+	var id int64
+	err := tx.QueryRow(ctx, `
+		INSERT INTO tickets (subject, requester_id, mailbox_id, linked_ticket_id, last_customer_at)
+		VALUES ($1, $2, NULLIF($3, 0), NULLIF($4, 0), now()) RETURNING id`,
+		nt.Subject, nt.RequesterID, nt.MailboxID, nt.LinkedID).Scan(&id)
+	if err != nil {
+		return nil, fmt.Errorf("insert ticket: %w", err)
+	}
+	return ticketByID(ctx, tx, id, false)
+}
+
+// insertMailMessage stores an inbound mail and its attachments on a ticket.
+// cust is 0 for machine mail (then auto says why and the message is internal).
+func insertMailMessage(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, ticketID, cust int64, auto string) (int64, error) {
+	in := m.Parsed
+	kind := "customer"
+	if cust == 0 {
+		kind = "system"
+	}
+	var sent *time.Time
+	if !in.Date.IsZero() {
+		sent = &in.Date
+	}
+	var id int64
+	err := tx.QueryRow(ctx, `
+		INSERT INTO messages (ticket_id, author_kind, customer_id, from_name, from_email, subject, body_text,
+			body_html, internal, auto_submitted, source, mailbox_id, uidvalidity, uid, message_id, in_reply_to,
+			refs, content_hash, sent_at)
+		VALUES ($1, $2, NULLIF($3, 0), $4, $5, $6, $7, $8, $9, $10, 'email', $11, $12, $13, $14, $15, coalesce($16, '{}'::text[]), $17, $18)
+		RETURNING id`,
+		ticketID, kind, cust, in.From.Name, in.From.Email, in.Subject, in.Text, in.HTML, auto != "", auto,
+		cp.MailboxID, int64(cp.UIDValidity), int64(m.UID), in.MessageID, strings.Join(in.InReplyTo, " "),
+		in.References, in.ContentHash, sent).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("insert message: %w", err)
+	}
+	return id, insertAttachments(ctx, tx, id, in.Attachments)
+}
+
+func insertAttachments(ctx context.Context, tx pgx.Tx, msgID int64, atts []Attachment) error {
+	if len(atts) == 0 {
+		return nil
+	}
+	rows := make([][]any, len(atts))
+	for i, a := range atts {
+		sum := sha256.Sum256(a.Data)
+		rows[i] = []any{msgID, a.Filename, a.ContentType, a.ContentID, a.Inline, int64(len(a.Data)), sum[:], a.Data}
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"attachments"},
+		[]string{"message_id", "filename", "content_type", "content_id", "inline", "size", "sha256", "data"},
+		pgx.CopyFromRows(rows))
+	if err != nil {
+		return fmt.Errorf("insert attachments: %w", err)
+	}
+	return nil
+}
+
+func addEvent(ctx context.Context, tx pgx.Tx, ticketID int64, kind, actor string, detail map[string]any) error {
+	if detail == nil {
+		detail = map[string]any{}
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO events (ticket_id, kind, actor, detail) VALUES ($1, $2, $3, $4)`,
+		ticketID, kind, actor, detail)
+	if err != nil {
+		return fmt.Errorf("event %s: %w", kind, err)
+	}
+	return nil
+}
+
+func customerActor(id int64) string { return fmt.Sprintf("customer:%d", id) }
+func agentActor(id int64) string    { return fmt.Sprintf("agent:%d", id) }
+
+// cleanText makes typed text storable: valid UTF-8 without NUL bytes.
+func cleanText(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+}
