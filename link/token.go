@@ -1,0 +1,176 @@
+package link
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Purposes a token can be signed for. A token signed for one purpose is
+// refused by VerifyFor for another.
+const (
+	PurposeTicket = "ticket" // open one ticket's page (the link in an alert)
+	PurposeLogin  = "login"  // sign in to "My tickets"
+)
+
+// Errors returned by Verify and VerifyFor; test with errors.Is.
+var (
+	ErrMalformed    = errors.New("link: malformed token")
+	ErrUnknownKey   = errors.New("link: token signed with an unknown key")
+	ErrBadSignature = errors.New("link: bad token signature")
+	ErrExpired      = errors.New("link: token expired")
+	ErrWrongPurpose = errors.New("link: token is for another purpose")
+	ErrWrongTicket  = errors.New("link: token is for another ticket")
+)
+
+const (
+	tokenVersion = 1
+	macLen       = sha256.Size
+	maxTokenLen  = 2048
+	macContext   = "inboxdesk link v1"
+)
+
+var b64 = base64.RawURLEncoding.Strict()
+
+// Claims is what a token binds: a ticket (its public number), the address
+// the link was sent to (lower case), what the link may be used for and when
+// it stops working (whole seconds).
+type Claims struct {
+	Ticket  int64
+	Email   string
+	Purpose string
+	Expires time.Time
+}
+
+// SameAddress reports whether email is the address the claims are bound to,
+// ignoring case.
+func (c Claims) SameAddress(email string) bool {
+	return strings.EqualFold(c.Email, strings.TrimSpace(email))
+}
+
+// Sign returns a URL-safe token for c, signed with the first key. The email
+// is stored in lower case and the expiry in whole seconds. The token reads
+// "kid.payload" where payload is unpadded base64url of the claims and an
+// HMAC-SHA256 over the key id and the claims.
+func (kr *Keyring) Sign(c Claims) string {
+	k := kr.signer()
+	payload := encodeClaims(c)
+	raw := append(payload, mac(k, payload)...)
+	return k.id + "." + b64.EncodeToString(raw)
+}
+
+// Verify checks the token's signature and expiry at now and returns its
+// claims. The errors are ErrMalformed, ErrUnknownKey, ErrBadSignature and
+// ErrExpired.
+func (kr *Keyring) Verify(token string, now time.Time) (Claims, error) {
+	id, body, ok := strings.Cut(token, ".")
+	if !ok || len(token) > maxTokenLen || !validKID(id) {
+		return Claims{}, ErrMalformed
+	}
+	raw, err := b64.DecodeString(body)
+	if err != nil || len(raw) <= macLen {
+		return Claims{}, ErrMalformed
+	}
+	k, ok := kr.lookup(id)
+	if !ok {
+		return Claims{}, ErrUnknownKey
+	}
+	payload, sum := raw[:len(raw)-macLen], raw[len(raw)-macLen:]
+	if !hmac.Equal(sum, mac(k, payload)) {
+		return Claims{}, ErrBadSignature
+	}
+	c, err := decodeClaims(payload)
+	if err != nil {
+		return Claims{}, err
+	}
+	if !now.Before(c.Expires) {
+		return Claims{}, ErrExpired
+	}
+	return c, nil
+}
+
+// VerifyFor is Verify, and then checks that the token was signed for this
+// ticket and purpose (ErrWrongTicket, ErrWrongPurpose).
+func (kr *Keyring) VerifyFor(token string, now time.Time, ticket int64, purpose string) (Claims, error) {
+	c, err := kr.Verify(token, now)
+	if err != nil {
+		return Claims{}, err
+	}
+	if c.Purpose != purpose {
+		return Claims{}, ErrWrongPurpose
+	}
+	if c.Ticket != ticket {
+		return Claims{}, ErrWrongTicket
+	}
+	return c, nil
+}
+
+// URL returns the link to ticket number with its token: base + "/t/NUMBER?k=TOKEN".
+// base comes from configuration, never from a request's Host header; its
+// path, if any, is kept as a prefix.
+func URL(base *url.URL, number int64, token string) string {
+	u := *base
+	u.Path = strings.TrimRight(u.Path, "/") + "/t/" + strconv.FormatInt(number, 10)
+	u.RawPath = ""
+	u.RawQuery = url.Values{"k": {token}}.Encode()
+	u.Fragment = ""
+	return u.String()
+}
+
+func mac(k key, payload []byte) []byte {
+	h := hmac.New(sha256.New, k.secret)
+	h.Write([]byte(macContext))
+	h.Write([]byte{0})
+	h.Write([]byte(k.id))
+	h.Write([]byte{0})
+	h.Write(payload)
+	return h.Sum(nil)
+}
+
+// encodeClaims writes: version, varint ticket, varint expiry (Unix seconds),
+// uvarint purpose length, purpose, email (the rest).
+func encodeClaims(c Claims) []byte {
+	email := strings.ToLower(c.Email)
+	b := make([]byte, 0, 1+3*binary.MaxVarintLen64+len(c.Purpose)+len(email))
+	b = append(b, tokenVersion)
+	b = binary.AppendVarint(b, c.Ticket)
+	b = binary.AppendVarint(b, c.Expires.Unix())
+	b = binary.AppendUvarint(b, uint64(len(c.Purpose)))
+	b = append(b, c.Purpose...)
+	return append(b, email...)
+}
+
+func decodeClaims(b []byte) (Claims, error) {
+	if len(b) == 0 || b[0] != tokenVersion {
+		return Claims{}, fmt.Errorf("%w: unknown version", ErrMalformed)
+	}
+	b = b[1:]
+	ticket, n := binary.Varint(b)
+	if n <= 0 {
+		return Claims{}, ErrMalformed
+	}
+	b = b[n:]
+	exp, n := binary.Varint(b)
+	if n <= 0 {
+		return Claims{}, ErrMalformed
+	}
+	b = b[n:]
+	plen, n := binary.Uvarint(b)
+	if n <= 0 || plen > uint64(len(b)-n) {
+		return Claims{}, ErrMalformed
+	}
+	b = b[n:]
+	return Claims{
+		Ticket:  ticket,
+		Purpose: string(b[:plen]),
+		Email:   string(b[plen:]),
+		Expires: time.Unix(exp, 0).UTC(),
+	}, nil
+}

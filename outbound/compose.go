@@ -1,0 +1,166 @@
+// Package outbound tells customers that their ticket changed: it composes
+// notify-only alert emails carrying a signed magic link, sends them over
+// SMTP and retries or fails them visibly (DESIGN.md, promises 4, 5 and 7).
+package outbound
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"inboxdesk/link"
+	"inboxdesk/ticket"
+)
+
+// DefaultLinkTTL is how long an alert's link works when ComposeConfig.LinkTTL is zero.
+const DefaultLinkTTL = 14 * 24 * time.Hour
+
+// ComposeConfig is what composing an alert needs besides the job.
+type ComposeConfig struct {
+	From            ticket.Address // the no-reply sender, also the SMTP envelope sender
+	Keys            *link.Keyring  // signs the links
+	BaseURL         *url.URL       // public base of the web view, e.g. https://help.example.com
+	LinkTTL         time.Duration  // how long a link works; zero means DefaultLinkTTL
+	DefaultLanguage string         // used when the job has none or one without templates; "" means "en"
+	Domain          string         // value of the loop header; "" means the domain of From
+	Now             func() time.Time
+}
+
+// Composer renders alerts for one configuration. It is safe for concurrent use.
+type Composer struct {
+	cfg       ComposeConfig
+	templates map[string]langTemplates
+}
+
+// NewComposer checks c, fills its defaults and parses the embedded templates.
+func NewComposer(c ComposeConfig) (*Composer, error) {
+	if err := fillComposeConfig(&c); err != nil {
+		return nil, fmt.Errorf("outbound: %w", err)
+	}
+	set, err := parseTemplates()
+	if err != nil {
+		return nil, fmt.Errorf("outbound: %w", err)
+	}
+	if _, ok := set[c.DefaultLanguage]; !ok {
+		return nil, fmt.Errorf("outbound: no templates for default language %q (have %s)",
+			c.DefaultLanguage, strings.Join(languages(set), ", "))
+	}
+	return &Composer{cfg: c, templates: set}, nil
+}
+
+func fillComposeConfig(c *ComposeConfig) error {
+	if err := checkAddress(c.From.Email); err != nil {
+		return fmt.Errorf("from address: %w", err)
+	}
+	if c.Keys == nil {
+		return errors.New("no link keys")
+	}
+	if c.BaseURL == nil || (c.BaseURL.Scheme != "https" && c.BaseURL.Scheme != "http") || c.BaseURL.Host == "" {
+		return errors.New("base URL must be an absolute http(s) URL")
+	}
+	if c.LinkTTL < 0 {
+		return errors.New("negative link lifetime")
+	}
+	if c.LinkTTL == 0 {
+		c.LinkTTL = DefaultLinkTTL
+	}
+	c.DefaultLanguage = normalizeLanguage(c.DefaultLanguage)
+	if c.DefaultLanguage == "" {
+		c.DefaultLanguage = "en"
+	}
+	if c.Domain == "" {
+		c.Domain = c.From.Email[strings.LastIndexByte(c.From.Email, '@')+1:]
+	}
+	if strings.ContainsAny(c.Domain, " \t\r\n") {
+		return fmt.Errorf("domain %q contains white space", c.Domain)
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return nil
+}
+
+// From is the configured sender address.
+func (c *Composer) From() ticket.Address { return c.cfg.From }
+
+// Compose is NewComposer(c) and then Composer.Compose(job); a long-running
+// sender builds one Composer instead.
+func Compose(job ticket.AlertJob, c ComposeConfig) ([]byte, error) {
+	comp, err := NewComposer(c)
+	if err != nil {
+		return nil, err
+	}
+	return comp.Compose(job)
+}
+
+// Compose renders job as a complete RFC 5322 message: multipart/alternative
+// with a text and an HTML part, in the job's language (else the default),
+// with a link signed for the job's ticket and recipient. A job that can
+// never be sent (bad address or Message-ID, unknown reason) gives an error
+// for which IsPermanent is true.
+func (c *Composer) Compose(job ticket.AlertJob) ([]byte, error) {
+	if err := checkJob(job); err != nil {
+		return nil, Permanent(fmt.Errorf("compose alert %d: %w", job.ID, err))
+	}
+	lang := c.language(job.Language)
+	now := c.cfg.Now()
+	token := c.cfg.Keys.Sign(link.Claims{
+		Ticket:  job.TicketNumber,
+		Email:   job.Recipient.Email,
+		Purpose: link.PurposeTicket,
+		Expires: now.Add(c.cfg.LinkTTL),
+	})
+	view := alertView{Number: job.TicketNumber, Reason: job.Reason, URL: link.URL(c.cfg.BaseURL, job.TicketNumber, token)}
+	r, err := c.templates[lang].render(view)
+	if err != nil {
+		return nil, fmt.Errorf("compose alert %d: %w", job.ID, err)
+	}
+	raw, err := c.message(job, lang, r, now)
+	if err != nil {
+		return nil, fmt.Errorf("compose alert %d: %w", job.ID, err)
+	}
+	return raw, nil
+}
+
+func checkJob(job ticket.AlertJob) error {
+	if !slices.Contains(reasons, job.Reason) {
+		return fmt.Errorf("unknown reason %q", job.Reason)
+	}
+	if err := checkAddress(job.Recipient.Email); err != nil {
+		return fmt.Errorf("recipient: %w", err)
+	}
+	if err := checkMessageID(job.MessageID); err != nil {
+		return fmt.Errorf("Message-ID: %w", err)
+	}
+	return nil
+}
+
+// language picks the templates for lang ("es-MX" uses "es"), else the default.
+func (c *Composer) language(lang string) string {
+	if l := normalizeLanguage(lang); l != "" {
+		if _, ok := c.templates[l]; ok {
+			return l
+		}
+	}
+	return c.cfg.DefaultLanguage
+}
+
+func normalizeLanguage(lang string) string {
+	lang = strings.ToLower(strings.TrimSpace(lang))
+	if i := strings.IndexAny(lang, "-_"); i >= 0 {
+		lang = lang[:i]
+	}
+	return lang
+}
+
+func languages(set map[string]langTemplates) []string {
+	var ls []string
+	for l := range set {
+		ls = append(ls, l)
+	}
+	slices.Sort(ls)
+	return ls
+}

@@ -1,0 +1,80 @@
+package outbound
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"inboxdesk/ticket"
+)
+
+// deliver sends one job and records the outcome in the queue: sent, retry
+// later, or failed. It reports whether the alert went out; the error is
+// the queue's, never the delivery's (that one is recorded, not returned).
+func (s *Sender) deliver(ctx context.Context, job ticket.AlertJob) (bool, error) {
+	log := s.log.With(slog.Int64("alert", job.ID), slog.Int64("ticket", job.TicketNumber),
+		slog.String("reason", string(job.Reason)), slog.String("channel", job.Channel), slog.Int("tries", job.Tries))
+	d, ok := s.cfg.Deliverers[job.Channel]
+	if !ok {
+		// Visibly failed rather than silently reclaimed forever; a later push
+		// channel is one more entry in SenderConfig.Deliverers.
+		log.ErrorContext(ctx, "alert failed: no deliverer for its channel")
+		return false, s.record(ctx, job, func(ctx context.Context) error {
+			return s.cfg.Queue.FailAlert(ctx, job.ID, fmt.Sprintf("no deliverer for channel %q", job.Channel))
+		})
+	}
+	err := d.Deliver(ctx, job)
+	switch {
+	case err == nil:
+		log.InfoContext(ctx, "alert sent")
+		return true, s.record(ctx, job, func(ctx context.Context) error { return s.cfg.Queue.MarkAlertSent(ctx, job.ID) })
+	case ctx.Err() != nil:
+		// Interrupted by shutdown: leave the job to its lease. If the server
+		// had already taken the message, it goes out again under the same
+		// Message-ID, fixed at enqueue time (promise 7).
+		log.WarnContext(ctx, "alert interrupted", slog.Any("err", err))
+		return false, nil
+	case IsPermanent(err) || job.Tries >= s.cfg.MaxTries:
+		reason := failReason(job, err, IsPermanent(err))
+		log.ErrorContext(ctx, "alert failed", slog.Any("err", err))
+		return false, s.record(ctx, job, func(ctx context.Context) error { return s.cfg.Queue.FailAlert(ctx, job.ID, reason) })
+	default:
+		at := s.cfg.Now().Add(s.backoff(job.Tries))
+		log.WarnContext(ctx, "alert retry", slog.Any("err", err), slog.Time("at", at))
+		return false, s.record(ctx, job, func(ctx context.Context) error {
+			return s.cfg.Queue.RetryAlert(ctx, job.ID, at, Answer(err))
+		})
+	}
+}
+
+func failReason(job ticket.AlertJob, err error, permanent bool) string {
+	if permanent {
+		return Answer(err)
+	}
+	return fmt.Sprintf("gave up after %d tries: %s", job.Tries, Answer(err))
+}
+
+// record runs a queue update on a context that outlives ctx's cancellation
+// (but not its values), so an outcome is not lost to a shutdown.
+func (s *Sender) record(ctx context.Context, job ticket.AlertJob, update func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	if err := update(ctx); err != nil {
+		return fmt.Errorf("record alert %d: %w", job.ID, err)
+	}
+	return nil
+}
+
+// backoff is the delay before the next attempt after tries attempts:
+// RetryBase doubled per earlier attempt, capped at RetryMax, then a random
+// point in its upper half so that alerts failed together do not retry together.
+func (s *Sender) backoff(tries int) time.Duration {
+	d := s.cfg.RetryBase
+	for i := 1; i < tries && d < s.cfg.RetryMax; i++ {
+		d *= 2
+	}
+	d = min(d, s.cfg.RetryMax)
+	return d/2 + rand.N(d/2+1)
+}

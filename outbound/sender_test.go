@@ -1,0 +1,363 @@
+package outbound
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net/mail"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"inboxdesk/ticket"
+)
+
+// fakeQueue is an in-memory Queue: claiming a job leases it and counts a try.
+type fakeQueue struct {
+	mu      sync.Mutex
+	jobs    []*fakeJob
+	retries []fakeRetry
+}
+
+type fakeJob struct {
+	job    ticket.AlertJob
+	state  ticket.AlertState
+	reason string
+}
+
+type fakeRetry struct {
+	id     int64
+	at     time.Time
+	reason string
+}
+
+func (q *fakeQueue) add(jobs ...ticket.AlertJob) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, j := range jobs {
+		q.jobs = append(q.jobs, &fakeJob{job: j, state: ticket.AlertQueued})
+	}
+}
+
+func (q *fakeQueue) ClaimAlerts(_ context.Context, limit int, _ time.Duration) ([]ticket.AlertJob, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	var out []ticket.AlertJob
+	for _, j := range q.jobs {
+		if j.state == ticket.AlertQueued && len(out) < limit {
+			j.state = ticket.AlertSending
+			j.job.Tries++
+			out = append(out, j.job)
+		}
+	}
+	return out, nil
+}
+
+func (q *fakeQueue) set(id int64, state ticket.AlertState, reason string) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, j := range q.jobs {
+		if j.job.ID == id {
+			if j.state != ticket.AlertSending {
+				return fmt.Errorf("alert %d is %s, not sending", id, j.state)
+			}
+			j.state, j.reason = state, reason
+			return nil
+		}
+	}
+	return fmt.Errorf("no alert %d", id)
+}
+
+func (q *fakeQueue) MarkAlertSent(_ context.Context, id int64) error {
+	return q.set(id, ticket.AlertSent, "")
+}
+
+func (q *fakeQueue) RetryAlert(_ context.Context, id int64, at time.Time, reason string) error {
+	q.mu.Lock()
+	q.retries = append(q.retries, fakeRetry{id, at, reason})
+	q.mu.Unlock()
+	return q.set(id, ticket.AlertQueued, reason)
+}
+
+func (q *fakeQueue) FailAlert(_ context.Context, id int64, reason string) error {
+	return q.set(id, ticket.AlertFailed, reason)
+}
+
+func (q *fakeQueue) state(id int64) (ticket.AlertState, string) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, j := range q.jobs {
+		if j.job.ID == id {
+			return j.state, j.reason
+		}
+	}
+	return "", ""
+}
+
+func jobN(id int64) ticket.AlertJob {
+	j := testJob()
+	j.ID, j.Tries = id, 0
+	j.MessageID = fmt.Sprintf("alert-%d@help.example.com", id)
+	return j
+}
+
+// senderFixture wires a Sender to a fake queue and a sink.
+type senderFixture struct {
+	queue  *fakeQueue
+	sink   *sink
+	sender *Sender
+	logs   *bytes.Buffer
+}
+
+func newSenderFixture(t testing.TB, adjust func(*SenderConfig)) *senderFixture {
+	t.Helper()
+	f := &senderFixture{queue: &fakeQueue{}, sink: newSink(t), logs: &bytes.Buffer{}}
+	tr := newTestTransport(t, smtpURL(f.sink, "?starttls=none"), TransportOptions{})
+	cfg := SenderConfig{
+		Queue:      f.queue,
+		Deliverers: map[string]Deliverer{"email": EmailDeliverer{Composer: testComposer(t), Mailer: tr}},
+		RetryBase:  time.Minute,
+		RetryMax:   time.Hour,
+		MaxTries:   5,
+		Logger:     slog.New(slog.NewTextHandler(f.logs, nil)),
+		Now:        func() time.Time { return composeNow },
+	}
+	if adjust != nil {
+		adjust(&cfg)
+	}
+	var err error
+	if f.sender, err = NewSender(cfg); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func (f *senderFixture) runOnce(t testing.TB) int {
+	t.Helper()
+	sent, err := f.sender.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sent
+}
+
+func TestSenderRetriesTemporaryFailures(t *testing.T) {
+	f := newSenderFixture(t, nil)
+	f.queue.add(jobN(1))
+	f.sink.failNext("rcpt", errTempBusy, 2)
+	var sent []int
+	for range 4 {
+		sent = append(sent, f.runOnce(t))
+	}
+	if fmt.Sprint(sent) != "[0 0 1 0]" {
+		t.Errorf("sent per run %v, want [0 0 1 0]", sent)
+	}
+	if state, _ := f.queue.state(1); state != ticket.AlertSent {
+		t.Errorf("state %s, want sent", state)
+	}
+	if n := len(f.sink.messages()); n != 1 {
+		t.Errorf("%d deliveries, want 1", n)
+	}
+	want := []struct{ lo, hi time.Duration }{{30 * time.Second, time.Minute}, {time.Minute, 2 * time.Minute}}
+	if len(f.queue.retries) != 2 {
+		t.Fatalf("retries %+v, want 2", f.queue.retries)
+	}
+	for i, r := range f.queue.retries {
+		d := r.at.Sub(composeNow)
+		if r.reason != "451 4.3.0 try again later" || d < want[i].lo || d > want[i].hi {
+			t.Errorf("retry %d: in %v with %q, want %v..%v with the server's answer", i+1, d, r.reason, want[i].lo, want[i].hi)
+		}
+	}
+}
+
+func TestSenderFailsPermanentRefusal(t *testing.T) {
+	f := newSenderFixture(t, nil)
+	f.queue.add(jobN(1))
+	f.sink.failNext("rcpt", errNoSuchUser, 1)
+	if sent := f.runOnce(t); sent != 0 {
+		t.Fatalf("sent %d", sent)
+	}
+	if state, reason := f.queue.state(1); state != ticket.AlertFailed || reason != "550 5.1.1 no such user" {
+		t.Errorf("state %s %q, want failed with the server's answer", state, reason)
+	}
+	if len(f.queue.retries) != 0 || len(f.sink.messages()) != 0 {
+		t.Errorf("retried %d, delivered %d; want neither", len(f.queue.retries), len(f.sink.messages()))
+	}
+}
+
+func TestSenderGivesUpAfterMaxTries(t *testing.T) {
+	f := newSenderFixture(t, func(c *SenderConfig) { c.MaxTries = 3 })
+	f.queue.add(jobN(1))
+	f.sink.failNext("rcpt", errTempBusy, 10)
+	for range 5 {
+		f.runOnce(t)
+	}
+	state, reason := f.queue.state(1)
+	if state != ticket.AlertFailed || reason != "gave up after 3 tries: 451 4.3.0 try again later" {
+		t.Errorf("state %s %q", state, reason)
+	}
+	if len(f.queue.retries) != 2 {
+		t.Errorf("%d retries, want 2", len(f.queue.retries))
+	}
+}
+
+func TestSenderBatchOverOneConnection(t *testing.T) {
+	f := newSenderFixture(t, nil)
+	for id := range int64(12) {
+		f.queue.add(jobN(id + 1))
+	}
+	if sent := f.runOnce(t); sent != 12 {
+		t.Fatalf("sent %d, want 12", sent)
+	}
+	msgs := f.sink.messages()
+	seen := map[string]bool{}
+	for _, m := range msgs {
+		msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[msg.Header.Get("Message-Id")] = true
+		if m.From != "no-reply@example.com" || len(m.To) != 1 || m.To[0] != "Alice@Example.org" {
+			t.Errorf("envelope %s → %v", m.From, m.To)
+		}
+	}
+	if len(msgs) != 12 || len(seen) != 12 || !seen["<alert-12@help.example.com>"] {
+		t.Errorf("%d messages with %d distinct Message-IDs, want 12 each", len(msgs), len(seen))
+	}
+	if c := f.sink.connections(); c != 1 {
+		t.Errorf("%d connections, want 1", c)
+	}
+}
+
+type fakeDeliverer struct {
+	mu   sync.Mutex
+	jobs []int64
+	err  error
+}
+
+func (d *fakeDeliverer) Deliver(_ context.Context, job ticket.AlertJob) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.jobs = append(d.jobs, job.ID)
+	return d.err
+}
+
+func TestSenderChannels(t *testing.T) {
+	push := &fakeDeliverer{}
+	f := newSenderFixture(t, nil)
+	withPush := newSenderFixture(t, func(c *SenderConfig) { c.Deliverers["push"] = push })
+	for _, fx := range []*senderFixture{f, withPush} {
+		j := jobN(1)
+		j.Channel = "push"
+		fx.queue.add(j, jobN(2))
+		fx.runOnce(t)
+	}
+	if state, reason := f.queue.state(1); state != ticket.AlertFailed || reason != `no deliverer for channel "push"` {
+		t.Errorf("push job without a push deliverer: %s %q", state, reason)
+	}
+	if state, _ := withPush.queue.state(1); state != ticket.AlertSent || len(push.jobs) != 1 {
+		t.Errorf("push job with a push deliverer: %s, pushed %v", state, push.jobs)
+	}
+	if len(f.sink.messages()) != 1 || len(withPush.sink.messages()) != 1 {
+		t.Error("the email job was not sent by email")
+	}
+}
+
+func TestSenderLeavesInterruptedJobLeased(t *testing.T) {
+	f := newSenderFixture(t, nil)
+	f.sink.stall = make(chan struct{})
+	defer close(f.sink.stall)
+	f.queue.add(jobN(1), jobN(2))
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	sent, err := f.sender.RunOnce(ctx)
+	if sent != 0 || err != nil {
+		t.Fatalf("RunOnce = %d, %v", sent, err)
+	}
+	for id := range int64(2) {
+		if state, _ := f.queue.state(id + 1); state != ticket.AlertSending {
+			t.Errorf("alert %d is %s, want still leased (sending)", id+1, state)
+		}
+	}
+}
+
+func TestSenderRunWakesAndStops(t *testing.T) {
+	f := newSenderFixture(t, func(c *SenderConfig) { c.PollInterval = time.Hour })
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { f.sender.Run(ctx); close(done) }()
+	time.Sleep(20 * time.Millisecond) // Run has polled the empty queue and waits
+	f.queue.add(jobN(1))
+	f.sender.Wake()
+	deadline := time.Now().Add(5 * time.Second)
+	for state, _ := f.queue.state(1); state != ticket.AlertSent; state, _ = f.queue.state(1) {
+		if time.Now().After(deadline) {
+			t.Fatalf("not sent after Wake (state %s)", state)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return after cancel")
+	}
+}
+
+func TestSenderLogsNoLink(t *testing.T) {
+	f := newSenderFixture(t, nil)
+	f.queue.add(jobN(1), jobN(2))
+	f.sink.failNext("rcpt", errTempBusy, 1)
+	f.runOnce(t)
+	logs := f.logs.String()
+	if !strings.Contains(logs, "alert sent") || !strings.Contains(logs, "alert retry") {
+		t.Fatalf("logs lack the outcomes:\n%s", logs)
+	}
+	for _, secret := range []string{"/t/12345", "k1.", "?k=", "Alice@Example.org", "alice@example.org"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("logs contain %q:\n%s", secret, logs)
+		}
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	s, err := NewSender(SenderConfig{Queue: &fakeQueue{}, Deliverers: map[string]Deliverer{"email": &fakeDeliverer{}},
+		RetryBase: time.Minute, RetryMax: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		tries  int
+		lo, hi time.Duration
+	}{
+		{0, 30 * time.Second, time.Minute},
+		{1, 30 * time.Second, time.Minute},
+		{2, time.Minute, 2 * time.Minute},
+		{4, 4 * time.Minute, 8 * time.Minute},
+		{7, 30 * time.Minute, time.Hour},
+		{1000, 30 * time.Minute, time.Hour},
+	}
+	for _, tt := range tests {
+		for range 50 {
+			if d := s.backoff(tt.tries); d < tt.lo || d > tt.hi {
+				t.Fatalf("backoff(%d) = %v, want %v..%v", tt.tries, d, tt.lo, tt.hi)
+			}
+		}
+	}
+}
+
+func TestNewSenderChecksConfig(t *testing.T) {
+	d := map[string]Deliverer{"email": &fakeDeliverer{}}
+	bad := []SenderConfig{
+		{Deliverers: d},
+		{Queue: &fakeQueue{}},
+		{Queue: &fakeQueue{}, Deliverers: d, RetryBase: time.Hour, RetryMax: time.Minute},
+	}
+	for i, c := range bad {
+		if _, err := NewSender(c); err == nil {
+			t.Errorf("config %d: no error", i)
+		}
+	}
+}
