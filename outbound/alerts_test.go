@@ -1,0 +1,334 @@
+package outbound_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/mail"
+	"net/url"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"inboxdesk/devmail"
+	"inboxdesk/link"
+	"inboxdesk/outbound"
+	"inboxdesk/testenv/pgtest"
+	"inboxdesk/ticket"
+)
+
+// TestMain doubles as the sender child process of the kill test.
+func TestMain(m *testing.M) {
+	if db := os.Getenv("INBOXDESK_TEST_SENDER_DB"); db != "" {
+		os.Exit(childSend(db, os.Getenv("INBOXDESK_TEST_SENDER_SMTP"), os.Getenv("INBOXDESK_TEST_SENDER_KEYS")))
+	}
+	os.Exit(m.Run())
+}
+
+// alertRig is a store with one mailbox, an SMTP capture server and a sender.
+type alertRig struct {
+	t      *testing.T
+	ctx    context.Context
+	pool   *pgxpool.Pool
+	store  *ticket.Store
+	smtp   *devmail.SMTP
+	keys   *link.Keyring
+	keyStr string
+	sender *outbound.Sender
+	uid    uint32
+	cp     ticket.Checkpoint
+}
+
+func newAlertRig(t *testing.T, cfg ticket.Config) *alertRig {
+	t.Helper()
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	srv, err := devmail.StartSMTP(ctx, "127.0.0.1:0", devmail.SMTPOptions{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	r := &alertRig{t: t, ctx: ctx, pool: pool, store: ticket.NewStore(pool, cfg), smtp: srv, keyStr: link.GenerateKey()}
+	if r.keys, err = link.ParseKeys(r.keyStr); err != nil {
+		t.Fatal(err)
+	}
+	r.sender = newSender(t, r.store, srv.Addr(), r.keys)
+	id, err := r.store.AddMailbox(ctx, ticket.Mailbox{Name: "support", URL: "imap://u:p@127.0.0.1:1/INBOX"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.cp = ticket.Checkpoint{MailboxID: id, UIDValidity: 1}
+	if err := r.store.ResetCheckpoint(ctx, ticket.Checkpoint{MailboxID: id}, 1); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+var baseURL, _ = url.Parse("https://help.example.com")
+
+func newSender(t testing.TB, store *ticket.Store, smtpAddr string, keys *link.Keyring) *outbound.Sender {
+	comp, err := outbound.NewComposer(outbound.ComposeConfig{From: ticket.Address{Name: "Example Support",
+		Email: "no-reply@example.com"}, Keys: keys, BaseURL: baseURL, DefaultLanguage: "en", Domain: "example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := outbound.NewTransport("smtp://"+smtpAddr+"?starttls=none", outbound.TransportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := outbound.NewSender(outbound.SenderConfig{Queue: store,
+		Deliverers: map[string]outbound.Deliverer{"email": outbound.EmailDeliverer{Composer: comp, Mailer: tr}},
+		RetryBase:  time.Millisecond, RetryMax: 5 * time.Millisecond, MaxTries: 5,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func storeConfig() ticket.Config {
+	c := ticket.DefaultConfig()
+	c.CoalesceWindow = 0
+	return c
+}
+
+// newTicket ingests a customer's first mail and returns the ticket.
+func (r *alertRig) newTicket(from, lang, subject string) *ticket.Ticket {
+	r.t.Helper()
+	r.uid++
+	sum := sha256.Sum256([]byte(fmt.Sprint(from, subject, r.uid)))
+	in := &ticket.Inbound{MessageID: fmt.Sprintf("c%d@example.org", r.uid), From: ticket.Address{Name: "Ana", Email: from},
+		Subject: subject, Text: "my problem", ContentHash: sum[:], Language: lang}
+	res, err := r.store.IngestBatch(r.ctx, r.cp, []ticket.Mail{{UID: r.uid, Raw: []byte("x"), Parsed: in}})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.cp.LastUID = r.uid
+	tk, err := r.store.TicketByNumber(r.ctx, res[0].Ticket)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return tk
+}
+
+// sendAll runs the sender until the queue is empty of due alerts.
+func (r *alertRig) sendAll() {
+	r.t.Helper()
+	for i := 0; i < 50; i++ {
+		n, err := r.sender.RunOnce(r.ctx)
+		if err != nil {
+			r.t.Fatal(err)
+		}
+		if n == 0 && r.due() == 0 {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	r.t.Fatal("queue did not drain")
+}
+
+func (r *alertRig) due() int {
+	var n int
+	_ = r.pool.QueryRow(r.ctx, `SELECT count(*) FROM alerts WHERE state IN ('queued', 'sending')`).Scan(&n)
+	return n
+}
+
+var linkRe = regexp.MustCompile(`https://help\.example\.com/t/(\d+)\?k=([A-Za-z0-9._~-]+)`)
+
+func TestEachEventMakesOneAlertWithReasonLanguageHeadersAndLink(t *testing.T) {
+	r := newAlertRig(t, storeConfig())
+	const secret = "Your refund code is ZEBRA-4471"
+	cases := []struct {
+		lang, act, subject, body string
+	}{
+		{"en", "", "We received your support request", "received"},
+		{"es", "", "Recibimos tu solicitud de ayuda", "recibimos"},
+		{"en", string(ticket.ActReply), "Your support ticket", "replied"},
+		{"es", string(ticket.ActRequestInfo), "Se actualizó tu ticket de ayuda", "más"},
+		{"en", string(ticket.ActResolve), "Your support ticket", "resolved"},
+	}
+	for i, c := range cases {
+		r.smtp.Reset()
+		email := fmt.Sprintf("cust%d@example.org", i)
+		tk := r.newTicket(email, c.lang, "Subject with secret "+secret)
+		if c.act != "" {
+			r.sendAll() // the acknowledgement
+			r.smtp.Reset()
+			if _, err := r.store.Act(r.ctx, 0, ticket.AgentAction(c.act), ticket.Post{TicketID: tk.ID, Text: secret}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r.sendAll()
+		msgs := r.smtp.Messages()
+		if len(msgs) != 1 {
+			t.Fatalf("%s/%s: %d mails, want 1", c.lang, c.act, len(msgs))
+		}
+		checkAlert(t, r, msgs[0].Data, tk, email, c.subject, c.body, secret)
+	}
+}
+
+func checkAlert(t *testing.T, r *alertRig, raw []byte, tk *ticket.Ticket, email, subject, body, secret string) {
+	t.Helper()
+	m, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := new(mimeDecoder)
+	subj := dec.decode(m.Header.Get("Subject"))
+	if !strings.Contains(subj, subject) || !strings.Contains(subj, fmt.Sprint(tk.Number)) {
+		t.Errorf("subject %q, want %q and the number", subj, subject)
+	}
+	for k, want := range map[string]string{"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All",
+		"X-Inboxdesk-Loop": "example.com"} {
+		if got := m.Header.Get(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	alerts, _ := r.store.AlertsByTicket(r.ctx, tk.ID)
+	last := alerts[len(alerts)-1]
+	if m.Header.Get("Message-ID") != "<"+last.MessageID+">" || last.State != ticket.AlertSent {
+		t.Errorf("Message-ID %q, stored %q (%s)", m.Header.Get("Message-ID"), last.MessageID, last.State)
+	}
+	if !strings.Contains(m.Header.Get("References"), "@example.org") {
+		t.Errorf("References %q should point at the ticket's first message", m.Header.Get("References"))
+	}
+	text := string(raw)
+	if strings.Contains(text, secret) || strings.Contains(strings.ReplaceAll(text, "=\r\n", ""), "ZEBRA") {
+		t.Errorf("alert carries message content or subject")
+	}
+	if !strings.Contains(strings.ToLower(decodeQP(text)), body) {
+		t.Errorf("alert body lacks %q", body)
+	}
+	mm := linkRe.FindStringSubmatch(decodeQP(text))
+	if mm == nil {
+		t.Fatalf("no link in alert")
+	}
+	claims, err := r.keys.VerifyFor(mm[2], time.Now(), tk.Number, link.PurposeTicket)
+	if err != nil || !claims.SameAddress(email) {
+		t.Errorf("link does not verify for ticket %d and %s: %v %+v", tk.Number, email, err, claims)
+	}
+}
+
+func TestTransientErrorsRetryThenDeliverOnce(t *testing.T) {
+	r := newAlertRig(t, storeConfig())
+	tk := r.newTicket("ana@example.org", "", "help")
+	r.smtp.FailNext(devmail.StageData, 2, &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"})
+	r.sendAll()
+	if n := len(r.smtp.Messages()); n != 1 {
+		t.Fatalf("delivered %d times, want 1", n)
+	}
+	a, _ := r.store.AlertsByTicket(r.ctx, tk.ID)
+	if a[0].State != ticket.AlertSent || a[0].Tries != 3 {
+		t.Fatalf("alert %+v, want sent after 3 tries", a[0])
+	}
+}
+
+func TestPermanentErrorMarksFailedWithAnswer(t *testing.T) {
+	r := newAlertRig(t, storeConfig())
+	tk := r.newTicket("gone@example.org", "", "help")
+	r.smtp.FailNext(devmail.StageRcpt, 1, &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"})
+	r.sendAll()
+	a, _ := r.store.AlertsByTicket(r.ctx, tk.ID)
+	if a[0].State != ticket.AlertFailed || !strings.Contains(a[0].LastError, "550") || !strings.Contains(a[0].LastError, "no such user") {
+		t.Fatalf("alert %+v, want failed with the server's answer", a[0])
+	}
+	if len(r.smtp.Messages()) != 0 {
+		t.Fatal("a refused alert was captured")
+	}
+}
+
+func TestBurstOfUpdatesMakesOneAlert(t *testing.T) {
+	cfg := storeConfig()
+	cfg.CoalesceWindow = 300 * time.Millisecond
+	r := newAlertRig(t, cfg)
+	tk := r.newTicket("ana@example.org", "", "help")
+	for _, act := range []ticket.AgentAction{ticket.ActReply, ticket.ActReply, ticket.ActRequestInfo} {
+		if _, err := r.store.Act(r.ctx, 0, act, ticket.Post{TicketID: tk.ID, Text: "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(350 * time.Millisecond)
+	r.sendAll()
+	if n := len(r.smtp.Messages()); n != 1 {
+		t.Fatalf("%d alerts for a burst, want 1", n)
+	}
+	a, _ := r.store.AlertsByTicket(r.ctx, tk.ID)
+	if len(a) != 1 || a[0].Reason != ticket.ReasonInfoRequested {
+		t.Fatalf("alerts %+v: want one carrying the latest reason", a)
+	}
+}
+
+// childSend runs a sender until killed.
+func childSend(db, smtpAddr, keyStr string) int {
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, db)
+	if err != nil {
+		return 2
+	}
+	keys, err := link.ParseKeys(keyStr)
+	if err != nil {
+		return 2
+	}
+	t := &testing.T{}
+	s := newSender(t, ticket.NewStore(pool, storeConfig()), smtpAddr, keys)
+	for {
+		if _, err := s.RunOnce(ctx); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+		}
+	}
+}
+
+func TestSenderKilledMidDeliveryDeliversEachAlertOnce(t *testing.T) {
+	r := newAlertRig(t, storeConfig())
+	const n = 300
+	for i := 0; i < n; i++ {
+		r.newTicket(fmt.Sprintf("k%d@example.org", i), "", "help")
+	}
+	self, _ := os.Executable()
+	kills := 0
+	for i := 0; i < 10 && r.due() > 0; i++ {
+		cmd := exec.Command(self)
+		cmd.Env = append(os.Environ(), "INBOXDESK_TEST_SENDER_DB="+r.pool.Config().ConnString(),
+			"INBOXDESK_TEST_SENDER_SMTP="+r.smtp.Addr(), "INBOXDESK_TEST_SENDER_KEYS="+r.keyStr)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(20+rand.IntN(80)) * time.Millisecond)
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		_ = cmd.Wait()
+		kills++
+		// Leases of the killed sender run out now rather than in minutes.
+		r.pool.Exec(r.ctx, `UPDATE alerts SET lease_until = now() - interval '1 second' WHERE state = 'sending'`)
+	}
+	r.sendAll()
+	seen := map[string]int{}
+	for _, m := range r.smtp.Messages() {
+		msg, _ := mail.ReadMessage(bytes.NewReader(m.Data))
+		seen[msg.Header.Get("Message-ID")]++
+	}
+	var sent, resent int
+	_ = r.pool.QueryRow(r.ctx, `SELECT count(*) FROM alerts WHERE state = 'sent'`).Scan(&sent)
+	for _, c := range seen {
+		resent += c - 1
+	}
+	if sent != n || len(seen) != n {
+		t.Fatalf("after %d kills: %d alerts sent, %d distinct Message-IDs captured, want %d", kills, sent, len(seen), n)
+	}
+	// A kill between the server's "250 OK" and our commit resends that one alert
+	// under the same Message-ID (receivers drop it as a duplicate); never more.
+	if resent > kills {
+		t.Fatalf("%d re-sends for %d kills", resent, kills)
+	}
+	t.Logf("%d kills, %d alerts, %d re-sent under the same Message-ID", kills, n, resent)
+}
