@@ -324,3 +324,96 @@ func TestExpiredLeaseRedeliversSameMessageID(t *testing.T) {
 		t.Fatalf("first %+v second %+v", first, second)
 	}
 }
+
+func TestQuarantineRetryAndDiscard(t *testing.T) {
+	f := newFixture(t, testConfig())
+	f.uid++
+	res, err := f.store.IngestBatch(f.ctx, f.cp, []ticket.Mail{
+		{UID: f.uid, Raw: []byte("garbage"), ParseReason: "no header"},
+		{UID: f.uid + 1, Raw: []byte("more garbage"), ParseReason: "no header"},
+	})
+	if err != nil || res[0].Outcome != ticket.OutcomeQuarantined {
+		t.Fatalf("%+v %v", res, err)
+	}
+	held, err := f.store.QuarantineList(f.ctx, 10)
+	if err != nil || len(held) != 2 || held[0].Reason != "no header" {
+		t.Fatalf("held %+v %v", held, err)
+	}
+	r, err := f.store.RetryQuarantined(f.ctx, held[0].ID, mail("ana@example.org", "Recovered", "hi"), false)
+	if err != nil || r.Outcome != ticket.OutcomeNewTicket {
+		t.Fatalf("retry %+v %v", r, err)
+	}
+	if _, err := f.store.RetryQuarantined(f.ctx, held[0].ID, mail("ana@example.org", "Again", "hi"), false); !ticket.IsNotFound(err) {
+		t.Fatalf("second retry err = %v, want not found", err)
+	}
+	if err := f.store.DiscardQuarantined(f.ctx, held[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := f.store.QuarantineList(f.ctx, 10); len(left) != 0 {
+		t.Fatalf("still held: %+v", left)
+	}
+}
+
+func TestAutoCloseClosesOldResolvedTickets(t *testing.T) {
+	f := newFixture(t, testConfig())
+	old := mustTicket(t, f, f.ingest(mail("ana@example.org", "Old", "x")).Ticket)
+	fresh := mustTicket(t, f, f.ingest(mail("bob@example.org", "Fresh", "x")).Ticket)
+	for _, tk := range []*ticket.Ticket{old, fresh} {
+		if _, err := f.store.Act(f.ctx, 0, ticket.ActResolve, ticket.Post{TicketID: tk.ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.store.Pool().Exec(f.ctx, `UPDATE tickets SET resolved_at = now() - interval '8 days' WHERE id = $1`, old.ID); err != nil {
+		t.Fatal(err)
+	}
+	n, err := f.store.AutoClose(f.ctx, 7*24*time.Hour)
+	if err != nil || n != 1 {
+		t.Fatalf("closed %d, %v", n, err)
+	}
+	if got := mustTicket(t, f, old.Number).Status; got != ticket.StatusClosed {
+		t.Fatalf("old ticket %s", got)
+	}
+	if got := mustTicket(t, f, fresh.Number).Status; got != ticket.StatusResolved {
+		t.Fatalf("fresh ticket %s", got)
+	}
+}
+
+func TestQueueFiltersAndSearch(t *testing.T) {
+	f := newFixture(t, testConfig())
+	a := mustTicket(t, f, f.ingest(mail("ana@example.org", "Printer jam", "the tray squeaks loudly")).Ticket)
+	b := mustTicket(t, f, f.ingest(mail("bob@example.org", "Invoice", "wrong total")).Ticket)
+	if _, err := f.store.Act(f.ctx, 0, ticket.ActResolve, ticket.Post{TicketID: b.ID}); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name   string
+		filter ticket.QueueFilter
+		want   []int64
+	}{
+		{"all", ticket.QueueFilter{}, []int64{b.Number, a.Number}},
+		{"open", ticket.QueueFilter{Status: ticket.StatusOpen}, []int64{a.Number}},
+		{"body word", ticket.QueueFilter{Search: "squeaks"}, []int64{a.Number}},
+		{"subject word", ticket.QueueFilter{Search: "invoice"}, []int64{b.Number}},
+		{"number", ticket.QueueFilter{Search: fmt.Sprintf("#%d", a.Number)}, []int64{a.Number}},
+		{"address", ticket.QueueFilter{Search: "bob@"}, []int64{b.Number}},
+		{"unassigned", ticket.QueueFilter{Assignee: "unassigned", Status: ticket.StatusResolved}, []int64{b.Number}},
+		{"nothing", ticket.QueueFilter{Search: "zebra"}, nil},
+	}
+	for _, c := range cases {
+		p, err := f.store.Queue(f.ctx, c.filter)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		var got []int64
+		for _, s := range p.Tickets {
+			got = append(got, s.Number)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(c.want) || p.Total != len(c.want) {
+			t.Errorf("%s: got %v (total %d), want %v", c.name, got, p.Total, c.want)
+		}
+	}
+	p, _ := f.store.Queue(f.ctx, ticket.QueueFilter{})
+	if p.Counts[ticket.StatusOpen] != 1 || p.Counts[ticket.StatusResolved] != 1 {
+		t.Errorf("counts %v", p.Counts)
+	}
+}

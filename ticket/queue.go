@@ -1,0 +1,113 @@
+package ticket
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// QueueFilter selects tickets for the agents' queue.
+type QueueFilter struct {
+	Status    Status // "" = any
+	Assignee  string // "me", "unassigned" or "" (all)
+	AgentID   int64  // who "me" is
+	MailboxID int64  // 0 = any
+	Search    string // a ticket number, a customer address, or words of subjects and messages
+	Page      int    // from 1
+	PerPage   int    // default 50
+}
+
+// QueuePage is one page of the queue with the counts per status.
+type QueuePage struct {
+	Tickets []Summary
+	Total   int
+	Counts  map[Status]int
+}
+
+// Queue lists tickets for agents, newest activity first.
+func (s *Store) Queue(ctx context.Context, f QueueFilter) (*QueuePage, error) {
+	where, args := queueWhere(f)
+	if f.PerPage <= 0 {
+		f.PerPage = 50
+	}
+	f.Page = max(f.Page, 1)
+	page := &QueuePage{Counts: map[Status]int{}}
+	statusArgs := append([]any{}, args...)
+	rows, err := s.pool.Query(ctx, `SELECT t.status, count(*) `+ticketFrom+` WHERE `+where.withoutStatus+
+		` GROUP BY t.status`, statusArgs...)
+	if err != nil {
+		return nil, fmt.Errorf("queue counts: %w", err)
+	}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		page.Counts[Status(st)] = n
+		if f.Status == "" || Status(st) == f.Status {
+			page.Total += n
+		}
+	}
+	rows.Close()
+	if f.Status != "" {
+		args = append(args, string(f.Status))
+		where.all += " AND t.status = $" + strconv.Itoa(len(args))
+	}
+	args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
+	page.Tickets, err = s.summaries(ctx, `WHERE `+where.all+` ORDER BY t.updated_at DESC, t.id DESC LIMIT $`+
+		strconv.Itoa(len(args)-1)+` OFFSET $`+strconv.Itoa(len(args)), args...)
+	return page, err
+}
+
+type queueClauses struct{ all, withoutStatus string }
+
+func queueWhere(f QueueFilter) (queueClauses, []any) {
+	conds := []string{"true"}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	switch f.Assignee {
+	case "me":
+		conds = append(conds, "t.assignee_id = "+arg(f.AgentID))
+	case "unassigned":
+		conds = append(conds, "t.assignee_id IS NULL")
+	}
+	if f.MailboxID != 0 {
+		conds = append(conds, "t.mailbox_id = "+arg(f.MailboxID))
+	}
+	if q := strings.TrimSpace(f.Search); q != "" {
+		conds = append(conds, searchClause(q, arg))
+	}
+	c := strings.Join(conds, " AND ")
+	return queueClauses{all: c, withoutStatus: c}, args
+}
+
+// searchClause matches a ticket number, a customer address (or part of it),
+// or every word in the subject or any message (full-text, prefix matching).
+func searchClause(q string, arg func(any) string) string {
+	q = strings.TrimPrefix(q, "#")
+	if n, err := strconv.ParseInt(q, 10, 64); err == nil {
+		return "t.number = " + arg(n)
+	}
+	if strings.Contains(q, "@") {
+		return "c.email ILIKE " + arg("%"+escapeLike(strings.ToLower(q))+"%")
+	}
+	tsq := arg(q)
+	return `(to_tsvector('simple', t.subject) @@ plainto_tsquery('simple', ` + tsq + `)
+		OR EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = t.id AND m.search @@ plainto_tsquery('simple', ` + tsq + `)))`
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// OtherTickets lists a customer's tickets except one, for the agent's sidebar.
+func (s *Store) OtherTickets(ctx context.Context, customerID, exceptID int64) ([]Summary, error) {
+	return s.summaries(ctx, `WHERE t.requester_id = $1 AND t.id <> $2 ORDER BY t.updated_at DESC LIMIT 20`,
+		customerID, exceptID)
+}
