@@ -1,0 +1,56 @@
+package mailparse
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzParse checks that no input panics, hangs or yields a string the
+// database would refuse. Seeds are the fixtures plus generated structures.
+func FuzzParse(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.eml"))
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no seed fixtures: %v", err)
+	}
+	for _, name := range files {
+		raw, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(raw)
+	}
+	f.Add(nestedMultipart(25))
+	f.Add(manyParts(3))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		in, err := Parse(raw, DefaultLimits())
+		if err != nil {
+			var perr *Error
+			if !errors.As(err, &perr) || perr.Reason == "" {
+				t.Fatalf("error %v is not an *Error with a reason", err)
+			}
+			if errors.Is(err, ErrInternal) {
+				t.Fatalf("parser panicked: %v", err)
+			}
+			return
+		}
+		if in.Size != len(raw) || !bytes.Equal(in.ContentHash, sha256Of(raw)) || in.MessageID == "" {
+			t.Fatalf("Size %d, hash %x, MessageID %q", in.Size, in.ContentHash, in.MessageID)
+		}
+		for _, s := range allStrings(in) {
+			if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
+				t.Fatalf("unstorable string %q", s)
+			}
+		}
+	})
+}
+
+func sha256Of(b []byte) []byte {
+	sum := sha256.Sum256(b)
+	return sum[:]
+}

@@ -1,0 +1,165 @@
+package mailparse
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/textproto"
+
+	"inboxdesk/ticket"
+)
+
+// walker visits the MIME tree depth first with an explicit stack, so that
+// neither deep nesting nor many parts can grow the goroutine stack, and checks
+// the limits before reading each part.
+type walker struct {
+	lim    Limits
+	in     *ticket.Inbound
+	parts  int
+	stack  []*frame
+	body   bodySlots
+	report report
+}
+
+// frame is one open multipart entity.
+type frame struct {
+	mr      *textproto.MultipartReader
+	rec     *preambleRecorder
+	depth   int
+	parts   int
+	retried bool // already re-read with a guessed boundary
+}
+
+// bodySlots remembers which body texts are taken: the first text/plain and
+// the first text/html win, later ones become attachments.
+type bodySlots struct {
+	text, html bool
+}
+
+func newWalker(lim Limits, in *ticket.Inbound) *walker {
+	return &walker{lim: lim, in: in}
+}
+
+func (w *walker) walk(root *message.Entity) error {
+	if err := w.visit(root, 0); err != nil {
+		return err
+	}
+	for len(w.stack) > 0 {
+		if err := w.step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// step reads the next part of the innermost open multipart.
+func (w *walker) step() error {
+	top := w.stack[len(w.stack)-1]
+	p, err := top.mr.NextPart()
+	if err != nil {
+		// End, or a broken structure: keep what was read so far.
+		w.stack = w.stack[:len(w.stack)-1]
+		if top.parts == 0 {
+			w.salvage(top)
+		}
+		return nil
+	}
+	top.parts++
+	top.rec.stop()
+	// An unknown charset or transfer encoding leaves the body undecoded;
+	// showing it raw beats dropping it.
+	e, _ := message.New(message.Header{Header: p.Header}, p)
+	return w.visit(e, top.depth+1)
+}
+
+func (w *walker) visit(e *message.Entity, depth int) error {
+	if depth > w.lim.MaxDepth {
+		return &Error{Reason: fmt.Sprintf("MIME nesting deeper than %d levels", w.lim.MaxDepth), Err: ErrTooDeep}
+	}
+	if w.parts++; w.parts > w.lim.MaxParts {
+		return &Error{Reason: fmt.Sprintf("more than %d MIME parts", w.lim.MaxParts), Err: ErrTooManyParts}
+	}
+	if headerSize(e.Header.Header) > w.lim.MaxHeaderBytes {
+		return &Error{Reason: fmt.Sprintf("MIME part header larger than %s",
+			byteSize(int64(w.lim.MaxHeaderBytes))), Err: ErrHeaderTooLarge}
+	}
+	media, params := parseParams(e.Header.Get("Content-Type"))
+	if !strings.HasPrefix(media, "multipart/") {
+		w.leaf(e)
+		return nil
+	}
+	w.report.note(media, params)
+	rec := &preambleRecorder{r: e.Body}
+	w.stack = append(w.stack, &frame{mr: textproto.NewMultipartReader(rec, params["boundary"]), rec: rec, depth: depth})
+	return nil
+}
+
+// salvage handles a multipart in which no part was found. Its boundary is
+// usually misdeclared, so the first "--" line is tried as the boundary once;
+// failing that the body is shown as text, as a mail reader would.
+func (w *walker) salvage(f *frame) {
+	_, _ = io.Copy(io.Discard, f.rec)
+	data := f.rec.buf
+	if b := guessBoundary(data); b != "" && !f.retried {
+		rec := &preambleRecorder{r: bytes.NewReader(data)}
+		w.stack = append(w.stack, &frame{mr: textproto.NewMultipartReader(rec, b), rec: rec, depth: f.depth, retried: true})
+		return
+	}
+	if !w.body.text && len(bytes.TrimSpace(data)) > 0 {
+		w.body.text = true
+		w.in.Text = string(data)
+	}
+}
+
+// guessBoundary returns the boundary of the first delimiter-looking line.
+func guessBoundary(data []byte) string {
+	for len(data) > 0 {
+		var line []byte
+		line, data = cutLine(data)
+		if !bytes.HasPrefix(line, []byte("--")) {
+			continue
+		}
+		b := strings.TrimRight(string(line[2:]), " \t\r\n")
+		b = strings.TrimSuffix(b, "--")
+		if b != "" && len(b) <= 200 {
+			return b
+		}
+	}
+	return ""
+}
+
+// preambleRecorder keeps what a multipart reader reads until its first part
+// appears, for salvage. Only the innermost open multipart can still be
+// recording, so memory stays within the message size.
+type preambleRecorder struct {
+	r    io.Reader
+	buf  []byte
+	done bool
+}
+
+func (p *preambleRecorder) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if !p.done {
+		p.buf = append(p.buf, b[:n]...)
+	}
+	return n, err
+}
+
+func (p *preambleRecorder) stop() {
+	p.done, p.buf = true, nil
+}
+
+// finish derives what needs the whole tree.
+func (w *walker) finish() {
+	// Plain text is shown and quoted by us: one line-ending convention.
+	w.in.Text = strings.ReplaceAll(w.in.Text, "\r\n", "\n")
+	if strings.TrimSpace(w.in.Text) == "" && w.in.HTML != "" {
+		w.in.Text = htmlToText(w.in.HTML)
+	}
+	if w.report.dsn {
+		w.in.Bounce = w.report.bounce()
+	}
+}
