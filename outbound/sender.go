@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"inboxdesk/ticket"
@@ -15,7 +16,8 @@ import (
 // share one queue; a job whose lease runs out is handed out again.
 type Queue interface {
 	ClaimAlerts(ctx context.Context, limit int, lease time.Duration) ([]ticket.AlertJob, error)
-	MarkAlertSent(ctx context.Context, id int64) error
+	// MarkAlertsSent records a group of delivered alerts at once.
+	MarkAlertsSent(ctx context.Context, ids []int64) error
 	RetryAlert(ctx context.Context, id int64, at time.Time, reason string) error
 	FailAlert(ctx context.Context, id int64, reason string) error
 }
@@ -37,6 +39,12 @@ type SenderConfig struct {
 	RetryBase    time.Duration // first retry delay; default 1m
 	RetryMax     time.Duration // longest retry delay; default 6h
 	MaxTries     int           // attempts before an alert is failed; default 10
+	// RecordEvery: deliveries are recorded as sent in groups of this many (and
+	// at the end of each batch). A crash re-sends at most this many alerts, each
+	// under its own fixed Message-ID; default 16.
+	RecordEvery int
+	// Workers compose and deliver alerts of a batch concurrently; default 4.
+	Workers int
 
 	Logger *slog.Logger // default slog.Default()
 	Now    func() time.Time
@@ -75,6 +83,8 @@ func fillSenderDefaults(c *SenderConfig) {
 	c.RetryBase = orDefault(c.RetryBase, time.Minute)
 	c.RetryMax = orDefault(c.RetryMax, 6*time.Hour)
 	c.MaxTries = orDefault(c.MaxTries, 10)
+	c.RecordEvery = orDefault(c.RecordEvery, 16)
+	c.Workers = orDefault(c.Workers, 4)
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -144,16 +154,91 @@ func (s *Sender) runOnce(ctx context.Context) (claimed, sent int, err error) {
 	if err != nil {
 		return 0, 0, fmt.Errorf("claim alerts: %w", err)
 	}
-	var errs []error
+	b := newBatch(ctx, s)
+	work := make(chan ticket.AlertJob)
+	var wg sync.WaitGroup
+	// Workers overlap composing one alert with sending another; the
+	// Transport serialises the SMTP transactions on its connection.
+	for range min(s.cfg.Workers, len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for job := range work {
+				b.deliver(job)
+			}
+		}()
+	}
 	for _, job := range jobs {
 		if ctx.Err() != nil {
 			break
 		}
-		ok, err := s.deliver(ctx, job)
-		if ok {
-			sent++
-		}
-		errs = append(errs, err)
+		work <- job
 	}
-	return len(jobs), sent, errors.Join(errs...)
+	close(work)
+	wg.Wait()
+	sent, err = b.finish()
+	return len(jobs), sent, err
+}
+
+// batch collects the outcome of one claimed batch. Delivered alerts go to a
+// recorder goroutine that records them as sent while later alerts are being
+// delivered: each write takes every delivery that arrived meanwhile, up to
+// RecordEvery, so a crash re-sends at most that many.
+type batch struct {
+	s    *Sender
+	ctx  context.Context
+	mu   sync.Mutex
+	sent int
+	errs []error
+	ids  chan int64
+	done chan struct{}
+}
+
+func newBatch(ctx context.Context, s *Sender) *batch {
+	b := &batch{s: s, ctx: ctx, ids: make(chan int64, s.cfg.BatchSize), done: make(chan struct{})}
+	go b.record()
+	return b
+}
+
+func (b *batch) deliver(job ticket.AlertJob) {
+	ok, err := b.s.deliver(b.ctx, job)
+	b.addErr(err)
+	if ok {
+		b.ids <- job.ID
+	}
+}
+
+func (b *batch) addErr(err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.errs = append(b.errs, err)
+}
+
+func (b *batch) record() {
+	defer close(b.done)
+	for id := range b.ids {
+		group := []int64{id}
+	more:
+		for len(group) < b.s.cfg.RecordEvery {
+			select {
+			case id, ok := <-b.ids:
+				if !ok {
+					break more
+				}
+				group = append(group, id)
+			default:
+				break more
+			}
+		}
+		b.addErr(b.s.recordSent(b.ctx, group))
+		b.mu.Lock()
+		b.sent += len(group)
+		b.mu.Unlock()
+	}
+}
+
+func (b *batch) finish() (int, error) {
+	close(b.ids)
+	<-b.done
+	return b.sent, errors.Join(b.errs...)
 }

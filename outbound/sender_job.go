@@ -29,7 +29,7 @@ func (s *Sender) deliver(ctx context.Context, job ticket.AlertJob) (bool, error)
 	switch {
 	case err == nil:
 		log.InfoContext(ctx, "alert sent")
-		return true, s.record(ctx, job, func(ctx context.Context) error { return s.cfg.Queue.MarkAlertSent(ctx, job.ID) })
+		return true, nil // recorded with its group by recordSent
 	case ctx.Err() != nil:
 		// Interrupted by shutdown: leave the job to its lease. If the server
 		// had already taken the message, it goes out again under the same
@@ -54,6 +54,19 @@ func failReason(job ticket.AlertJob, err error, permanent bool) string {
 		return Answer(err)
 	}
 	return fmt.Sprintf("gave up after %d tries: %s", job.Tries, Answer(err))
+}
+
+// recordSent records delivered alerts as sent, surviving cancellation like record.
+func (s *Sender) recordSent(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	if err := s.cfg.Queue.MarkAlertsSent(ctx, ids); err != nil {
+		return fmt.Errorf("record %d sent alerts: %w", len(ids), err)
+	}
+	return nil
 }
 
 // record runs a queue update on a context that outlives ctx's cancellation

@@ -70,8 +70,13 @@ func (q *fakeQueue) set(id int64, state ticket.AlertState, reason string) error 
 	return fmt.Errorf("no alert %d", id)
 }
 
-func (q *fakeQueue) MarkAlertSent(_ context.Context, id int64) error {
-	return q.set(id, ticket.AlertSent, "")
+func (q *fakeQueue) MarkAlertsSent(_ context.Context, ids []int64) error {
+	for _, id := range ids {
+		if err := q.set(id, ticket.AlertSent, ""); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (q *fakeQueue) RetryAlert(_ context.Context, id int64, at time.Time, reason string) error {

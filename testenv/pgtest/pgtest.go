@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"sort"
 	"testing"
@@ -33,7 +34,7 @@ func AdminURL() string {
 			return v
 		}
 	}
-	return "postgres://postgres@127.0.0.1:5432/postgres"
+	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 }
 
 // New returns a pool on a fresh, migrated database that is dropped when the test ends.
@@ -131,19 +132,14 @@ func migrationsHash() string {
 	return hex.EncodeToString(h.Sum(nil))[:12]
 }
 
-func withDatabase(url, db string) string {
-	cfg, err := pgx.ParseConfig(url)
-	if err != nil {
-		return url
+// withDatabase returns the server URL raw with its database replaced by db.
+func withDatabase(raw, db string) string {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return raw + " dbname=" + db // key=value form
 	}
-	u := fmt.Sprintf("postgres://%s@%s:%d/%s", cfg.User, cfg.Host, cfg.Port, db)
-	if cfg.Password != "" {
-		u = fmt.Sprintf("postgres://%s:%s@%s:%d/%s", cfg.User, cfg.Password, cfg.Host, cfg.Port, db)
-	}
-	if cfg.TLSConfig == nil {
-		u += "?sslmode=disable"
-	}
-	return u
+	u.Path = "/" + db
+	return u.String()
 }
 
 func randomHex(n int) string {

@@ -1,0 +1,105 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"inboxdesk/devmail"
+	"inboxdesk/link"
+	"inboxdesk/outbound"
+	"inboxdesk/testenv/pgtest"
+	"inboxdesk/ticket"
+)
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// queueAlerts opens n tickets (one alert each) in batches, fast.
+func queueAlerts(t *testing.T, store *ticket.Store, n int) {
+	ctx := context.Background()
+	id, err := store.AddMailbox(ctx, ticket.Mailbox{Name: "bench", URL: "imap://u:p@127.0.0.1:1/INBOX"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := ticket.Checkpoint{MailboxID: id, UIDValidity: 1}
+	if err := store.ResetCheckpoint(ctx, ticket.Checkpoint{MailboxID: id}, 1); err != nil {
+		t.Fatal(err)
+	}
+	for start := 0; start < n; start += 200 {
+		var mails []ticket.Mail
+		for i := start; i < min(start+200, n); i++ {
+			sum := sha256.Sum256([]byte(fmt.Sprint(i)))
+			mails = append(mails, ticket.Mail{UID: uint32(i + 1), Raw: []byte("x"), Parsed: &ticket.Inbound{
+				MessageID: fmt.Sprintf("b%d@example.org", i), From: ticket.Address{Email: fmt.Sprintf("c%d@example.org", i)},
+				Subject: "bench", Text: "body", ContentHash: sum[:]}})
+		}
+		if _, err := store.IngestBatch(ctx, cp, mails); err != nil {
+			t.Fatal(err)
+		}
+		cp.LastUID = uint32(min(start+200, n))
+	}
+}
+
+func TestAlertsPerSecond(t *testing.T) {
+	enabled(t)
+	const n = 3000
+	ctx := context.Background()
+	cfg := ticket.DefaultConfig()
+	cfg.CoalesceWindow, cfg.AlertsPerHour = 0, 0
+	store := ticket.NewStore(pgtest.New(t), cfg)
+	queueAlerts(t, store, n)
+	sink, err := devmail.StartSMTP(ctx, "127.0.0.1:0", devmail.SMTPOptions{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	keys, _ := link.ParseKeys(link.GenerateKey())
+	base, _ := url.Parse("https://help.example.com")
+	comp, err := outbound.NewComposer(outbound.ComposeConfig{From: ticket.Address{Email: "no-reply@example.com"},
+		Keys: keys, BaseURL: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, _ := outbound.NewTransport("smtp://"+sink.Addr()+"?starttls=none", outbound.TransportOptions{})
+	tq := &timedQueue{Store: store}
+	sender, _ := outbound.NewSender(outbound.SenderConfig{Queue: tq, BatchSize: 100, Logger: quiet(),
+		Deliverers: map[string]outbound.Deliverer{"email": outbound.EmailDeliverer{Composer: comp, Mailer: tr}}})
+	start := time.Now()
+	for sent := 0; sent < n; {
+		k, err := sender.RunOnce(ctx)
+		if err != nil || k == 0 {
+			t.Fatalf("RunOnce = %d, %v after %d", k, err, sent)
+		}
+		sent += k
+	}
+	ours := float64(n) / time.Since(start).Seconds()
+	t.Logf("total %s claim %s mark %s", time.Since(start), time.Duration(tq.claim.Load()), time.Duration(tq.mark.Load()))
+
+	raw, _ := comp.Compose(ticket.AlertJob{TicketNumber: 10001, Recipient: ticket.Address{Email: "c@example.org"},
+		Reason: ticket.ReasonReplied, MessageID: "x@example.com"})
+	sink.Reset()
+	c, err := smtp.Dial(sink.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	start = time.Now()
+	for i := 0; i < n; i++ {
+		if err := c.SendMail("no-reply@example.com", []string{"c@example.org"}, bytes.NewReader(raw)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bare := float64(n) / time.Since(start).Seconds()
+	ratio := ours / bare
+	addRow(row{figure: fmt.Sprintf("alerts delivered to a local SMTP sink (%d alerts; claim, compose, sign, send, record)", n),
+		ours: fmt.Sprintf("%.0f alerts/s", ours), baseline: fmt.Sprintf("%.0f msgs/s bare SMTP client", bare),
+		ratio: fmt.Sprintf("%.0f%%", ratio*100), target: "≥ 50%", met: ratio >= 0.5})
+}

@@ -1,0 +1,85 @@
+// Package bench measures inboxdesk against the ceiling of what its peers
+// allow (a bare IMAP fetch, a bare SMTP client) in the same run, and prints
+// one table. Run with `make bench`; it is skipped by `make test`.
+package bench
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// row is one line of the benchmark table.
+type row struct {
+	figure   string
+	ours     string
+	baseline string
+	ratio    string
+	target   string
+	met      bool
+}
+
+var (
+	rowsMu sync.Mutex
+	rows   []row
+)
+
+func addRow(r row) {
+	rowsMu.Lock()
+	defer rowsMu.Unlock()
+	rows = append(rows, r)
+}
+
+func enabled(t *testing.T) {
+	if os.Getenv("INBOXDESK_BENCH") == "" {
+		t.Skip("benchmarks run with `make bench` (INBOXDESK_BENCH=1)")
+	}
+}
+
+// TestMain prints the table after every figure ran and writes BENCHMARKS.md.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if len(rows) > 0 {
+		table := render()
+		fmt.Print("\n" + table)
+		if err := os.WriteFile("../BENCHMARKS.md", []byte(table), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+		}
+	}
+	os.Exit(code)
+}
+
+func render() string {
+	var b strings.Builder
+	b.WriteString("# Benchmarks\n\n")
+	fmt.Fprintf(&b, "Measured %s on %s/%s, %d CPUs, %s. Reproduce with `make bench`.\n\n",
+		time.Now().UTC().Format("2006-01-02"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), cpuModel())
+	b.WriteString("| figure | inboxdesk | baseline (same run) | ratio | target | met |\n|---|---|---|---|---|---|\n")
+	for _, r := range rows {
+		met := "yes"
+		if !r.met {
+			met = "**no**"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", r.figure, r.ours, r.baseline, r.ratio, r.target, met)
+	}
+	return b.String()
+}
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown CPU"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "model name") {
+			if _, v, ok := strings.Cut(line, ":"); ok {
+				return strings.TrimSpace(v)
+			}
+		}
+	}
+	return "unknown CPU"
+}
