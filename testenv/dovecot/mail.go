@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -156,28 +157,38 @@ func (s *Server) folderDir(folder string) string {
 }
 
 // writeMaildir delivers raws into dir/cur the Maildir way (write in tmp,
-// rename). Dovecot assigns UIDs to new files in file-name order, which is
-// seconds, then the number after "M" (normally microseconds), so the names
-// encode the slice index there.
+// rename), several files at a time. Dovecot assigns UIDs to new files in
+// file-name order, which is seconds, then the number after "M" (normally
+// microseconds), so the names encode the slice index there.
 func (s *Server) writeMaildir(dir string, batch int, raws [][]byte) error {
 	base := time.Now().Unix()
-	for i, raw := range raws {
-		name := fmt.Sprintf("%d.M%06dQ%d.inboxdesk,S=%d:2,",
-			base+int64(i/1_000_000), i%1_000_000, batch, len(raw))
-		tmp := filepath.Join(dir, "tmp", name)
-		if err := os.WriteFile(tmp, raw, 0o600); err != nil {
-			return err
-		}
-		if !s.cfg.Rootless {
-			if err := os.Chown(tmp, s.cfg.MailUID, s.cfg.MailGID); err != nil {
-				return err
+	const workers = 8
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(raws) && errs[w] == nil; i += workers {
+				name := fmt.Sprintf("%d.M%06dQ%d.inboxdesk,S=%d:2,",
+					base+int64(i/1_000_000), i%1_000_000, batch, len(raws[i]))
+				errs[w] = s.deliver(dir, name, raws[i])
 			}
-		}
-		if err := os.Rename(tmp, filepath.Join(dir, "cur", name)); err != nil {
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func (s *Server) deliver(dir, name string, raw []byte) error {
+	tmp := filepath.Join(dir, "tmp", name)
+	if err := os.WriteFile(tmp, raw, 0o600); err != nil {
+		return err
+	}
+	if !s.cfg.Rootless {
+		if err := os.Chown(tmp, s.cfg.MailUID, s.cfg.MailGID); err != nil {
 			return err
 		}
 	}
-	return nil
+	return os.Rename(tmp, filepath.Join(dir, "cur", name))
 }
 
 // RecreateMailbox deletes and recreates folder, so it is empty and has a new
