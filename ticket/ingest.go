@@ -143,20 +143,16 @@ func (s *Store) ingestOne(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail)
 // isDuplicate reports whether this mail is already stored: by its UID (a
 // re-fetch) or by Message-ID + content hash (a re-scan or exact re-delivery).
 func isDuplicate(ctx context.Context, tx pgx.Tx, cp Checkpoint, uid uint32, in *Inbound) (bool, error) {
-	var n int
+	var dup bool
 	err := tx.QueryRow(ctx, `
-		SELECT count(*) FROM messages
-		WHERE mailbox_id = $1 AND ((uidvalidity = $2 AND uid = $3) OR (message_id = $4 AND content_hash = $5))`,
-		cp.MailboxID, int64(cp.UIDValidity), int64(uid), in.MessageID, in.ContentHash).Scan(&n)
+		SELECT EXISTS (SELECT 1 FROM messages WHERE mailbox_id = $1 AND uidvalidity = $2 AND uid = $3)
+		    OR EXISTS (SELECT 1 FROM messages WHERE mailbox_id = $1 AND message_id = $4 AND content_hash = $5)
+		    OR EXISTS (SELECT 1 FROM quarantine WHERE mailbox_id = $1 AND uidvalidity = $2 AND uid = $3)`,
+		cp.MailboxID, int64(cp.UIDValidity), int64(uid), in.MessageID, in.ContentHash).Scan(&dup)
 	if err != nil {
 		return false, fmt.Errorf("dedup: %w", err)
 	}
-	if n > 0 {
-		return true, nil
-	}
-	err = tx.QueryRow(ctx, `SELECT count(*) FROM quarantine WHERE mailbox_id = $1 AND uidvalidity = $2 AND uid = $3`,
-		cp.MailboxID, int64(cp.UIDValidity), int64(uid)).Scan(&n)
-	return n > 0, err
+	return dup, nil
 }
 
 func (s *Store) quarantine(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, reason string) (Result, error) {

@@ -1,0 +1,49 @@
+package auth_test
+
+import (
+	"context"
+	"testing"
+
+	"inboxdesk/auth"
+	"inboxdesk/testenv/fakeclock"
+	"inboxdesk/testenv/pgtest"
+	"inboxdesk/ticket"
+)
+
+type fixture struct {
+	ctx     context.Context
+	store   *auth.Store
+	tickets *ticket.Store
+	clock   *fakeclock.Clock
+}
+
+var testCodeKey = []byte("test code key, test code key, test code key")
+
+func newFixture(t *testing.T, mod func(*auth.Config)) *fixture {
+	t.Helper()
+	pool := pgtest.New(t)
+	c := fakeclock.New()
+	cfg := auth.Config{CodeKey: testCodeKey, Now: c.Now}
+	if mod != nil {
+		mod(&cfg)
+	}
+	return &fixture{ctx: context.Background(), store: auth.NewStore(pool, cfg),
+		tickets: ticket.NewStore(pool, ticket.DefaultConfig()), clock: c}
+}
+
+func (f *fixture) code(t *testing.T, email, ip string) string {
+	t.Helper()
+	code, err := f.store.CreateCode(f.ctx, auth.CodeRequest{Email: email, IP: ip, Purpose: "login"})
+	if err != nil {
+		t.Fatalf("CreateCode(%s): %v", email, err)
+	}
+	return code
+}
+
+// other returns a six-digit code that is not c.
+func other(c string) string {
+	if c == "000000" {
+		return "000001"
+	}
+	return "000000"
+}

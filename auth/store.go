@@ -1,0 +1,150 @@
+// Package auth is the PostgreSQL store behind signing in: one-time codes
+// that prove a visitor reads an address (hashed at rest, few tries, sends
+// rate-limited), web sessions for customers and agents (random ids stored
+// as SHA-256, idle and absolute expiry, a CSRF token each), and agent
+// accounts with argon2id passwords and rate-limited sign-in.
+//
+// The web layer calls it and never writes SQL itself; the CLI uses the agent
+// methods. Codes and session ids are never logged or returned in errors.
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"inboxdesk/link"
+)
+
+// Config holds the rules of the store. Zero fields take DefaultConfig's value.
+type Config struct {
+	// CodeKey is the server secret one-time codes are hashed with (HMAC-SHA256,
+	// at least link.MinKeyLen bytes). Without it the code methods fail; the
+	// agent and session methods still work (the CLI needs no key).
+	CodeKey []byte
+
+	CodeTTL      time.Duration // how long a code works (10 min)
+	CodeAttempts int           // wrong tries that kill a code (5)
+
+	SendsPerAddress int           // codes one address may be sent per AddressWindow (3)
+	AddressWindow   time.Duration // (10 min)
+	SendsPerIP      int           // codes one client may ask for per IPWindow (10)
+	IPWindow        time.Duration // (1 h)
+
+	SessionIdle time.Duration // a session unused this long ends (12 h)
+	SessionMax  time.Duration // a session ends this long after sign-in, used or not (7 days)
+
+	LoginFailuresPerAddress int           // failed agent sign-ins per address per LoginWindow (5)
+	LoginFailuresPerIP      int           // failed agent sign-ins per client per LoginWindow (20)
+	LoginWindow             time.Duration // (15 min)
+
+	// Now is the clock (time.Now when nil); tests move it.
+	Now func() time.Time
+}
+
+// DefaultConfig returns the rules used for zero fields.
+func DefaultConfig() Config {
+	return Config{
+		CodeTTL:                 10 * time.Minute,
+		CodeAttempts:            5,
+		SendsPerAddress:         3,
+		AddressWindow:           10 * time.Minute,
+		SendsPerIP:              10,
+		IPWindow:                time.Hour,
+		SessionIdle:             12 * time.Hour,
+		SessionMax:              7 * 24 * time.Hour,
+		LoginFailuresPerAddress: 5,
+		LoginFailuresPerIP:      20,
+		LoginWindow:             15 * time.Minute,
+		Now:                     time.Now,
+	}
+}
+
+// Errors of the store; test with errors.Is.
+var (
+	ErrNotFound       = errors.New("auth: not found")
+	ErrNoCodeKey      = errors.New("auth: no code key configured")
+	ErrTooManySends   = errors.New("auth: too many codes asked for; wait a while")
+	ErrNoCode         = errors.New("auth: no code was sent to this address")
+	ErrCodeWrong      = errors.New("auth: wrong code")
+	ErrCodeExpired    = errors.New("auth: code expired")
+	ErrCodeUsedUp     = errors.New("auth: too many wrong tries; ask for a new code")
+	ErrBadLogin       = errors.New("auth: wrong address or password")
+	ErrTooManyLogins  = errors.New("auth: too many failed sign-ins; wait a while")
+	ErrWeakPassword   = fmt.Errorf("auth: a password needs %d to %d characters", MinPasswordLen, MaxPasswordLen)
+	ErrAgentExists    = errors.New("auth: an agent with that address exists")
+	ErrInvalidAddress = errors.New("auth: not an email address")
+)
+
+// Store is the PostgreSQL store of codes, sessions and agents.
+type Store struct {
+	pool *pgxpool.Pool
+	cfg  Config
+}
+
+// NewStore returns a store over pool with cfg's rules (zero fields defaulted).
+func NewStore(pool *pgxpool.Pool, cfg Config) *Store {
+	return &Store{pool: pool, cfg: withDefaults(cfg)}
+}
+
+func withDefaults(c Config) Config {
+	d := DefaultConfig()
+	setDur := func(v *time.Duration, def time.Duration) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	setInt := func(v *int, def int) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	setDur(&c.CodeTTL, d.CodeTTL)
+	setDur(&c.AddressWindow, d.AddressWindow)
+	setDur(&c.IPWindow, d.IPWindow)
+	setDur(&c.SessionIdle, d.SessionIdle)
+	setDur(&c.SessionMax, d.SessionMax)
+	setDur(&c.LoginWindow, d.LoginWindow)
+	setInt(&c.CodeAttempts, d.CodeAttempts)
+	setInt(&c.SendsPerAddress, d.SendsPerAddress)
+	setInt(&c.SendsPerIP, d.SendsPerIP)
+	setInt(&c.LoginFailuresPerAddress, d.LoginFailuresPerAddress)
+	setInt(&c.LoginFailuresPerIP, d.LoginFailuresPerIP)
+	if c.Now == nil {
+		c.Now = d.Now
+	}
+	return c
+}
+
+// Config returns the store's rules, defaults filled in.
+func (s *Store) Config() Config { return s.cfg }
+
+func (s *Store) now() time.Time { return s.cfg.Now().UTC() }
+
+func (s *Store) tx(ctx context.Context, fn func(pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, s.pool, fn)
+}
+
+// NormalizeEmail lower-cases and trims an address and checks its shape
+// loosely (one @, something on each side, no spaces or angle brackets).
+func NormalizeEmail(email string) (string, error) {
+	e := strings.ToLower(strings.TrimSpace(email))
+	local, domain, ok := strings.Cut(e, "@")
+	if !ok || local == "" || domain == "" || strings.Contains(domain, "@") ||
+		strings.ContainsAny(e, " \t\r\n<>,;\"") || len(e) > 254 {
+		return "", ErrInvalidAddress
+	}
+	return e, nil
+}
+
+func (s *Store) codeKey() ([]byte, error) {
+	if len(s.cfg.CodeKey) < link.MinKeyLen {
+		return nil, ErrNoCodeKey
+	}
+	return s.cfg.CodeKey, nil
+}

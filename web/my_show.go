@@ -1,0 +1,41 @@
+package web
+
+import (
+	"net/http"
+
+	"inboxdesk/ticket"
+)
+
+type myData struct {
+	Open, Closed []ticket.Summary
+	New          newTicketForm
+}
+
+// newTicketForm is the "New ticket" form's typed values, kept when it is refused.
+type newTicketForm struct {
+	Subject, Text string
+	Rejected      []rejectedFile
+}
+
+// myShow lists the customer's tickets, open and closed apart, newest
+// activity first, with the form for a new one.
+func (s *Server) myShow(w http.ResponseWriter, r *http.Request) {
+	s.renderMy(w, r, http.StatusOK, newTicketForm{}, nil)
+}
+
+func (s *Server) renderMy(w http.ResponseWriter, r *http.Request, status int, nf newTicketForm, errNote *notice) {
+	list, err := s.deps.Tickets.TicketsByCustomer(r.Context(), sessionFrom(r).CustomerID)
+	if err != nil {
+		s.serverError(w, r, "list tickets", err)
+		return
+	}
+	d := myData{New: nf}
+	for _, t := range list {
+		if t.Status == ticket.StatusResolved || t.Status == ticket.StatusClosed {
+			d.Closed = append(d.Closed, t)
+		} else {
+			d.Open = append(d.Open, t)
+		}
+	}
+	s.render(w, r, status, "my", &page{Data: d, Error: errNote}, "")
+}

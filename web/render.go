@@ -1,0 +1,122 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"golang.org/x/text/language"
+
+	"inboxdesk/auth"
+)
+
+// page is what every view gets: the layout's needs and the view's Data.
+type page struct {
+	Lang    string
+	Langs   []string
+	Session *auth.Session // nil for a visitor
+	CSRF    string        // the token this page's forms carry
+	Next    string        // this page's path and query, for the language links
+	Error   *notice
+	Flash   *notice
+	Data    any
+}
+
+// render writes view with data in the visitor's language. hint is a
+// language known for the visitor besides the session's ("" if none).
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, view string, p *page, hint string) {
+	p.Lang = s.language(r, hint)
+	p.Langs = s.views.languages()
+	p.Session = sessionFrom(r)
+	p.CSRF = s.csrfToken(w, r)
+	p.Next = r.URL.RequestURI()
+	var buf bytes.Buffer
+	if err := s.views.byLang[p.Lang][view].ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.log.Error("web: render", "view", view, slog.Any("err", err))
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Language", p.Lang)
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+type errorData struct{ Status int }
+
+// renderError shows the error page with the message key.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, key string, args ...any) {
+	s.render(w, r, status, "error", &page{Error: note(key, args...), Data: errorData{Status: status}}, "")
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, http.StatusNotFound, "error_not_found")
+}
+
+// language picks the page language: the visitor's choice (cookie), the
+// signed-in customer's known language, hint, Accept-Language, the default.
+func (s *Server) language(r *http.Request, hint string) string {
+	if c, err := r.Cookie(langCookie); err == nil && s.views.hasLanguage(c.Value) {
+		return c.Value
+	}
+	if sess := sessionFrom(r); sess != nil && s.views.hasLanguage(sess.Language) {
+		return sess.Language
+	}
+	if s.views.hasLanguage(hint) {
+		return hint
+	}
+	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	for _, t := range tags {
+		if base, _ := t.Base(); s.views.hasLanguage(base.String()) {
+			return base.String()
+		}
+	}
+	return s.cfg.DefaultLanguage
+}
+
+// funcs are the template functions every language shares.
+func (s *Server) funcs() template.FuncMap {
+	versions := assetVersions()
+	return template.FuncMap{
+		"path":  s.path,
+		"asset": func(name string) string { return s.path("/static/" + name + "?v=" + versions[name]) },
+		"date":  func(t time.Time) string { return t.In(s.cfg.Location).Format("2006-01-02 15:04") },
+		"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"size":  formatSize,
+		"accept": func() string {
+			return strings.Join(s.cfg.UploadTypes, ",")
+		},
+		"maxSize": func() string { return formatSize(s.cfg.MaxUploadBytes) },
+	}
+}
+
+// assetVersions returns a short content hash per static file, so that a new
+// release's CSS is not served from a stale cache.
+func assetVersions() map[string]string {
+	out := map[string]string{}
+	entries, _ := fs.ReadDir(assets, "static")
+	for _, e := range entries {
+		b, _ := fs.ReadFile(assets, "static/"+e.Name())
+		sum := sha256.Sum256(b)
+		out[e.Name()] = hex.EncodeToString(sum[:4])
+	}
+	return out
+}
+
+func formatSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", (n+1023)>>10)
+	default:
+		return fmt.Sprintf("%d B", n)
+	}
+}

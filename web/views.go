@@ -1,0 +1,218 @@
+package web
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"maps"
+	"slices"
+	"strings"
+	"text/template/parse"
+)
+
+//go:embed templates/*.html i18n/*.json static/*
+var assets embed.FS
+
+// viewNames are the pages; each is templates/NAME.html defining "title" and
+// "content", rendered inside templates/layout.html. parseViews fails at
+// start-up if one is missing, so a typo cannot wait for a visitor.
+var viewNames = []string{"error", "link", "code", "login", "my", "ticket"}
+
+// sharedFiles are parsed with every view.
+var sharedFiles = []string{"templates/layout.html", "templates/parts.html"}
+
+// views holds every view parsed once per language, and the translations.
+type views struct {
+	byLang   map[string]map[string]*template.Template
+	catalogs map[string]catalog
+}
+
+// catalog maps a message key to its text (a fmt format when it takes arguments).
+type catalog map[string]string
+
+// notice is a message to show: a catalog key and its arguments.
+type notice struct {
+	Key  string
+	Args []any
+}
+
+func note(key string, args ...any) *notice { return &notice{Key: key, Args: args} }
+
+func parseViews(funcs template.FuncMap) (*views, error) {
+	cats, err := loadCatalogs()
+	if err != nil {
+		return nil, err
+	}
+	v := &views{byLang: map[string]map[string]*template.Template{}, catalogs: cats}
+	for lang, cat := range cats {
+		v.byLang[lang] = map[string]*template.Template{}
+		for _, name := range viewNames {
+			t, err := parseView(name, withLanguage(funcs, cat))
+			if err != nil {
+				return nil, err
+			}
+			if err := checkKeys(t, cats["en"]); err != nil {
+				return nil, fmt.Errorf("view %s: %w", name, err)
+			}
+			v.byLang[lang][name] = t
+		}
+	}
+	return v, nil
+}
+
+func parseView(name string, funcs template.FuncMap) (*template.Template, error) {
+	file := "templates/" + name + ".html"
+	if _, err := fs.Stat(assets, file); err != nil {
+		return nil, fmt.Errorf("view %s: %w", name, err)
+	}
+	t, err := template.New(name).Funcs(funcs).ParseFS(assets, append([]string{file}, sharedFiles...)...)
+	if err != nil {
+		return nil, fmt.Errorf("view %s: %w", name, err)
+	}
+	for _, want := range []string{"layout", "title", "content"} {
+		if t.Lookup(want) == nil {
+			return nil, fmt.Errorf("view %s: no template %q", name, want)
+		}
+	}
+	return t, nil
+}
+
+// loadCatalogs reads i18n/*.json and checks that every language has exactly
+// the keys English has.
+func loadCatalogs() (map[string]catalog, error) {
+	files, err := fs.Glob(assets, "i18n/*.json")
+	if err != nil {
+		return nil, err
+	}
+	cats := map[string]catalog{}
+	for _, f := range files {
+		b, err := fs.ReadFile(assets, f)
+		if err != nil {
+			return nil, err
+		}
+		var c catalog
+		if err := json.Unmarshal(b, &c); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		cats[strings.TrimSuffix(strings.TrimPrefix(f, "i18n/"), ".json")] = c
+	}
+	en, ok := cats["en"]
+	if !ok {
+		return nil, fmt.Errorf("no English translation")
+	}
+	for lang, c := range cats {
+		for k := range en {
+			if _, ok := c[k]; !ok {
+				return nil, fmt.Errorf("translation %s: no %q", lang, k)
+			}
+		}
+		for k := range c {
+			if _, ok := en[k]; !ok {
+				return nil, fmt.Errorf("translation %s: %q is not an English key", lang, k)
+			}
+		}
+	}
+	return cats, nil
+}
+
+// checkKeys fails when a template calls t or tf with a literal key the
+// catalog lacks.
+func checkKeys(t *template.Template, cat catalog) error {
+	for _, tt := range t.Templates() {
+		if tt.Tree == nil {
+			continue
+		}
+		var missing []string
+		walk(tt.Tree.Root, func(c *parse.CommandNode) {
+			if len(c.Args) < 2 {
+				return
+			}
+			id, ok := c.Args[0].(*parse.IdentifierNode)
+			key, isStr := c.Args[1].(*parse.StringNode)
+			if ok && isStr && (id.Ident == "t" || id.Ident == "tf") {
+				if _, found := cat[key.Text]; !found {
+					missing = append(missing, key.Text)
+				}
+			}
+		})
+		if len(missing) > 0 {
+			return fmt.Errorf("template %s: untranslated keys %v", tt.Name(), missing)
+		}
+	}
+	return nil
+}
+
+func walk(n parse.Node, fn func(*parse.CommandNode)) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n != nil {
+			for _, c := range n.Nodes {
+				walk(c, fn)
+			}
+		}
+	case *parse.ActionNode:
+		walk(n.Pipe, fn)
+	case *parse.PipeNode:
+		if n != nil {
+			for _, c := range n.Cmds {
+				fn(c)
+				for _, a := range c.Args {
+					walk(a, fn)
+				}
+			}
+		}
+	case *parse.IfNode:
+		walk(n.Pipe, fn)
+		walk(n.List, fn)
+		walk(n.ElseList, fn)
+	case *parse.RangeNode:
+		walk(n.Pipe, fn)
+		walk(n.List, fn)
+		walk(n.ElseList, fn)
+	case *parse.WithNode:
+		walk(n.Pipe, fn)
+		walk(n.List, fn)
+		walk(n.ElseList, fn)
+	case *parse.TemplateNode:
+		walk(n.Pipe, fn)
+	}
+}
+
+// withLanguage adds the translating functions for one catalog to funcs.
+func withLanguage(funcs template.FuncMap, cat catalog) template.FuncMap {
+	f := maps.Clone(funcs)
+	f["t"] = cat.text
+	f["tf"] = cat.format
+	f["say"] = func(n *notice) string {
+		if n == nil {
+			return ""
+		}
+		return cat.format(n.Key, n.Args...)
+	}
+	return f
+}
+
+func (c catalog) text(key string) string {
+	if s, ok := c[key]; ok {
+		return s
+	}
+	return "[" + key + "]"
+}
+
+func (c catalog) format(key string, args ...any) string {
+	if len(args) == 0 {
+		return c.text(key)
+	}
+	return fmt.Sprintf(c.text(key), args...)
+}
+
+func (v *views) hasLanguage(lang string) bool {
+	_, ok := v.byLang[lang]
+	return ok
+}
+
+func (v *views) languages() []string {
+	return slices.Sorted(maps.Keys(v.byLang))
+}
