@@ -136,31 +136,92 @@ func (p *Poller) pollLocked(ctx context.Context, mb *ticket.Mailbox, st *Stats) 
 	return p.ingestAll(ctx, s, mb, cp, pending, st)
 }
 
+// fetched is one batch fetched and parsed, ready to commit.
+type fetched struct {
+	batch []sizedUID
+	mails []ticket.Mail
+	err   error
+}
+
+// ingestAll fetches and parses the next batch while the previous one
+// commits, so the IMAP server, the parser and PostgreSQL work at once.
+// Server-side bookkeeping of committed batches runs on the fetching side
+// between fetches (one IMAP command at a time).
 func (p *Poller) ingestAll(ctx context.Context, s *session, mb *ticket.Mailbox, cp ticket.Checkpoint,
 	pending []sizedUID, st *Stats) error {
 	prog := newProgress(p.log, mb.Name, len(pending))
-	for len(pending) > 0 {
+	ready := make(chan fetched, 1)
+	committed := make(chan []sizedUID, len(pending)/max(p.opts.BatchMessages, 1)+2)
+	stop := make(chan struct{})
+	fetcherDone := make(chan struct{})
+	go func() {
+		defer close(fetcherDone)
+		defer close(ready)
+		p.fetchAhead(ctx, s, mb, pending, ready, committed, stop)
+	}()
+	err := p.commitAll(ctx, mb, cp, ready, committed, st, prog)
+	close(stop)
+	<-fetcherDone
+	close(committed)
+	for batch := range committed {
+		p.bookkeep(s, mb, batch)
+	}
+	if err == nil {
+		prog.finish()
+	}
+	return err
+}
+
+func (p *Poller) fetchAhead(ctx context.Context, s *session, mb *ticket.Mailbox, pending []sizedUID,
+	ready chan<- fetched, committed <-chan []sizedUID, stop <-chan struct{}) {
+	for len(pending) > 0 && ctx.Err() == nil {
+		p.bookkeepReady(s, mb, committed)
+		var f fetched
+		f.batch, pending = p.nextBatch(pending)
+		f.mails, f.err = p.fetchBatch(s, f.batch)
+		select {
+		case ready <- f:
+		case <-stop:
+			return
+		}
+		if f.err != nil {
+			return
+		}
+	}
+}
+
+func (p *Poller) commitAll(ctx context.Context, mb *ticket.Mailbox, cp ticket.Checkpoint, ready <-chan fetched,
+	committed chan<- []sizedUID, st *Stats, prog *progress) error {
+	for f := range ready {
+		if f.err != nil {
+			return f.err
+		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		var batch []sizedUID
-		batch, pending = p.nextBatch(pending)
-		mails, err := p.fetchBatch(s, batch)
-		if err != nil {
-			return err
-		}
 		// A started commit finishes even when we are told to stop: nothing is half-done.
-		results, err := p.store.IngestBatch(context.WithoutCancel(ctx), cp, mails)
+		results, err := p.store.IngestBatch(context.WithoutCancel(ctx), cp, f.mails)
 		if err != nil {
 			return err
 		}
-		cp.LastUID = batch[len(batch)-1].uid
+		cp.LastUID = f.batch[len(f.batch)-1].uid
 		p.count(mb.Name, results, st)
-		p.bookkeep(s, mb, batch)
-		prog.add(len(batch))
+		committed <- f.batch
+		prog.add(len(f.batch))
 	}
-	prog.finish()
-	return nil
+	return nil // a fetch stopped by ctx leaves the rest for the next poll
+}
+
+// bookkeepReady applies the bookkeeping of every batch committed so far.
+func (p *Poller) bookkeepReady(s *session, mb *ticket.Mailbox, committed <-chan []sizedUID) {
+	for {
+		select {
+		case batch := <-committed:
+			p.bookkeep(s, mb, batch)
+		default:
+			return
+		}
+	}
 }
 
 // nextBatch takes mails off pending up to the count and byte bounds (at least one).

@@ -60,8 +60,8 @@ CREATE TABLE messages (
     from_name     text NOT NULL DEFAULT '',
     from_email    text NOT NULL DEFAULT '',
     subject       text NOT NULL DEFAULT '',
-    body_text     text NOT NULL DEFAULT '',
-    body_html     text NOT NULL DEFAULT '',    -- as received; sanitised when rendered
+    body_text     text COMPRESSION lz4 NOT NULL DEFAULT '',
+    body_html     text COMPRESSION lz4 NOT NULL DEFAULT '',    -- as received; sanitised when rendered
     internal      boolean NOT NULL DEFAULT false,
     auto_submitted text NOT NULL DEFAULT '',   -- why it was judged automatic ('' = human)
     source        text NOT NULL CHECK (source IN ('email', 'web')),
@@ -74,11 +74,7 @@ CREATE TABLE messages (
     content_hash  bytea,
     sent_at       timestamptz,
     created_at    timestamptz NOT NULL DEFAULT now(),
-    -- Full-text search covers the subject and the first 4 KB of the text: that is
-    -- where a message's own words are (quoted history follows and is indexed in
-    -- the message it came from), and to_tsvector costs about 1 ms per 16 KB.
-    search        tsvector GENERATED ALWAYS AS (
-                    to_tsvector('simple', coalesce(subject, '') || ' ' || left(coalesce(body_text, ''), 4096))) STORED
+    search        tsvector NOT NULL DEFAULT '' -- words of subject and text, built by the store (ticket/search.go)
 );
 CREATE UNIQUE INDEX messages_uid_key ON messages (mailbox_id, uidvalidity, uid) WHERE uid IS NOT NULL;
 CREATE UNIQUE INDEX messages_content_key ON messages (mailbox_id, message_id, content_hash)
@@ -96,7 +92,7 @@ CREATE TABLE attachments (
     inline        boolean NOT NULL DEFAULT false,
     size          bigint NOT NULL,
     sha256        bytea NOT NULL,
-    data          bytea NOT NULL
+    data          bytea COMPRESSION lz4 NOT NULL
 );
 CREATE INDEX attachments_message_idx ON attachments (message_id);
 
@@ -106,7 +102,7 @@ CREATE TABLE quarantine (
     uidvalidity   bigint,
     uid           bigint,
     reason        text NOT NULL,
-    raw           bytea NOT NULL,
+    raw           bytea COMPRESSION lz4 NOT NULL,
     state         text NOT NULL DEFAULT 'held' CHECK (state IN ('held', 'retried', 'discarded')),
     created_at    timestamptz NOT NULL DEFAULT now()
 );

@@ -13,7 +13,7 @@ ensure_client() {
 	command -v pg_isready >/dev/null 2>&1 && return 0
 	log "installing PostgreSQL (Debian package postgresql)"
 	if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-	$SUDO apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >&2
+	$SUDO apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null 2>&1
 }
 
 ensure_client

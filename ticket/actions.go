@@ -215,10 +215,10 @@ func (s *Store) insertWebMessage(ctx context.Context, tx pgx.Tx, t *Ticket, w we
 	var id int64
 	err = tx.QueryRow(ctx, `
 		INSERT INTO messages (ticket_id, author_kind, customer_id, agent_id, from_name, from_email, subject,
-			body_text, internal, source, message_id)
-		VALUES ($1, $2, NULLIF($3, 0), NULLIF($4, 0), $5, $6, $7, $8, $9, 'web', $10) RETURNING id`,
+			body_text, internal, source, message_id, search)
+		VALUES ($1, $2, NULLIF($3, 0), NULLIF($4, 0), $5, $6, $7, $8, $9, 'web', $10, $11::tsvector) RETURNING id`,
 		t.ID, kind, w.customerID, w.agentID, name, email, w.subject, cleanText(w.text),
-		w.internal, s.newMessageID("msg")).Scan(&id)
+		w.internal, s.newMessageID("msg"), searchVector(w.subject, cleanText(w.text))).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("insert message: %w", err)
 	}

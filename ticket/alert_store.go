@@ -37,7 +37,7 @@ func (s *Store) enqueueAlert(ctx context.Context, tx pgx.Tx, ticketID int64, rea
 	if err != nil {
 		return fmt.Errorf("enqueue alert: %w", err)
 	}
-	return addEvent(ctx, tx, ticketID, "alert_queued", "system", map[string]any{"reason": reason})
+	return nil
 }
 
 // ClaimAlerts leases up to limit due alerts for delivery. Rows another sender

@@ -61,7 +61,17 @@ func (s *Store) IngestBatch(ctx context.Context, from Checkpoint, mails []Mail) 
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		results = results[:0]
 		last := from.LastUID
+		known, err := knownMail(ctx, tx, from, mails)
+		if err != nil {
+			return err
+		}
 		for _, m := range mails {
+			if known.has(m) {
+				results = append(results, Result{UID: m.UID, Outcome: OutcomeDuplicate})
+				last = max(last, m.UID)
+				continue
+			}
+			known.add(m)
 			r, err := s.ingestOne(ctx, tx, from, m)
 			if err != nil {
 				return fmt.Errorf("uid %d: %w", m.UID, err)
@@ -107,17 +117,13 @@ func (s *Store) ResetCheckpoint(ctx context.Context, from Checkpoint, uidValidit
 	return nil
 }
 
+// ingestOne ingests one mail that is not known yet.
 func (s *Store) ingestOne(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail) (Result, error) {
 	res := Result{UID: m.UID}
 	if m.Parsed == nil {
 		return s.quarantine(ctx, tx, cp, m, m.ParseReason)
 	}
 	in := m.Parsed
-	dup, err := isDuplicate(ctx, tx, cp, m.UID, in)
-	if err != nil || dup {
-		res.Outcome = OutcomeDuplicate
-		return res, err
-	}
 	if in.Bounce != nil {
 		return s.ingestBounce(ctx, tx, cp, m)
 	}
@@ -140,19 +146,63 @@ func (s *Store) ingestOne(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail)
 	return s.threadCustomerMail(ctx, tx, cp, m, t)
 }
 
-// isDuplicate reports whether this mail is already stored: by its UID (a
-// re-fetch) or by Message-ID + content hash (a re-scan or exact re-delivery).
-func isDuplicate(ctx context.Context, tx pgx.Tx, cp Checkpoint, uid uint32, in *Inbound) (bool, error) {
-	var dup bool
-	err := tx.QueryRow(ctx, `
-		SELECT EXISTS (SELECT 1 FROM messages WHERE mailbox_id = $1 AND uidvalidity = $2 AND uid = $3)
-		    OR EXISTS (SELECT 1 FROM messages WHERE mailbox_id = $1 AND message_id = $4 AND content_hash = $5)
-		    OR EXISTS (SELECT 1 FROM quarantine WHERE mailbox_id = $1 AND uidvalidity = $2 AND uid = $3)`,
-		cp.MailboxID, int64(cp.UIDValidity), int64(uid), in.MessageID, in.ContentHash).Scan(&dup)
-	if err != nil {
-		return false, fmt.Errorf("dedup: %w", err)
+// knownSet is what a batch already finds stored, keyed by UID (a re-fetch)
+// and by Message-ID + content hash (a re-scan after a UIDVALIDITY change, or
+// an exact re-delivery); mails earlier in the batch are added as it goes.
+type knownSet struct {
+	uids    map[uint32]bool
+	content map[string]bool
+}
+
+func contentKey(in *Inbound) string { return in.MessageID + "\x00" + string(in.ContentHash) }
+
+func (k knownSet) has(m Mail) bool {
+	return k.uids[m.UID] || (m.Parsed != nil && k.content[contentKey(m.Parsed)])
+}
+
+func (k knownSet) add(m Mail) {
+	k.uids[m.UID] = true
+	if m.Parsed != nil {
+		k.content[contentKey(m.Parsed)] = true
 	}
-	return dup, nil
+}
+
+// knownMail looks up, in one query, which mails of the batch are stored already.
+func knownMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, mails []Mail) (knownSet, error) {
+	k := knownSet{uids: map[uint32]bool{}, content: map[string]bool{}}
+	uids := make([]int64, 0, len(mails))
+	ids := make([]string, 0, len(mails))
+	for _, m := range mails {
+		uids = append(uids, int64(m.UID))
+		if m.Parsed != nil {
+			ids = append(ids, m.Parsed.MessageID)
+		}
+	}
+	rows, err := tx.Query(ctx, `
+		SELECT CASE WHEN uidvalidity = $2 THEN uid END, message_id, content_hash FROM messages
+		WHERE mailbox_id = $1 AND ((uidvalidity = $2 AND uid = ANY($3)) OR message_id = ANY($4))
+		UNION ALL
+		SELECT uid, '', NULL FROM quarantine WHERE mailbox_id = $1 AND uidvalidity = $2 AND uid = ANY($3)`,
+		cp.MailboxID, int64(cp.UIDValidity), uids, ids)
+	if err != nil {
+		return k, fmt.Errorf("dedup: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var uid *int64
+		var id string
+		var hash []byte
+		if err := rows.Scan(&uid, &id, &hash); err != nil {
+			return k, fmt.Errorf("dedup: %w", err)
+		}
+		if uid != nil {
+			k.uids[uint32(*uid)] = true
+		}
+		if hash != nil {
+			k.content[id+"\x00"+string(hash)] = true
+		}
+	}
+	return k, rows.Err()
 }
 
 func (s *Store) quarantine(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, reason string) (Result, error) {
@@ -180,33 +230,47 @@ func (s *Store) startsNewTicket(t *Ticket) bool {
 
 func (s *Store) openFromMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, old *Ticket) (Result, error) {
 	in := m.Parsed
-	cust, err := ensureCustomer(ctx, tx, in.From, in.Language)
-	if err != nil {
-		return Result{}, err
-	}
 	var linked int64
-	if old != nil {
-		linked = old.ID
-	}
-	t, err := insertTicket(ctx, tx, newTicket{
-		Subject: CleanSubject(in.Subject), RequesterID: cust, MailboxID: cp.MailboxID, LinkedID: linked})
-	if err != nil {
-		return Result{}, err
-	}
-	if _, err := insertMailMessage(ctx, tx, cp, m, t.ID, cust, ""); err != nil {
-		return Result{}, err
-	}
 	detail := map[string]any{"source": "email"}
 	if old != nil {
+		linked = old.ID
 		detail["continues"] = old.Number
 	}
-	if err := addEvent(ctx, tx, t.ID, "created", customerActor(cust), detail); err != nil {
+	// One statement, one round trip: customer, ticket, message, event and the
+	// acknowledgement alert (the outbox) — ingest speed is round trips.
+	var number, msgID int64
+	err := tx.QueryRow(ctx, `
+		WITH cust AS (`+upsertCustomerSQL+`),
+		tk AS (
+			INSERT INTO tickets (subject, requester_id, mailbox_id, linked_ticket_id, last_customer_at)
+			SELECT $4, cust.id, NULLIF($5::bigint, 0), NULLIF($6::bigint, 0), now() FROM cust RETURNING id, number),
+		msg AS (
+			INSERT INTO messages (ticket_id, author_kind, customer_id, from_name, from_email, subject, body_text,
+				body_html, source, mailbox_id, uidvalidity, uid, message_id, in_reply_to, refs, content_hash, sent_at,
+				search)
+			SELECT tk.id, 'customer', cust.id, $2, $1, $7, $8, $9, 'email', NULLIF($5::bigint, 0),
+				NULLIF($10::bigint, 0), NULLIF($11::bigint, 0), $12, $13, coalesce($14, '{}'::text[]), $15, $16,
+				$20::tsvector
+			FROM tk, cust RETURNING id),
+		ev AS (
+			INSERT INTO events (ticket_id, kind, actor, detail)
+			SELECT tk.id, 'created', 'customer:' || cust.id, $17 FROM tk, cust),
+		al AS (
+			INSERT INTO alerts (ticket_id, recipient, reason, language, message_id, send_after)
+			SELECT tk.id, cust.email, 'received', cust.language, $18, now() + $19::interval FROM tk, cust)
+		SELECT tk.number, msg.id FROM tk, msg`,
+		strings.ToLower(strings.TrimSpace(in.From.Email)), in.From.Name, in.Language,
+		CleanSubject(in.Subject), cp.MailboxID, linked, in.Subject, in.Text, in.HTML,
+		int64(cp.UIDValidity), int64(m.UID), in.MessageID, strings.Join(in.InReplyTo, " "), in.References,
+		in.ContentHash, sentAt(in), detail, s.newMessageID("alert"), s.cfg.CoalesceWindow,
+		searchVector(in.Subject, in.Text)).Scan(&number, &msgID)
+	if err != nil {
+		return Result{}, fmt.Errorf("open ticket: %w", err)
+	}
+	if err := insertAttachments(ctx, tx, msgID, in.Attachments); err != nil {
 		return Result{}, err
 	}
-	if err := s.enqueueAlert(ctx, tx, t.ID, ReasonReceived); err != nil {
-		return Result{}, err
-	}
-	return Result{UID: m.UID, Outcome: OutcomeNewTicket, Ticket: t.Number}, nil
+	return Result{UID: m.UID, Outcome: OutcomeNewTicket, Ticket: number}, nil
 }
 
 func (s *Store) threadCustomerMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, t *Ticket) (Result, error) {

@@ -97,9 +97,11 @@ func searchClause(q string, arg func(any) string) string {
 	if strings.Contains(q, "@") {
 		return "c.email ILIKE " + arg("%"+escapeLike(strings.ToLower(q))+"%")
 	}
-	tsq := arg(q)
-	return `(to_tsvector('simple', t.subject) @@ plainto_tsquery('simple', ` + tsq + `)
-		OR EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = t.id AND m.search @@ plainto_tsquery('simple', ` + tsq + `)))`
+	tsq := searchQuery(q)
+	if tsq == "" {
+		return "false"
+	}
+	return `EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = t.id AND m.search @@ ` + arg(tsq) + `::tsquery)`
 }
 
 func escapeLike(s string) string {

@@ -14,16 +14,29 @@ import (
 // A known language is remembered; a name fills in when none is known yet.
 func ensureCustomer(ctx context.Context, tx pgx.Tx, addr Address, lang string) (int64, error) {
 	var id int64
-	err := tx.QueryRow(ctx, `
-		INSERT INTO customers (email, name, language) VALUES ($1, $2, $3)
-		ON CONFLICT (email) DO UPDATE SET
-			name = CASE WHEN customers.name = '' THEN EXCLUDED.name ELSE customers.name END,
-			language = CASE WHEN EXCLUDED.language = '' THEN customers.language ELSE EXCLUDED.language END
-		RETURNING id`, strings.ToLower(strings.TrimSpace(addr.Email)), addr.Name, lang).Scan(&id)
+	err := tx.QueryRow(ctx, `WITH c AS (`+upsertCustomerSQL+`) SELECT id FROM c`,
+		strings.ToLower(strings.TrimSpace(addr.Email)), addr.Name, lang).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("customer: %w", err)
 	}
 	return id, nil
+}
+
+// upsertCustomerSQL inserts the customer ($1 email, $2 name, $3 language) or
+// updates what is new about them, returning id, email and language.
+const upsertCustomerSQL = `
+	INSERT INTO customers (email, name, language) VALUES ($1, $2, $3)
+	ON CONFLICT (email) DO UPDATE SET
+		name = CASE WHEN customers.name = '' THEN EXCLUDED.name ELSE customers.name END,
+		language = CASE WHEN EXCLUDED.language = '' THEN customers.language ELSE EXCLUDED.language END
+	RETURNING id, email, language`
+
+// sentAt is the mail's Date, or nil when it had none.
+func sentAt(in *Inbound) *time.Time {
+	if in.Date.IsZero() {
+		return nil
+	}
+	return &in.Date
 }
 
 type newTicket struct {
@@ -53,20 +66,17 @@ func insertMailMessage(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, ti
 	if cust == 0 {
 		kind = "system"
 	}
-	var sent *time.Time
-	if !in.Date.IsZero() {
-		sent = &in.Date
-	}
 	var id int64
 	err := tx.QueryRow(ctx, `
 		INSERT INTO messages (ticket_id, author_kind, customer_id, from_name, from_email, subject, body_text,
 			body_html, internal, auto_submitted, source, mailbox_id, uidvalidity, uid, message_id, in_reply_to,
-			refs, content_hash, sent_at)
-		VALUES ($1, $2, NULLIF($3, 0), $4, $5, $6, $7, $8, $9, $10, 'email', NULLIF($11, 0), NULLIF($12, 0), NULLIF($13, 0), $14, $15, coalesce($16, '{}'::text[]), $17, $18)
+			refs, content_hash, sent_at, search)
+		VALUES ($1, $2, NULLIF($3, 0), $4, $5, $6, $7, $8, $9, $10, 'email', NULLIF($11, 0), NULLIF($12, 0),
+			NULLIF($13, 0), $14, $15, coalesce($16, '{}'::text[]), $17, $18, $19::tsvector)
 		RETURNING id`,
 		ticketID, kind, cust, in.From.Name, in.From.Email, in.Subject, in.Text, in.HTML, auto != "", auto,
 		cp.MailboxID, int64(cp.UIDValidity), int64(m.UID), in.MessageID, strings.Join(in.InReplyTo, " "),
-		in.References, in.ContentHash, sent).Scan(&id)
+		in.References, in.ContentHash, sentAt(in), searchVector(in.Subject, in.Text)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert message: %w", err)
 	}
