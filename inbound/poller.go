@@ -33,9 +33,10 @@ func DefaultOptions() Options {
 
 // Poller fetches new mail of each mailbox and ingests it exactly once.
 type Poller struct {
-	store *ticket.Store
-	log   *slog.Logger
-	opts  Options
+	store    *ticket.Store
+	log      *slog.Logger
+	opts     Options
+	sessions *sessionCache
 }
 
 // NewPoller returns a poller over store.
@@ -50,8 +51,11 @@ func NewPoller(store *ticket.Store, log *slog.Logger, opts Options) *Poller {
 	if opts.Limits == (mailparse.Limits{}) {
 		opts.Limits = d.Limits
 	}
-	return &Poller{store: store, log: log, opts: opts}
+	return &Poller{store: store, log: log, opts: opts, sessions: newSessionCache()}
 }
+
+// Close logs out of every IMAP session kept open between polls.
+func (p *Poller) Close() { p.sessions.closeAll() }
 
 // Stats counts what one poll of a mailbox did.
 type Stats struct {
@@ -98,21 +102,25 @@ func (p *Poller) observePoll(name string, start time.Time, err error) {
 	}
 }
 
-func (p *Poller) pollLocked(ctx context.Context, mb *ticket.Mailbox, st *Stats) error {
+func (p *Poller) pollLocked(ctx context.Context, mb *ticket.Mailbox, st *Stats) (err error) {
 	target, err := ParseURL(mb.URL)
 	if err != nil {
 		return err
 	}
-	s, err := dial(ctx, target)
+	s, uv, next, err := p.openSession(ctx, mb.ID, target)
 	if err != nil {
 		return err
 	}
-	defer s.close()
+	release := s.bind(ctx)
+	defer func() {
+		release()
+		if err != nil {
+			s.close() // its state after a failure is unknown: start afresh next time
+			return
+		}
+		p.sessions.put(mb.ID, s)
+	}()
 	cp := mb.Checkpoint
-	uv, next, err := s.status(target.Folder)
-	if err != nil {
-		return err
-	}
 	if uv != cp.UIDValidity {
 		if cp.UIDValidity != 0 {
 			p.log.Warn("UIDVALIDITY changed: re-scanning, known mail is skipped by Message-ID and content",
@@ -222,6 +230,28 @@ func (p *Poller) bookkeepReady(s *session, mb *ticket.Mailbox, committed <-chan 
 			return
 		}
 	}
+}
+
+// openSession returns a session on the mailbox (kept from the last poll
+// when it still answers, else a new login) with the folder's STATUS.
+func (p *Poller) openSession(ctx context.Context, mailboxID int64, t Target) (*session, uint32, uint32, error) {
+	s, reused, err := p.sessions.take(ctx, mailboxID, t)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	uv, next, err := s.boundStatus(ctx)
+	if err != nil && reused {
+		s.close() // the server restarted or dropped the idle connection
+		if s, err = dial(ctx, t); err != nil {
+			return nil, 0, 0, err
+		}
+		uv, next, err = s.boundStatus(ctx)
+	}
+	if err != nil {
+		s.close()
+		return nil, 0, 0, err
+	}
+	return s, uv, next, nil
 }
 
 // nextBatch takes mails off pending up to the count and byte bounds (at least one).

@@ -11,11 +11,32 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 )
 
-// session is one logged-in IMAP connection. The client library takes no
-// context, so the connection is closed when ctx is cancelled.
+// session is one logged-in IMAP connection, kept between polls of its
+// mailbox: a poll that finds nothing new then costs one STATUS on an open
+// session instead of a login and a folder open, which servers make grow with
+// the folder's size. The client library takes no context, so the connection
+// is closed when the context of the poll using it is cancelled (bind).
 type session struct {
-	c    *imapclient.Client
-	stop func() bool
+	c      *imapclient.Client
+	target Target
+	stop   func() bool
+}
+
+// bind closes the connection if ctx is cancelled before the returned
+// release is called.
+func (s *session) bind(ctx context.Context) (release func()) {
+	stop := context.AfterFunc(ctx, func() { s.c.Close() })
+	return func() { stop() }
+}
+
+// alive reports whether the connection is still open.
+func (s *session) alive() bool {
+	select {
+	case <-s.c.Closed():
+		return false
+	default:
+		return true
+	}
 }
 
 func dial(ctx context.Context, t Target) (*session, error) {
@@ -33,10 +54,17 @@ func dial(ctx context.Context, t Target) (*session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect %s: %w", t.Addr, err)
 	}
-	s := &session{c: c, stop: context.AfterFunc(ctx, func() { c.Close() })}
+	s := &session{c: c, target: t, stop: context.AfterFunc(ctx, func() { c.Close() })}
+	defer s.stop() // bound to ctx only while logging in; polls bind their own
 	if err := c.Login(t.User, t.Password).Wait(); err != nil {
 		s.close()
 		return nil, fmt.Errorf("login %s as %s: %w", t.Addr, t.User, err)
+	}
+	// Keep the folder selected: servers answer STATUS of an open folder from
+	// memory, while opening a folder costs time that grows with its size.
+	if _, err := c.Select(t.Folder, nil).Wait(); err != nil {
+		s.close()
+		return nil, fmt.Errorf("select %s: %w", t.Folder, err)
 	}
 	return s, nil
 }
@@ -77,6 +105,13 @@ func (s *session) status(folder string) (uidValidity uint32, uidNext uint32, err
 		return 0, 0, fmt.Errorf("status %s: %w", folder, err)
 	}
 	return d.UIDValidity, uint32(d.UIDNext), nil
+}
+
+// boundStatus is status of the session's folder, interrupted by ctx.
+func (s *session) boundStatus(ctx context.Context) (uint32, uint32, error) {
+	release := s.bind(ctx)
+	defer release()
+	return s.status(s.target.Folder)
 }
 
 // newUIDs selects the folder and lists the UIDs above last with their sizes.

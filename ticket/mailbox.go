@@ -96,8 +96,14 @@ func (s *Store) RecordPollError(ctx context.Context, mailboxID int64, msg string
 	return err
 }
 
-// RecordPollOK notes a poll that found nothing new.
+// RecordPollOK notes a poll that found nothing new. It does not wait for
+// the disk: losing a poll time to a database crash is harmless.
 func (s *Store) RecordPollOK(ctx context.Context, mailboxID int64) error {
-	_, err := s.pool.Exec(ctx, `UPDATE mailboxes SET last_error = '', last_poll_at = now() WHERE id = $1`, mailboxID)
-	return err
+	return s.tx(ctx, func(tx pgx.Tx) error {
+		if err := relaxedCommit(ctx, tx); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE mailboxes SET last_error = '', last_poll_at = now() WHERE id = $1`, mailboxID)
+		return err
+	})
 }
