@@ -10,6 +10,7 @@ build:
 deps:
 	@scripts/install-dovecot.sh
 	@scripts/install-chromium.sh
+	@scripts/install-swaks.sh
 
 vet:
 	$(GO) vet ./...
