@@ -9,21 +9,52 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// enqueueAlert queues an email alert to t's requester inside the caller's
-// transaction (the outbox): it commits or vanishes with the ticket change. An
+// enqueueAlert queues the alerts to t's requester inside the caller's
+// transaction (the outbox): they commit or vanish with the ticket change. An
 // alert still waiting out its coalescing window takes the newer reason instead
-// of a second alert being queued.
+// of a second alert being queued. Each channel is its own alert row.
 func (s *Store) enqueueAlert(ctx context.Context, tx pgx.Tx, ticketID int64, reason AlertReason) error {
 	var email, lang string
-	err := tx.QueryRow(ctx, `SELECT c.email, c.language FROM tickets t JOIN customers c ON c.id = t.requester_id
-		WHERE t.id = $1`, ticketID).Scan(&email, &lang)
+	var channels AlertChannels
+	var hasPush bool
+	err := tx.QueryRow(ctx, `SELECT c.email, c.language, c.alert_channels,
+			EXISTS (SELECT 1 FROM push_subscriptions p WHERE p.customer_id = c.id)
+		FROM tickets t JOIN customers c ON c.id = t.requester_id
+		WHERE t.id = $1`, ticketID).Scan(&email, &lang, &channels, &hasPush)
 	if err != nil {
 		return fmt.Errorf("alert recipient: %w", err)
 	}
+	for _, ch := range alertChannels(reason, channels, hasPush) {
+		if err := s.enqueueOn(ctx, tx, ticketID, email, lang, ch, reason); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// alertChannels picks the channels of an alert. Email is the only channel of
+// a customer without a push subscription (every guest); one with a device
+// chose email, push or both. The acknowledgement of a ticket the customer
+// just opened is never pushed: it is no news to them.
+func alertChannels(reason AlertReason, choice AlertChannels, hasPush bool) []string {
+	if !hasPush || reason == ReasonReceived {
+		return []string{"email"}
+	}
+	switch choice {
+	case ChannelsEmail:
+		return []string{"email"}
+	case ChannelsPush:
+		return []string{"push"}
+	}
+	return []string{"email", "push"}
+}
+
+func (s *Store) enqueueOn(ctx context.Context, tx pgx.Tx, ticketID int64, email, lang, channel string,
+	reason AlertReason) error {
 	tag, err := tx.Exec(ctx, `
 		UPDATE alerts SET reason = $3, updated_at = now()
-		WHERE ticket_id = $1 AND recipient = $2 AND channel = 'email' AND state = 'queued' AND tries = 0`,
-		ticketID, email, string(reason))
+		WHERE ticket_id = $1 AND recipient = $2 AND channel = $4 AND state = 'queued' AND tries = 0`,
+		ticketID, email, string(reason), channel)
 	if err != nil {
 		return fmt.Errorf("coalesce alert: %w", err)
 	}
@@ -31,9 +62,9 @@ func (s *Store) enqueueAlert(ctx context.Context, tx pgx.Tx, ticketID int64, rea
 		return nil
 	}
 	_, err = tx.Exec(ctx, `
-		INSERT INTO alerts (ticket_id, recipient, reason, language, message_id, send_after)
-		VALUES ($1, $2, $3, $4, $5, now() + $6::interval)`,
-		ticketID, email, string(reason), lang, s.newMessageID("alert"), s.cfg.CoalesceWindow)
+		INSERT INTO alerts (ticket_id, recipient, channel, reason, language, message_id, send_after)
+		VALUES ($1, $2, $3, $4, $5, $6, now() + $7::interval)`,
+		ticketID, email, channel, string(reason), lang, s.newMessageID("alert"), s.cfg.CoalesceWindow)
 	if err != nil {
 		return fmt.Errorf("enqueue alert: %w", err)
 	}
@@ -92,24 +123,27 @@ func claimDue(ctx context.Context, tx pgx.Tx, limit int, lease time.Duration) ([
 }
 
 // applyCap puts back the jobs whose recipient already had AlertsPerHour alerts
-// in the last hour; they become due when the oldest of those leaves the hour.
-// Later updates coalesce into the waiting alert, so a storm makes few mails.
+// on the job's channel in the last hour (an email and its push twin each count
+// on their own channel); they become due when the oldest of those leaves the
+// hour. Later updates coalesce into the waiting alert, so a storm makes few mails.
 func (s *Store) applyCap(ctx context.Context, tx pgx.Tx, jobs []AlertJob) ([]AlertJob, error) {
 	if s.cfg.AlertsPerHour <= 0 {
 		return jobs, nil
 	}
 	kept := jobs[:0]
-	taken := map[string]int{}
+	taken := map[[2]string]int{}
 	for _, j := range jobs {
 		var n int
 		var oldest *time.Time
 		err := tx.QueryRow(ctx, `SELECT count(*), min(sent_at) FROM alerts
-			WHERE recipient = $1 AND sent_at > now() - interval '1 hour'`, j.Recipient.Email).Scan(&n, &oldest)
+			WHERE recipient = $1 AND channel = $2 AND sent_at > now() - interval '1 hour'`,
+			j.Recipient.Email, j.Channel).Scan(&n, &oldest)
 		if err != nil {
 			return nil, err
 		}
-		if n+taken[j.Recipient.Email] < s.cfg.AlertsPerHour {
-			taken[j.Recipient.Email]++
+		key := [2]string{j.Recipient.Email, j.Channel}
+		if n+taken[key] < s.cfg.AlertsPerHour {
+			taken[key]++
 			kept = append(kept, j)
 			continue
 		}

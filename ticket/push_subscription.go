@@ -1,0 +1,194 @@
+package ticket
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// PushSubscription is one browser a customer turned push alerts on in: the
+// push service's endpoint for it and the keys its payloads are encrypted to
+// (PushSubscription.getKey in the browser, base64url).
+type PushSubscription struct {
+	ID         int64
+	CustomerID int64
+	Endpoint   string
+	P256dh     string
+	Auth       string
+	Label      string // the browser's User-Agent, to tell devices apart
+	CreatedAt  time.Time
+	LastUsed   time.Time // zero until a push went out
+	// LastAlertID is the alert last delivered to this device; a retry of that
+	// alert skips it (0 = none).
+	LastAlertID int64
+}
+
+// AlertChannels is which channels a customer with push subscriptions
+// wants alerts on. A customer without one gets email whatever it says.
+type AlertChannels string
+
+const (
+	ChannelsEmail AlertChannels = "email"
+	ChannelsPush  AlertChannels = "push"
+	ChannelsBoth  AlertChannels = "both"
+)
+
+// Valid reports whether c is one of the three choices.
+func (c AlertChannels) Valid() bool {
+	return c == ChannelsEmail || c == ChannelsPush || c == ChannelsBoth
+}
+
+const pushSubscriptionColumns = `id, customer_id, endpoint, p256dh, auth, label, created_at, last_used,
+	coalesce(last_alert_id, 0)`
+
+// SavePushSubscription stores p for p.CustomerID and returns it as stored.
+// An endpoint is one browser: subscribing it again (new keys, or after
+// another customer signed in on it) replaces the old row.
+func (s *Store) SavePushSubscription(ctx context.Context, p PushSubscription) (*PushSubscription, error) {
+	if p.CustomerID == 0 || p.Endpoint == "" || p.P256dh == "" || p.Auth == "" {
+		return nil, errors.New("save push subscription: customer, endpoint and keys are required")
+	}
+	rows, err := s.pool.Query(ctx, `
+		INSERT INTO push_subscriptions (customer_id, endpoint, p256dh, auth, label)
+		VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (endpoint) DO UPDATE SET customer_id = EXCLUDED.customer_id, p256dh = EXCLUDED.p256dh,
+			auth = EXCLUDED.auth, label = EXCLUDED.label, created_at = now(), last_used = NULL, last_alert_id = NULL
+		RETURNING `+pushSubscriptionColumns, p.CustomerID, p.Endpoint, p.P256dh, p.Auth, p.Label)
+	if err != nil {
+		return nil, fmt.Errorf("save push subscription: %w", err)
+	}
+	got, err := pgx.CollectExactlyOneRow(rows, scanPushSubscription)
+	if err != nil {
+		return nil, fmt.Errorf("save push subscription: %w", err)
+	}
+	return &got, nil
+}
+
+// PushSubscriptionsByCustomer lists a customer's devices, oldest first.
+func (s *Store) PushSubscriptionsByCustomer(ctx context.Context, customerID int64) ([]PushSubscription, error) {
+	return s.pushSubscriptions(ctx, `customer_id = $1`, customerID)
+}
+
+// PushSubscriptionsByEmail lists the devices of the customer with the
+// address (an alert's recipient), oldest first.
+func (s *Store) PushSubscriptionsByEmail(ctx context.Context, email string) ([]PushSubscription, error) {
+	return s.pushSubscriptions(ctx, `customer_id = (SELECT id FROM customers WHERE email = lower($1))`, email)
+}
+
+func (s *Store) pushSubscriptions(ctx context.Context, where string, arg any) ([]PushSubscription, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+pushSubscriptionColumns+` FROM push_subscriptions
+		WHERE `+where+` ORDER BY id`, arg)
+	if err != nil {
+		return nil, fmt.Errorf("push subscriptions: %w", err)
+	}
+	subs, err := pgx.CollectRows(rows, scanPushSubscription)
+	if err != nil {
+		return nil, fmt.Errorf("push subscriptions: %w", err)
+	}
+	return subs, nil
+}
+
+func scanPushSubscription(r pgx.CollectableRow) (PushSubscription, error) {
+	var p PushSubscription
+	var used *time.Time
+	err := r.Scan(&p.ID, &p.CustomerID, &p.Endpoint, &p.P256dh, &p.Auth, &p.Label, &p.CreatedAt, &used,
+		&p.LastAlertID)
+	p.LastUsed = nullTime(used)
+	return p, err
+}
+
+// DeletePushSubscription removes one of the customer's devices; ErrNotFound
+// when the customer has no subscription with that id.
+func (s *Store) DeletePushSubscription(ctx context.Context, customerID, id int64) error {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM push_subscriptions WHERE id = $1 AND customer_id = $2`, id, customerID)
+	if err != nil {
+		return fmt.Errorf("delete push subscription: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// DeletePushEndpoint removes the subscription with the endpoint, which the
+// push service said is gone (404/410). Removing one already gone is no error.
+func (s *Store) DeletePushEndpoint(ctx context.Context, endpoint string) error {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM push_subscriptions WHERE endpoint = $1`, endpoint); err != nil {
+		return fmt.Errorf("delete push endpoint: %w", err)
+	}
+	return nil
+}
+
+// MarkPushDelivered records that alert alertID reached subscription id.
+func (s *Store) MarkPushDelivered(ctx context.Context, id, alertID int64) error {
+	_, err := s.pool.Exec(ctx, `UPDATE push_subscriptions SET last_used = now(), last_alert_id = $2 WHERE id = $1`,
+		id, alertID)
+	if err != nil {
+		return fmt.Errorf("mark push delivered: %w", err)
+	}
+	return nil
+}
+
+// AlertChannelsOf returns the customer's channel choice.
+func (s *Store) AlertChannelsOf(ctx context.Context, customerID int64) (AlertChannels, error) {
+	var c string
+	err := s.pool.QueryRow(ctx, `SELECT alert_channels FROM customers WHERE id = $1`, customerID).Scan(&c)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("alert channels: %w", err)
+	}
+	return AlertChannels(c), nil
+}
+
+// SetAlertChannels records the customer's channel choice.
+func (s *Store) SetAlertChannels(ctx context.Context, customerID int64, c AlertChannels) error {
+	if !c.Valid() {
+		return fmt.Errorf("set alert channels: unknown choice %q", c)
+	}
+	tag, err := s.pool.Exec(ctx, `UPDATE customers SET alert_channels = $2 WHERE id = $1`, customerID, string(c))
+	if err != nil {
+		return fmt.Errorf("set alert channels: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// VAPIDKeyPair is the application server's key pair for VAPID (RFC 8292),
+// base64url: the public key uncompressed P-256, the private key its scalar.
+type VAPIDKeyPair struct {
+	Public  string
+	Private string
+}
+
+// VAPIDKeys returns the stored key pair, storing generate's when there is
+// none yet. Replicas starting together agree on one pair (the first insert
+// wins; the others' fresh pairs are dropped).
+func (s *Store) VAPIDKeys(ctx context.Context, generate func() (VAPIDKeyPair, error)) (VAPIDKeyPair, error) {
+	var k VAPIDKeyPair
+	fresh, err := generate()
+	if err != nil {
+		return k, fmt.Errorf("vapid keys: %w", err)
+	}
+	err = s.pool.QueryRow(ctx, `
+		WITH ins AS (
+			INSERT INTO vapid_keys (public_key, private_key) VALUES ($1, $2)
+			ON CONFLICT (id) DO NOTHING RETURNING public_key, private_key)
+		SELECT public_key, private_key FROM ins
+		UNION ALL SELECT public_key, private_key FROM vapid_keys
+		LIMIT 1`, fresh.Public, fresh.Private).Scan(&k.Public, &k.Private)
+	if errors.Is(err, pgx.ErrNoRows) {
+		// Another replica's insert committed after this statement's snapshot.
+		err = s.pool.QueryRow(ctx, `SELECT public_key, private_key FROM vapid_keys`).Scan(&k.Public, &k.Private)
+	}
+	if err != nil {
+		return k, fmt.Errorf("vapid keys: %w", err)
+	}
+	return k, nil
+}
