@@ -32,14 +32,20 @@ type page struct {
 // render writes view with data in the visitor's language. hint is a
 // language known for the visitor besides the session's ("" if none).
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, view string, p *page, hint string) {
+	s.renderPart(w, r, status, view, "layout", p, hint)
+}
+
+// renderPart writes one named template of view (the whole page when part is
+// "layout"; a fragment a live page swaps in otherwise).
+func (s *Server) renderPart(w http.ResponseWriter, r *http.Request, status int, view, part string, p *page, hint string) {
 	p.Lang = s.language(r, hint)
 	p.Langs = s.views.languages()
 	p.Session = sessionFrom(r)
 	p.CSRF = s.csrfToken(w, r)
 	p.Next = r.URL.RequestURI()
 	var buf bytes.Buffer
-	if err := s.views.byLang[p.Lang][view].ExecuteTemplate(&buf, "layout", p); err != nil {
-		s.log.Error("web: render", "view", view, slog.Any("err", err))
+	if err := s.views.byLang[p.Lang][view].ExecuteTemplate(&buf, part, p); err != nil {
+		s.log.Error("web: render", "view", view, "part", part, slog.Any("err", err))
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 		return
 	}

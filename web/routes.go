@@ -25,6 +25,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /tickets/{number}", s.customer(s.ticketShow))
 	mux.HandleFunc("POST /tickets/{number}/reply", s.customer(s.postFiles(s.ticketReply)))
 
+	s.agentRoutes(mux)
+
 	// Any signed-in role; the handler checks the owner.
 	mux.HandleFunc("GET /attachments/{id}", s.signedIn(s.attachmentDownload))
 

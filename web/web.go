@@ -81,8 +81,11 @@ type Deps struct {
 	Tickets *ticket.Store
 	Auth    *auth.Store
 	Codes   CodeMailer
-	Logger  *slog.Logger     // nil discards logs
-	Now     func() time.Time // nil means time.Now
+	// Live feeds the agent pages' live updates (see Live); nil turns them
+	// off (the pages still show the same on reload).
+	Live   *Live
+	Logger *slog.Logger     // nil discards logs
+	Now    func() time.Time // nil means time.Now
 }
 
 // Server holds the web view's state; its methods are the handlers.

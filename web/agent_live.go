@@ -1,0 +1,103 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+
+	"inboxdesk/ticket"
+)
+
+// maxLiveStreams caps the event streams one process holds open; past it a
+// browser is told to try later (its page still works, reloads show changes).
+const maxLiveStreams = 5000
+
+// Live fans ticket changes out to the agent pages' event streams. One Live
+// per process is fed by a single LISTEN connection (ticket.ListenChanges), so
+// a change made on any replica reaches every agent's browser.
+//
+// Wiring: make it with NewLive, pass it in Deps.Live, and run Run in its own
+// goroutine for as long as the server serves:
+//
+//	live := web.NewLive(tickets, logger)
+//	go live.Run(ctx)
+//	h, err := web.New(cfg, web.Deps{..., Live: live})
+//
+// Cancelling ctx (before or with http.Server.Shutdown) ends every open event
+// stream, so shutdown does not wait for them.
+type Live struct {
+	store *ticket.Store
+	log   *slog.Logger
+	done  chan struct{} // closed when Run returns: streams end
+
+	mu   sync.Mutex
+	subs map[*liveSub]struct{}
+	over bool
+}
+
+// liveSub is one open event stream: what it watches and a one-slot signal
+// that coalesces any number of changes until the stream writes them.
+type liveSub struct {
+	ticketID int64 // 0 = every ticket (the queue)
+	changed  chan struct{}
+}
+
+// NewLive returns a hub for store's changes; nil log discards logs.
+func NewLive(store *ticket.Store, log *slog.Logger) *Live {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Live{store: store, log: log, done: make(chan struct{}), subs: map[*liveSub]struct{}{}}
+}
+
+// Run listens for ticket changes until ctx is cancelled, then ends every
+// stream. It reconnects by itself after a lost database connection; it
+// returns nil once ctx is done. Call it once.
+func (l *Live) Run(ctx context.Context) error {
+	defer l.stop()
+	l.log.Info("web: live updates listening")
+	return l.store.ListenChanges(ctx, l.publish)
+}
+
+func (l *Live) stop() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.over {
+		l.over = true
+		close(l.done)
+	}
+}
+
+// publish signals the streams watching ticketID, and the queue streams; 0
+// (after a reconnect: anything may have changed) signals every stream.
+func (l *Live) publish(ticketID int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for sub := range l.subs {
+		if ticketID == 0 || sub.ticketID == 0 || sub.ticketID == ticketID {
+			select {
+			case sub.changed <- struct{}{}:
+			default: // a signal is already pending
+			}
+		}
+	}
+}
+
+// subscribe opens a stream's subscription; false when the hub has stopped
+// or is full.
+func (l *Live) subscribe(ticketID int64) (*liveSub, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.over || len(l.subs) >= maxLiveStreams {
+		return nil, false
+	}
+	sub := &liveSub{ticketID: ticketID, changed: make(chan struct{}, 1)}
+	l.subs[sub] = struct{}{}
+	return sub, true
+}
+
+func (l *Live) unsubscribe(sub *liveSub) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.subs, sub)
+}

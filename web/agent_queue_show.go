@@ -1,0 +1,154 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"inboxdesk/ticket"
+)
+
+// queuePerPage is how many tickets one queue page lists.
+const queuePerPage = 50
+
+// queueStatuses are the queue's tabs, in order; "all" is every status.
+var queueStatuses = []string{"open", "pending", "resolved", "closed", "all"}
+
+// queueQuery is the queue's filters as its URL carries them.
+type queueQuery struct {
+	Status   string // one of queueStatuses; "open" when absent
+	Assignee string // "all" (absent), "me", "unassigned"
+	Mailbox  int64  // 0 = every mailbox
+	Search   string // a number, an address, or words
+	Page     int    // from 1
+}
+
+type queueTab struct {
+	Status  string
+	Count   int
+	URL     string
+	Current bool
+}
+
+type mailboxOption struct {
+	ID   int64
+	Name string
+}
+
+type queueData struct {
+	Query     queueQuery
+	Tabs      []queueTab
+	Tickets   []ticket.Summary
+	Total     int
+	Page      int
+	Pages     int
+	PrevURL   string
+	NextURL   string
+	Mailboxes []mailboxOption
+}
+
+// agentQueueShow lists tickets for agents: a tab per status with its count,
+// filters for assignee and mailbox, a search box, newest activity first,
+// paged. ?fragment=queue renders only the part the live page swaps in.
+func (s *Server) agentQueueShow(w http.ResponseWriter, r *http.Request) {
+	q := parseQueueQuery(r.URL.Query())
+	res, err := s.deps.Tickets.Queue(r.Context(), q.filter(sessionFrom(r).AgentID))
+	if err != nil {
+		s.serverError(w, r, "queue", err)
+		return
+	}
+	boxes, err := s.deps.Tickets.Mailboxes(r.Context())
+	if err != nil {
+		s.serverError(w, r, "mailboxes", err)
+		return
+	}
+	d := queueData{Query: q, Tickets: res.Tickets, Total: res.Total, Page: q.Page,
+		Pages: max(1, (res.Total+queuePerPage-1)/queuePerPage), Tabs: s.queueTabs(q, res.Counts)}
+	for _, b := range boxes {
+		d.Mailboxes = append(d.Mailboxes, mailboxOption{ID: b.ID, Name: b.Name})
+	}
+	if q.Page > 1 {
+		d.PrevURL = s.queueURL(q, func(q *queueQuery) { q.Page-- })
+	}
+	if q.Page < d.Pages {
+		d.NextURL = s.queueURL(q, func(q *queueQuery) { q.Page++ })
+	}
+	part := "layout"
+	if r.URL.Query().Get("fragment") == "queue" {
+		part = "live"
+	}
+	s.renderPart(w, r, http.StatusOK, "agent_queue", part, &page{Data: d}, "")
+}
+
+func parseQueueQuery(v url.Values) queueQuery {
+	q := queueQuery{Status: v.Get("status"), Assignee: v.Get("assignee"), Search: strings.TrimSpace(v.Get("q"))}
+	if !slices.Contains(queueStatuses, q.Status) {
+		q.Status = "open"
+	}
+	if q.Assignee != "me" && q.Assignee != "unassigned" {
+		q.Assignee = "all"
+	}
+	q.Mailbox, _ = strconv.ParseInt(v.Get("mailbox"), 10, 64)
+	q.Page, _ = strconv.Atoi(v.Get("page"))
+	q.Page = max(q.Page, 1)
+	return q
+}
+
+func (q queueQuery) filter(agentID int64) ticket.QueueFilter {
+	f := ticket.QueueFilter{Status: ticket.Status(q.Status), Assignee: q.Assignee, AgentID: agentID,
+		MailboxID: q.Mailbox, Search: q.Search, Page: q.Page, PerPage: queuePerPage}
+	if q.Status == "all" {
+		f.Status = ""
+	}
+	if q.Assignee == "all" {
+		f.Assignee = ""
+	}
+	return f
+}
+
+// queueURL is the queue's address with q's filters changed by change
+// (defaults left out).
+func (s *Server) queueURL(q queueQuery, change func(*queueQuery)) string {
+	change(&q)
+	v := url.Values{}
+	if q.Status != "open" {
+		v.Set("status", q.Status)
+	}
+	if q.Assignee != "all" {
+		v.Set("assignee", q.Assignee)
+	}
+	if q.Mailbox != 0 {
+		v.Set("mailbox", idStr(q.Mailbox))
+	}
+	if q.Search != "" {
+		v.Set("q", q.Search)
+	}
+	if q.Page > 1 {
+		v.Set("page", strconv.Itoa(q.Page))
+	}
+	if len(v) == 0 {
+		return s.path("/agent")
+	}
+	return s.path("/agent?" + v.Encode())
+}
+
+// queueTabs gives each status its count under the other filters; a new tab
+// starts at page 1.
+func (s *Server) queueTabs(q queueQuery, counts map[ticket.Status]int) []queueTab {
+	tabs := make([]queueTab, 0, len(queueStatuses))
+	all := 0
+	for _, n := range counts {
+		all += n
+	}
+	for _, st := range queueStatuses {
+		n := counts[ticket.Status(st)]
+		if st == "all" {
+			n = all
+		}
+		tabs = append(tabs, queueTab{Status: st, Count: n, Current: st == q.Status,
+			URL: s.queueURL(q, func(q *queueQuery) { q.Status, q.Page = st, 1 })})
+	}
+	return tabs
+}

@@ -1,0 +1,124 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"inboxdesk/auth"
+	"inboxdesk/ticket"
+)
+
+// eventView is one line of a ticket's history.
+type eventView struct {
+	ID     int64
+	Key    string // catalog key of the event's label ("" when there is none)
+	Kind   string // shown when Key is ""
+	Actor  string
+	Detail string
+	At     time.Time
+}
+
+type loadedTicket struct {
+	agentTicketData
+	remoteImages bool
+}
+
+// agentTicketData loads everything the agent's ticket page shows.
+func (s *Server) agentTicketData(r *http.Request, t *ticket.Ticket, f agentForm) (*loadedTicket, error) {
+	ctx := r.Context()
+	msgs, err := s.deps.Tickets.Messages(ctx, t.ID, true)
+	if err != nil {
+		return nil, err
+	}
+	d := &loadedTicket{agentTicketData: agentTicketData{Ticket: t, Form: f, Allowed: allowedActions(t.Status)}}
+	if d.Others, err = s.deps.Tickets.OtherTickets(ctx, t.RequesterID, t.ID); err != nil {
+		return nil, err
+	}
+	if d.Alerts, err = s.deps.Tickets.AlertsByTicket(ctx, t.ID); err != nil {
+		return nil, err
+	}
+	agents, err := s.deps.Auth.ListAgents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	events, err := s.deps.Tickets.Events(ctx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	views, remote := s.messageViews(r, msgs)
+	for i, v := range views {
+		d.Messages = append(d.Messages, agentMessage{messageView: v, Internal: msgs[i].Internal,
+			Auto: msgs[i].AutoSubmitted != ""})
+	}
+	d.remoteImages = remote
+	names := agentNames(agents)
+	for _, a := range agents {
+		if !a.Disabled {
+			d.Agents = append(d.Agents, a)
+		}
+	}
+	d.Events = s.eventViews(events, names, t)
+	return d, nil
+}
+
+// allowedActions says which actions the status machine allows from st
+// (an action that keeps the status is always allowed).
+func allowedActions(st ticket.Status) map[string]bool {
+	ok := func(to ticket.Status) bool { return to == st || ticket.CanMove(st, to) }
+	return map[string]bool{
+		"reply":        true,
+		"note":         true,
+		"request_info": ok(ticket.StatusPending),
+		"resolve":      ok(ticket.StatusResolved),
+		"reopen":       st != ticket.StatusOpen,
+	}
+}
+
+func agentNames(agents []auth.Agent) map[string]string {
+	m := map[string]string{}
+	for _, a := range agents {
+		name := a.Name
+		if name == "" {
+			name = a.Email
+		}
+		m[fmt.Sprintf("agent:%d", a.ID)] = name
+		m[fmt.Sprintf("%d", a.ID)] = name
+	}
+	return m
+}
+
+// eventViews names each event's actor (agents by name, the customer by
+// address) and its label when the catalog has one.
+func (s *Server) eventViews(events []ticket.Event, agents map[string]string, t *ticket.Ticket) []eventView {
+	out := make([]eventView, 0, len(events))
+	for _, ev := range events {
+		v := eventView{ID: ev.ID, Kind: ev.Kind, Actor: ev.Actor, At: ev.CreatedAt, Detail: eventDetail(ev, agents)}
+		if _, ok := s.views.catalogs["en"]["event_"+ev.Kind]; ok {
+			v.Key = "event_" + ev.Kind
+		}
+		if name, ok := agents[ev.Actor]; ok {
+			v.Actor = name
+		} else if ev.Actor == fmt.Sprintf("customer:%d", t.RequesterID) {
+			v.Actor = t.RequesterEmail
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// eventDetail is a short readable form of an event's detail.
+func eventDetail(ev ticket.Event, agents map[string]string) string {
+	if ev.Kind == "assigned" {
+		if name, ok := agents[fmt.Sprint(ev.Detail["agent"])]; ok {
+			return "→ " + name
+		}
+		return "→ –"
+	}
+	for _, k := range []string{"reason", "by", "source"} {
+		if v, ok := ev.Detail[k]; ok && fmt.Sprint(v) != "" {
+			return fmt.Sprint(v)
+		}
+	}
+	return ""
+}
