@@ -8,7 +8,9 @@
 package link
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -132,4 +134,13 @@ func (kr *Keyring) lookup(id string) (key, bool) {
 		}
 	}
 	return key{}, false
+}
+
+// Derive returns a 32-byte key for purpose, derived from the signing key
+// (HMAC-SHA256), so that one configured secret can key other uses such as
+// hashing one-time codes. It changes when the signing key rotates.
+func (kr *Keyring) Derive(purpose string) []byte {
+	m := hmac.New(sha256.New, kr.signer().secret)
+	m.Write([]byte("inboxdesk derive: " + purpose))
+	return m.Sum(nil)
 }
