@@ -1,0 +1,231 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"inboxdesk/testenv/pgtest"
+)
+
+// The demo's seeded accounts and addresses (cmd/inboxdesk/demo.go).
+const (
+	supportAddr   = "support@example.com"
+	agentEmail    = "agent@example.com"
+	agentPassword = "demo-password"
+	seededSender  = "dana@example.org"
+	seededSubject = "I was charged twice for order 4471"
+)
+
+// product is one running `inboxdesk demo`: web view, poller, sender and the
+// embedded IMAP and SMTP servers, on a database of its own.
+type product struct {
+	BaseURL  string // as in the links inboxdesk mails: http://localhost:PORT
+	SMTPAddr string // takes mail for support@example.com
+	db       string
+	cmd      *exec.Cmd
+	log      *lockedBuffer
+	exited   chan struct{}
+	exitErr  error
+	stopOnce sync.Once
+}
+
+// startProduct starts `inboxdesk demo --reset` on a new database and free
+// ports, waits until /readyz answers 200, and stops it at the end of the
+// test with SIGINT, failing the test unless it exits with status 0.
+func startProduct(t *testing.T) *product {
+	t.Helper()
+	admin := pgtest.AdminURL()
+	checkDatabase(t, admin)
+	ports := freePorts(t, 3)
+	p := &product{
+		BaseURL:  "http://localhost:" + ports[0],
+		SMTPAddr: "127.0.0.1:" + ports[2],
+		db:       "inboxdesk_e2e_" + randomHex(6),
+		log:      &lockedBuffer{},
+		exited:   make(chan struct{}),
+	}
+	p.cmd = exec.Command(binary, "demo", "--database-url", admin, "--db-name", p.db,
+		"--data-dir", t.TempDir(), "--listen", "127.0.0.1:"+ports[0],
+		"--imap", "127.0.0.1:"+ports[1], "--smtp", p.SMTPAddr)
+	createDatabase(t, admin, p.db) // TEMP
+	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
+	if err := p.cmd.Start(); err != nil {
+		t.Fatalf("start inboxdesk demo: %v", err)
+	}
+	go func() { p.exitErr = p.cmd.Wait(); close(p.exited) }()
+	t.Cleanup(func() {
+		p.Stop(t)
+		saveLog(t, "inboxdesk.log", p.log.Bytes())
+		dropDatabase(admin, p.db)
+	})
+	p.waitReady(t, 60*time.Second)
+	return p
+}
+
+// waitReady waits until GET /readyz answers 200.
+func (p *product) waitReady(t *testing.T, limit time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		select {
+		case <-p.exited:
+			t.Fatalf("inboxdesk demo exited before it was ready (%v):\n%s", p.exitErr, p.log.Tail(40))
+		default:
+		}
+		resp, err := http.Get(p.BaseURL + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("inboxdesk demo: /readyz not 200 within %v:\n%s", limit, p.log.Tail(40))
+}
+
+// Stop sends SIGINT, as Ctrl-C does, and fails the test unless the demo
+// exits with status 0 within 20 seconds. Later calls do nothing.
+func (p *product) Stop(t *testing.T) {
+	t.Helper()
+	p.stopOnce.Do(func() {
+		select {
+		case <-p.exited:
+			t.Errorf("inboxdesk demo stopped on its own before the test ended (%v):\n%s", p.exitErr, p.log.Tail(40))
+			return
+		default:
+		}
+		start := time.Now()
+		_ = p.cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-p.exited:
+		case <-time.After(20 * time.Second):
+			_ = p.cmd.Process.Kill()
+			<-p.exited
+			t.Errorf("inboxdesk demo did not exit within 20s of SIGINT:\n%s", p.log.Tail(40))
+			return
+		}
+		if p.exitErr != nil {
+			t.Errorf("inboxdesk demo exited with %v after SIGINT (want status 0):\n%s", p.exitErr, p.log.Tail(40))
+			return
+		}
+		t.Logf("inboxdesk demo exited with status 0 %v after SIGINT", time.Since(start).Round(time.Millisecond))
+	})
+}
+
+// checkDatabase fails the test (or skips it with INBOXDESK_SKIP_DB=1) when
+// the PostgreSQL server for test databases is unreachable.
+func checkDatabase(t *testing.T, admin string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		if os.Getenv("INBOXDESK_SKIP_DB") != "" {
+			t.Skipf("e2e: no PostgreSQL: %v", err)
+		}
+		t.Fatalf("e2e: no PostgreSQL at INBOXDESK_TEST_DATABASE_URL/DATABASE_URL (run scripts/pg.sh): %v", err)
+	}
+	_ = conn.Close(ctx)
+}
+
+func createDatabase(t *testing.T, admin, name string) {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func dropDatabase(admin, name string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		return
+	}
+	defer conn.Close(ctx)
+	_, _ = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+}
+
+// freePorts returns n distinct loopback ports that were free a moment ago.
+func freePorts(t *testing.T, n int) []string {
+	t.Helper()
+	var ports []string
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatalf("free port: %v", err)
+		}
+		defer l.Close()
+		_, port, _ := net.SplitHostPort(l.Addr().String())
+		ports = append(ports, port)
+	}
+	return ports
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// outputDir is test-output/e2e/TEST at the repository root, made on first use.
+func outputDir(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join("..", "test-output", "e2e", strings.ReplaceAll(t.Name(), "/", "_"))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatalf("output dir: %v", err)
+	}
+	return dir
+}
+
+func saveLog(t *testing.T, name string, b []byte) {
+	if err := os.WriteFile(filepath.Join(outputDir(t), name), b, 0o644); err != nil {
+		t.Logf("save %s: %v", name, err)
+	}
+}
+
+// lockedBuffer collects a process's output from two pipes at once.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) Bytes() []byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return bytes.Clone(b.buf.Bytes())
+}
+
+// Tail returns the last n lines written.
+func (b *lockedBuffer) Tail(n int) string {
+	lines := strings.Split(strings.TrimRight(string(b.Bytes()), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
