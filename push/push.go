@@ -1,0 +1,132 @@
+// Package push delivers alerts by browser push (Web Push: RFC 8030 for the
+// protocol, RFC 8291 for the payload's encryption, RFC 8292 for VAPID). It is
+// the outbound.Deliverer for the alert channel "push": a notify-only payload
+// (ticket number, reason, a signed link — never message content) goes to
+// every device the customer subscribed.
+//
+// VAPID keys come from configuration (INBOXDESK_VAPID_PUBLIC_KEY and
+// INBOXDESK_VAPID_PRIVATE_KEY, made by GenerateVAPIDKeys); without them
+// LoadKeys generates a pair on first start and keeps it in the database,
+// where every replica finds the same one.
+package push
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"inboxdesk/link"
+	"inboxdesk/ticket"
+)
+
+// Defaults for zero Config fields.
+const (
+	DefaultTTL     = 24 * time.Hour   // a push a device does not fetch within a day is dropped
+	DefaultUrgency = "normal"         // RFC 8030 §5.3
+	DefaultTimeout = 30 * time.Second // per request to a push service
+	// DefaultLinkTTL matches the email alert's link.
+	DefaultLinkTTL = 14 * 24 * time.Hour
+)
+
+// Config is the push channel's configuration, checked once by NewDeliverer.
+type Config struct {
+	// Keys is the VAPID key pair (see LoadKeys).
+	Keys ticket.VAPIDKeyPair
+	// Subject is the contact the push services may reach us at, as RFC 8292
+	// wants it: "mailto:ops@example.com" or an https URL.
+	Subject string
+	// LinkKeys signs the link in the payload, as in the email alert.
+	LinkKeys *link.Keyring
+	// BaseURL is the public base of the web view the link points into.
+	BaseURL *url.URL
+	// DefaultLanguage is used for an alert without one; "" means "en".
+	DefaultLanguage string
+	TTL             time.Duration // how long the push service keeps an undelivered push; zero means DefaultTTL
+	Urgency         string        // "very-low", "low", "normal" or "high"; "" means DefaultUrgency
+	LinkTTL         time.Duration // how long the link works; zero means DefaultLinkTTL
+	// HTTPClient sends to the push services; nil means a client with DefaultTimeout.
+	HTTPClient *http.Client
+	Now        func() time.Time // nil means time.Now
+}
+
+// Store is what the deliverer needs of the subscriptions; *ticket.Store is one.
+type Store interface {
+	PushSubscriptionsByEmail(ctx context.Context, email string) ([]ticket.PushSubscription, error)
+	DeletePushEndpoint(ctx context.Context, endpoint string) error
+	MarkPushDelivered(ctx context.Context, id, alertID int64) error
+}
+
+// Deliverer sends push alerts; it is safe for concurrent use.
+type Deliverer struct {
+	cfg   Config
+	store Store
+	log   *slog.Logger
+}
+
+// NewDeliverer checks cfg and fills its defaults. A nil logger discards logs.
+func NewDeliverer(cfg Config, store Store, logger *slog.Logger) (*Deliverer, error) {
+	if err := fillConfig(&cfg); err != nil {
+		return nil, fmt.Errorf("push: %w", err)
+	}
+	if store == nil {
+		return nil, errors.New("push: no subscription store")
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Deliverer{cfg: cfg, store: store, log: logger}, nil
+}
+
+func fillConfig(c *Config) error {
+	if err := CheckKeys(c.Keys); err != nil {
+		return err
+	}
+	if !strings.HasPrefix(c.Subject, "mailto:") && !strings.HasPrefix(c.Subject, "https://") {
+		return errors.New("VAPID subject must be a mailto: or https: URL")
+	}
+	if c.LinkKeys == nil || c.BaseURL == nil || c.BaseURL.Host == "" {
+		return errors.New("link keys and an absolute base URL are required")
+	}
+	if c.Urgency == "" {
+		c.Urgency = DefaultUrgency
+	}
+	if !validUrgency(c.Urgency) {
+		return fmt.Errorf("unknown urgency %q", c.Urgency)
+	}
+	c.TTL = orDefault(c.TTL, DefaultTTL)
+	c.LinkTTL = orDefault(c.LinkTTL, DefaultLinkTTL)
+	if c.DefaultLanguage == "" {
+		c.DefaultLanguage = "en"
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = &http.Client{Timeout: DefaultTimeout}
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return nil
+}
+
+func validUrgency(u string) bool {
+	switch u {
+	case "very-low", "low", "normal", "high":
+		return true
+	}
+	return false
+}
+
+func orDefault(v, def time.Duration) time.Duration {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+// PublicKey returns the VAPID public key the browser's
+// PushManager.subscribe needs as applicationServerKey (base64url).
+func (d *Deliverer) PublicKey() string { return d.cfg.Keys.Public }
