@@ -22,17 +22,24 @@ import (
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-// queueAlerts opens n tickets (one alert each) in batches, fast.
-func queueAlerts(t *testing.T, store *ticket.Store, n int) {
+// offlineMailbox adds a mailbox that is never polled, for ingesting
+// ready-made mail with IngestBatch, and returns its checkpoint.
+func offlineMailbox(t *testing.T, store *ticket.Store, name string) ticket.Checkpoint {
 	ctx := context.Background()
-	id, err := store.AddMailbox(ctx, ticket.Mailbox{Name: "bench", URL: "imap://u:p@127.0.0.1:1/INBOX"})
+	id, err := store.AddMailbox(ctx, ticket.Mailbox{Name: name, URL: "imap://u:p@127.0.0.1:1/INBOX"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cp := ticket.Checkpoint{MailboxID: id, UIDValidity: 1}
 	if err := store.ResetCheckpoint(ctx, ticket.Checkpoint{MailboxID: id}, 1); err != nil {
 		t.Fatal(err)
 	}
+	return ticket.Checkpoint{MailboxID: id, UIDValidity: 1}
+}
+
+// queueAlerts opens n tickets (one alert each) in batches, fast.
+func queueAlerts(t *testing.T, store *ticket.Store, n int) {
+	ctx := context.Background()
+	cp := offlineMailbox(t, store, "bench")
 	for start := 0; start < n; start += 200 {
 		var mails []ticket.Mail
 		for i := start; i < min(start+200, n); i++ {

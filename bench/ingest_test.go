@@ -169,7 +169,7 @@ func TestEmptyPollCost(t *testing.T) {
 	costs := medianPolls(t, p, sizes, 50)
 	growth := float64(costs[100_000]) / float64(costs[1_000])
 	addRow(row{figure: "poll that finds nothing new, at 1k / 10k / 100k mails in the mailbox (median of 50, interleaved)",
-		ours: fmt.Sprintf("%s / %s / %s", ms(costs[1_000]), ms(costs[10_000]), ms(costs[100_000])),
+		ours:     fmt.Sprintf("%s / %s / %s", ms(costs[1_000]), ms(costs[10_000]), ms(costs[100_000])),
 		baseline: "100k vs 1k", ratio: fmt.Sprintf("%.2f×", growth), target: "< 10 ms at 100k, ≤ 1.5×",
 		met: costs[100_000] < 10*time.Millisecond && growth <= 1.5})
 }

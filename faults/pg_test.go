@@ -1,0 +1,9 @@
+package faults_test
+
+import (
+	"testing"
+
+	"inboxdesk/testenv/pgtest"
+)
+
+func pgtestURL(t *testing.T) string { return pgtest.NewURL(t) }
