@@ -87,16 +87,21 @@ type browser struct {
 	shots *atomic.Int32 // numbers the test's screenshots across its tabs
 }
 
+// shotCounters numbers each test's screenshots across all its browsers.
+var shotCounters sync.Map // *testing.T → *atomic.Int32
+
 // newBrowser opens a tab in a fresh browser context: no cookies, as a
-// person arriving from elsewhere.
-func newBrowser(t *testing.T) *browser {
+// person arriving from elsewhere. label ("" for none) prefixes the names
+// of its screenshots.
+func newBrowser(t *testing.T, label string) *browser {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(sharedChromium(t), chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("open tab: %v", err)
 	}
-	return &browser{t: t, ctx: ctx, shots: new(atomic.Int32)}
+	counter, _ := shotCounters.LoadOrStore(t, new(atomic.Int32))
+	return &browser{t: t, ctx: ctx, label: label, shots: counter.(*atomic.Int32)}
 }
 
 // NewTab opens a second tab in the same browser context (same cookies).

@@ -34,7 +34,7 @@ func TestGuestPath(t *testing.T) {
 		t.Errorf("the acknowledgement alert quotes the customer's mail (%q); alerts are notify-only", word)
 	}
 
-	b := newBrowser(t)
+	b := newBrowser(t, "")
 	b.Open(p.BaseURL+"/dev/outbox", "#"+ack.ID)
 	b.Shot("dev-outbox-acknowledgement")
 	b.Click("#"+ack.ID+" a.link", "#send-code")

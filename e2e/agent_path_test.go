@@ -1,0 +1,156 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// TestAgentPath walks issue 5's agent path: an agent signs in, finds a new
+// ticket in the queue, replies with an attachment, asks for details and
+// resolves it; the customer gets one notify-only alert for each, and a
+// second agent's browser on the same ticket sees the reply arrive without
+// reloading.
+func TestAgentPath(t *testing.T) {
+	t.Parallel()
+	beginTest(t)
+	p := startProduct(t)
+	customer := "carla-" + randomHex(3) + "@example.org"
+	subject := "Refund for order " + randomHex(3)
+	p.SendMail(t, customer, subject, "Hello,\nI returned the parcel last week. When do I get my refund?\nCarla")
+	number := ticketNumber(t, p.WaitMail(t, customer, "acknowledgement alert", func(m sentMail) bool {
+		return strings.HasPrefix(m.Subject, "We received your support request")
+	}))
+	ticketURL := fmt.Sprintf("%s/agent/tickets/%d", p.BaseURL, number)
+
+	a := newBrowser(t, "agent")
+	signInAgent(a, p)
+	row := fmt.Sprintf("#queue-%d", number)
+	a.WaitText(row, subject, pageWait)
+	if got := a.Text(row + " .customer"); got != customer {
+		t.Errorf("queue row of ticket %d shows customer %q, want %q", number, got, customer)
+	}
+	a.Shot("queue")
+	a.Click(row+" a", "#thread")
+	a.WaitText("#thread", "I returned the parcel", pageWait)
+	a.Shot("ticket")
+
+	watcher := newBrowser(t, "watcher")
+	signInAgent(watcher, p)
+	watcher.OpenLive(ticketURL, "#thread")
+	watcher.Do(chromedp.Evaluate[chromedp.Void](`window.e2eNotReloaded = true`))
+
+	reply := "Your refund of 42 EUR left today, reference RF-" + randomHex(4)
+	a.Type("#reply-text", reply)
+	a.Do(chromedp.SetUploadFiles(chromedp.CSS("#act-files"), []string{writePNG(t)}))
+	a.Click("#action-reply", "#thread")
+	a.WaitText("#thread", reply, pageWait)
+	a.WaitText("#thread .attachments", "screen.png", pageWait)
+	a.Shot("after-reply")
+
+	watcher.WaitText("#thread", reply, pageWait)
+	watcher.WaitText("#thread .attachments", "screen.png", pageWait)
+	if !get(watcher, chromedp.Evaluate[bool](`window.e2eNotReloaded === true`)) {
+		t.Error("the second browser reloaded the page to show the reply; it should update in place")
+	}
+	watcher.Shot("sees-reply-live")
+
+	replied := p.WaitMail(t, customer, "alert for the reply", func(m sentMail) bool {
+		return strings.Contains(m.Text, "The support team replied")
+	})
+	checkUpdateAlert(t, replied, number)
+
+	question := "Which bank account should we use? Ref Q-" + randomHex(4)
+	a.Type("#reply-text", question)
+	a.Click("#action-request-info", "#thread")
+	a.WaitText("#ticket-status", "Pending", pageWait)
+	a.Shot("after-ask-for-details")
+	asked := p.WaitMail(t, customer, "alert asking for details", func(m sentMail) bool {
+		return strings.Contains(m.Text, "needs more details")
+	})
+	checkUpdateAlert(t, asked, number)
+
+	a.Click("#action-resolve", "#thread")
+	a.WaitText("#ticket-status", "Resolved", pageWait)
+	resolved := p.WaitMail(t, customer, "alert that the ticket was resolved", func(m sentMail) bool {
+		return strings.Contains(m.Text, fmt.Sprintf("Your ticket %d was resolved", number))
+	})
+	checkUpdateAlert(t, resolved, number)
+	watcher.WaitText("#ticket-status", "Resolved", pageWait)
+	watcher.Shot("sees-resolved-live")
+
+	mails := p.MailsTo(t, customer)
+	if len(mails) != 4 {
+		t.Errorf("the customer got %d emails, want 4 (received, replied, details needed, resolved)", len(mails))
+	}
+	for _, m := range mails {
+		for _, secret := range []string{reply, question, "screen.png", "RF-", "Q-"} {
+			if strings.Contains(m.Subject+m.Text, secret) {
+				t.Errorf("alert %s %q carries %q; alerts must not carry what the agent wrote", m.ID, m.Subject, secret)
+			}
+		}
+	}
+	a.Open(p.BaseURL+"/dev/outbox", "#"+resolved.ID)
+	a.Shot("dev-outbox-alerts")
+
+	a.Open(ticketURL, "#alerts")
+	a.WaitText("#alerts", customer, pageWait)
+	a.Shot("ticket-alerts-delivered")
+	for _, reason := range []string{"received", "replied", "info_requested", "resolved"} {
+		sel := fmt.Sprintf(`#alerts tr[data-reason=%q][data-channel="email"][data-state="sent"]`, reason)
+		if !a.Has(sel) {
+			t.Errorf("the agent's ticket page shows no sent email alert for %q", reason)
+		}
+	}
+
+	// Ctrl-C with agent pages still open on the live stream stops cleanly.
+	p.Stop(t)
+}
+
+// signInAgent signs the demo agent in and waits for the queue.
+func signInAgent(b *browser, p *product) {
+	b.t.Helper()
+	b.Open(p.BaseURL+"/agent/login", "#agent-email")
+	b.Type("#agent-email", agentEmail)
+	b.Type("#agent-password", agentPassword)
+	b.Shot("sign-in")
+	b.Click("#agent-sign-in", "#queue-live")
+}
+
+// OpenLive navigates to url, waits until sel is visible and until the page
+// has its live-update stream (Server-Sent Events) open.
+func (b *browser) OpenLive(url, sel string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	responses := chromedp.Events(ctx, network.ResponseReceived)
+	b.Open(url, sel)
+	for ev, err := range responses {
+		if err != nil {
+			b.fail(fmt.Errorf("the page never opened its live-update stream: %w", err))
+		}
+		if ev.Type == network.ResourceTypeEventSource {
+			if ev.Response.Status != 200 {
+				b.fail(fmt.Errorf("live-update stream %s answered %d", ev.Response.URL, ev.Response.Status))
+			}
+			return
+		}
+	}
+}
+
+// checkUpdateAlert checks an alert about a change of ticket number: the
+// subject names the ticket, the text links to its page.
+func checkUpdateAlert(t *testing.T, m sentMail, number int64) {
+	t.Helper()
+	if want := fmt.Sprintf("Your support ticket %d was updated", number); m.Subject != want {
+		t.Errorf("alert %s subject %q, want %q", m.ID, m.Subject, want)
+	}
+	if len(m.Links) != 1 || !strings.Contains(m.Links[0], fmt.Sprintf("/t/%d?", number)) {
+		t.Errorf("alert %s links %q, want one link to /t/%d", m.ID, m.Links, number)
+	}
+}
+
