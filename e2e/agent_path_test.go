@@ -153,4 +153,3 @@ func checkUpdateAlert(t *testing.T, m sentMail, number int64) {
 		t.Errorf("alert %s links %q, want one link to /t/%d", m.ID, m.Links, number)
 	}
 }
-
