@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"inboxdesk/ticket"
 )
@@ -63,4 +64,29 @@ func lastEvent(t *testing.T, evs []ticket.Event) ticket.Event {
 		t.Fatal("no events")
 	}
 	return evs[len(evs)-1]
+}
+
+// deliverAlerts marks every due alert sent, as the sender would, so that the
+// next action's alert is a row of its own (a queued alert takes a newer
+// reason instead).
+func (e *env) deliverAlerts() {
+	e.t.Helper()
+	jobs, err := e.tickets.ClaimAlerts(e.ctx, 100, time.Minute)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, j := range jobs {
+		if err := e.tickets.MarkAlertSent(e.ctx, j.ID); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+}
+
+func (e *env) messages(n int64, withInternal bool) []ticket.Message {
+	e.t.Helper()
+	m, err := e.tickets.Messages(e.ctx, e.ticketByNumber(n).ID, withInternal)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return m
 }
