@@ -81,7 +81,7 @@ func TestFaultSIGKILLWhileIngestingAndSendingAlerts(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(50+rand.IntN(400)) * time.Millisecond)
+		time.Sleep(time.Duration(100+rand.IntN(700)) * time.Millisecond)
 		_ = cmd.Process.Signal(syscall.SIGKILL)
 		_ = cmd.Wait()
 		byChildren = append(byChildren, r.count(`SELECT count(*) FROM messages`))
