@@ -5,6 +5,8 @@
 // chromedp). Screenshots of every page go to test-output/e2e/TEST/ at the
 // root of the repository.
 //
-// Without chromium the tests skip, unless INBOXDESK_REQUIRE_CHROMIUM=1 makes
-// them fail (CI sets it; `make deps` installs chromium and swaks).
+// INBOXDESK_E2E_BINARY=PATH tests that binary instead of building
+// ./cmd/inboxdesk. Without chromium (or swaks) the tests skip, unless
+// INBOXDESK_REQUIRE_CHROMIUM=1 makes them fail (CI sets it; `make deps`
+// installs chromium and swaks).
 package e2e

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -34,7 +35,6 @@ const (
 type product struct {
 	BaseURL  string // as in the links inboxdesk mails: http://localhost:PORT
 	SMTPAddr string // takes mail for support@example.com
-	db       string
 	cmd      *exec.Cmd
 	log      *lockedBuffer
 	exited   chan struct{}
@@ -49,52 +49,78 @@ func startProduct(t *testing.T) *product {
 	t.Helper()
 	admin := pgtest.AdminURL()
 	checkDatabase(t, admin)
+	db := "inboxdesk_e2e_" + randomHex(6)
+	t.Cleanup(func() { dropDatabase(admin, db) })
+	createDatabase(t, admin, db) // TEMP
+	dataDir := t.TempDir()
+	for attempt := 1; ; attempt++ {
+		p, err := launch(t, admin, db, dataDir)
+		if err == nil {
+			t.Cleanup(func() {
+				p.Stop(t)
+				saveLog(t, "inboxdesk.log", p.log.Bytes())
+			})
+			return p
+		}
+		p.kill()
+		saveLog(t, "inboxdesk.log", p.log.Bytes())
+		// A port found free can be taken by another test before the demo binds it.
+		if attempt == 3 || !strings.Contains(string(p.log.Bytes()), "address already in use") {
+			t.Fatal(err)
+		}
+	}
+}
+
+// launch starts the demo and waits until /readyz answers 200.
+func launch(t *testing.T, admin, db, dataDir string) (*product, error) {
+	t.Helper()
 	ports := freePorts(t, 3)
 	p := &product{
 		BaseURL:  "http://localhost:" + ports[0],
 		SMTPAddr: "127.0.0.1:" + ports[2],
-		db:       "inboxdesk_e2e_" + randomHex(6),
 		log:      &lockedBuffer{},
 		exited:   make(chan struct{}),
 	}
-	p.cmd = exec.Command(binary, "demo", "--database-url", admin, "--db-name", p.db,
-		"--data-dir", t.TempDir(), "--listen", "127.0.0.1:"+ports[0],
+	p.cmd = exec.Command(binary, "demo", "--database-url", admin, "--db-name", db,
+		"--data-dir", dataDir, "--listen", "127.0.0.1:"+ports[0],
 		"--imap", "127.0.0.1:"+ports[1], "--smtp", p.SMTPAddr)
-	createDatabase(t, admin, p.db) // TEMP
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
 	if err := p.cmd.Start(); err != nil {
 		t.Fatalf("start inboxdesk demo: %v", err)
 	}
 	go func() { p.exitErr = p.cmd.Wait(); close(p.exited) }()
-	t.Cleanup(func() {
-		p.Stop(t)
-		saveLog(t, "inboxdesk.log", p.log.Bytes())
-		dropDatabase(admin, p.db)
-	})
-	p.waitReady(t, 60*time.Second)
-	return p
+	return p, p.waitReady(60 * time.Second)
 }
 
 // waitReady waits until GET /readyz answers 200.
-func (p *product) waitReady(t *testing.T, limit time.Duration) {
-	t.Helper()
+func (p *product) waitReady(limit time.Duration) error {
 	deadline := time.Now().Add(limit)
 	for time.Now().Before(deadline) {
 		select {
 		case <-p.exited:
-			t.Fatalf("inboxdesk demo exited before it was ready (%v):\n%s", p.exitErr, p.log.Tail(40))
+			return fmt.Errorf("inboxdesk demo exited before it was ready (%v):\n%s", p.exitErr, p.log.Tail(40))
 		default:
 		}
 		resp, err := http.Get(p.BaseURL + "/readyz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return
+				return nil
 			}
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatalf("inboxdesk demo: /readyz not 200 within %v:\n%s", limit, p.log.Tail(40))
+	return fmt.Errorf("inboxdesk demo: /readyz not 200 within %v:\n%s", limit, p.log.Tail(40))
+}
+
+// kill ends a demo that never became ready.
+func (p *product) kill() {
+	select {
+	case <-p.exited:
+	default:
+		_ = p.cmd.Process.Kill()
+		<-p.exited
+	}
 }
 
 // Stop sends SIGINT, as Ctrl-C does, and fails the test unless the demo

@@ -1,0 +1,82 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestDemoPath is issue 6's newcomer path: on a fresh database `inboxdesk
+// demo` prints where to go, `swaks` writes to support, the agent sees the
+// new ticket arrive in the queue in the browser, the acknowledgement alert
+// is on the dev outbox page, and Ctrl-C stops it all with status 0.
+func TestDemoPath(t *testing.T) {
+	t.Parallel()
+	beginTest(t)
+	swaks := needSwaks(t)
+	p := startProduct(t)
+	printed := string(p.log.Bytes())
+	for _, want := range []string{p.BaseURL + "/agent/login", agentEmail, agentPassword,
+		p.BaseURL + "/dev/outbox", "swaks --to " + supportAddr + " --server " + p.SMTPAddr} {
+		if !strings.Contains(printed, want) {
+			t.Errorf("inboxdesk demo did not print %q; it printed:\n%s", want, printed)
+		}
+	}
+
+	a := newBrowser(t, "agent")
+	signInAgent(a, p)
+	a.OpenLive(p.BaseURL+"/agent", "#queue-live")
+	a.WaitText("#queue-live", seededSubject, pageWait)
+	a.Shot("queue-with-sample-mail")
+
+	sender := "newcomer-" + randomHex(3) + "@example.net"
+	subject := "My app crashes " + randomHex(3)
+	out, err := exec.Command(swaks, "--to", supportAddr, "--server", p.SMTPAddr, "--from", sender,
+		"--header", "Subject: "+subject, "--body", "It crashes when I press Save.").CombinedOutput()
+	if err != nil {
+		t.Fatalf("swaks: %v\n%s", err, out)
+	}
+
+	a.WaitText("#queue-live", subject, mailWait)
+	a.Shot("queue-with-swaks-mail")
+	ack := p.WaitMail(t, sender, "acknowledgement alert", func(m sentMail) bool {
+		return strings.HasPrefix(m.Subject, "We received your support request")
+	})
+	number := ticketNumber(t, ack)
+	a.Click(fmt.Sprintf("#queue-%d a", number), "#thread")
+	a.WaitText("#thread", "It crashes when I press Save.", pageWait)
+	if got := a.Text("#customer-email"); got != sender {
+		t.Errorf("ticket %d shows customer %q, want the swaks sender %q", number, got, sender)
+	}
+	a.Shot("swaks-ticket")
+
+	a.Open(p.BaseURL+"/dev/outbox", "#"+ack.ID)
+	if got := a.Text("#" + ack.ID + " .to"); got != sender {
+		t.Errorf("dev outbox shows the acknowledgement to %q, want %q", got, sender)
+	}
+	a.WaitText("#"+ack.ID+" .subject", fmt.Sprintf("We received your support request %d", number), pageWait)
+	p.WaitMail(t, seededSender, "acknowledgement of the sample mail", func(m sentMail) bool {
+		return strings.HasPrefix(m.Subject, "We received your support request")
+	})
+	a.Shot("dev-outbox")
+
+	p.Stop(t)
+}
+
+// needSwaks returns the path of swaks; like chromium, it is skipped
+// without, unless INBOXDESK_REQUIRE_CHROMIUM=1 (`make deps` installs both).
+func needSwaks(t *testing.T) string {
+	t.Helper()
+	path, err := exec.LookPath("swaks")
+	if err == nil {
+		return path
+	}
+	msg := "swaks is not installed: scripts/install-swaks.sh (or `make deps`) installs Debian's swaks"
+	if os.Getenv("INBOXDESK_REQUIRE_CHROMIUM") == "1" {
+		t.Fatal(msg + " (INBOXDESK_REQUIRE_CHROMIUM=1)")
+	}
+	t.Skip(msg)
+	return ""
+}
