@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"inboxdesk/auth"
+)
+
+func runAgent(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("usage: inboxdesk agent add|list|disable|password [flags]")
+	}
+	fs := newFlags("agent "+args[0], out)
+	db := dbFlag(fs)
+	email := fs.String("email", "", "agent's email address (their sign-in name)")
+	name := fs.String("name", "", "agent's display name")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	pool, err := openDB(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	store := auth.NewStore(pool, auth.Config{})
+	switch args[0] {
+	case "add":
+		return agentAdd(ctx, store, *email, *name, os.Stdin, out)
+	case "password":
+		return agentPassword(ctx, store, *email, os.Stdin, out)
+	case "list":
+		return agentList(ctx, store, out)
+	case "disable":
+		if *email == "" {
+			return errors.New("--email is required")
+		}
+		return store.DisableAgent(ctx, *email)
+	}
+	return fmt.Errorf("unknown agent command %q (add, list, disable, password)", args[0])
+}
+
+// readPassword takes the password from the first line of in (a pipe), or
+// makes a strong one and prints it once when in is a terminal or empty.
+func readPassword(in *os.File, out io.Writer) (string, error) {
+	if st, err := in.Stat(); err == nil && st.Mode()&os.ModeCharDevice == 0 {
+		line, err := bufio.NewReader(in).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", err
+		}
+		if p := strings.TrimRight(line, "\r\n"); p != "" {
+			return p, nil
+		}
+	}
+	b := make([]byte, 15)
+	_, _ = rand.Read(b)
+	p := base64.RawURLEncoding.EncodeToString(b)
+	fmt.Fprintf(out, "password (shown once): %s\n", p)
+	return p, nil
+}
+
+func agentAdd(ctx context.Context, store *auth.Store, email, name string, in *os.File, out io.Writer) error {
+	if email == "" || name == "" {
+		return errors.New("--email and --name are required (the password is read from stdin, or generated)")
+	}
+	pw, err := readPassword(in, out)
+	if err != nil {
+		return err
+	}
+	a, err := store.CreateAgent(ctx, email, name, pw)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(out, "added agent %s <%s>\n", a.Name, a.Email)
+	return err
+}
+
+func agentPassword(ctx context.Context, store *auth.Store, email string, in *os.File, out io.Writer) error {
+	if email == "" {
+		return errors.New("--email is required")
+	}
+	pw, err := readPassword(in, out)
+	if err != nil {
+		return err
+	}
+	return store.SetPassword(ctx, email, pw)
+}
+
+func agentList(ctx context.Context, store *auth.Store, out io.Writer) error {
+	agents, err := store.ListAgents(ctx)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "EMAIL\tNAME\tSTATUS")
+	for _, a := range agents {
+		status := "active"
+		if a.Disabled {
+			status = "disabled"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\n", a.Email, a.Name, status)
+	}
+	return w.Flush()
+}

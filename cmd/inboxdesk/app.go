@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"inboxdesk/auth"
+	"inboxdesk/inbound"
+	"inboxdesk/metrics"
+	"inboxdesk/outbound"
+	"inboxdesk/ticket"
+	"inboxdesk/web"
+)
+
+// app is the running product: web view, poller schedule, alert sender and
+// housekeeping, sharing one database pool. serve and demo both run one.
+type app struct {
+	cfg       *Config
+	log       *slog.Logger
+	pool      *pgxpool.Pool
+	store     *ticket.Store
+	auth      *auth.Store
+	poller    *inbound.Poller
+	sched     *inbound.Scheduler
+	sender    *outbound.Sender
+	transport *outbound.Transport
+	web       http.Handler
+	live      *web.Live
+	metrics   *metrics.Metrics
+	mux       *http.ServeMux
+	// listener, when set, is where run serves (the demo listens before it
+	// knows its base URL); nil means cfg.Listen.
+	listener net.Listener
+}
+
+// appTuning holds what the demo sets differently from production.
+type appTuning struct {
+	senderPoll time.Duration // how often the sender looks for due alerts
+}
+
+func newApp(ctx context.Context, cfg *Config, log *slog.Logger, tune appTuning) (*app, error) {
+	pool, err := openDB(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: cfg, log: log, pool: pool, metrics: metrics.New(pool)}
+	if err := a.build(tune); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *app) build(tune appTuning) error {
+	cfg := a.cfg
+	a.store = ticket.NewStore(a.pool, ticket.Config{ReopenWindow: cfg.ReopenWindow, CoalesceWindow: cfg.Coalesce,
+		AlertsPerHour: cfg.AlertsPerHour, Domain: cfg.Domain})
+	a.auth = auth.NewStore(a.pool, auth.Config{CodeKey: cfg.LinkKeys.Derive("one-time codes")})
+	opts := inbound.DefaultOptions()
+	opts.Observe = a.metrics
+	a.poller = inbound.NewPoller(a.store, a.log, opts)
+	a.sched = inbound.NewScheduler(a.poller, a.store, a.log)
+	var err error
+	if a.transport, err = outbound.NewTransport(cfg.SMTPURL, outbound.TransportOptions{}); err != nil {
+		return fmt.Errorf("INBOXDESK_SMTP_URL (--smtp-url): %w", err)
+	}
+	from := ticket.Address{Name: cfg.From.Name, Email: cfg.From.Address}
+	comp, err := outbound.NewComposer(outbound.ComposeConfig{From: from, Keys: cfg.LinkKeys, BaseURL: cfg.BaseURL,
+		DefaultLanguage: cfg.Language, Domain: cfg.Domain})
+	if err != nil {
+		return err
+	}
+	a.sender, err = outbound.NewSender(outbound.SenderConfig{Queue: a.store, Logger: a.log,
+		PollInterval: tune.senderPoll,
+		Deliverers:   map[string]outbound.Deliverer{"email": outbound.EmailDeliverer{Composer: comp, Mailer: a.transport}}})
+	if err != nil {
+		return err
+	}
+	codes, err := web.NewCodeMail(*cfg.From, a.transport, 10*time.Minute)
+	if err != nil {
+		return err
+	}
+	codes.Language = cfg.Language
+	a.live = web.NewLive(a.store, a.log)
+	a.web, err = web.New(web.Config{BaseURL: cfg.BaseURL, Keys: cfg.LinkKeys, MaxUploadBytes: cfg.UploadMax,
+		DefaultLanguage: cfg.Language, SecureCookies: cfg.BaseURL.Scheme == "https"},
+		web.Deps{Tickets: a.store, Auth: a.auth, Codes: codes, Live: a.live, Logger: a.log})
+	if err != nil {
+		return err
+	}
+	a.mux = http.NewServeMux()
+	a.mux.Handle("/", a.web)
+	a.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	a.mux.HandleFunc("GET /readyz", a.ready)
+	a.mux.Handle("GET /metrics", a.metrics.Handler())
+	return nil
+}
+
+// ready answers 200 when the database answers and its schema is current.
+func (a *app) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	current, err := ticket.MigrationsCurrent(ctx, a.pool)
+	switch {
+	case err != nil:
+		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+	case !current:
+		http.Error(w, "database schema not current", http.StatusServiceUnavailable)
+	default:
+		fmt.Fprintln(w, "ready")
+	}
+}
+
+// run serves until ctx is cancelled, then shuts down: the HTTP server stops
+// taking requests, polls finish the batch they are committing, the sender
+// records what it sent.
+func (a *app) run(ctx context.Context) error {
+	srv := &http.Server{Addr: a.cfg.Listen, Handler: a.metrics.Middleware(a.mux),
+		ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
+	ln := a.listener
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", a.cfg.Listen); err != nil {
+			return fmt.Errorf("INBOXDESK_LISTEN (--listen) %s: %w", a.cfg.Listen, err)
+		}
+	}
+	a.log.Info("listening", "addr", ln.Addr().String(), "base_url", a.cfg.BaseURL.String())
+	errc := make(chan error, 1)
+	go func() {
+		var err error
+		if a.cfg.TLSCert != "" {
+			err = srv.ServeTLS(ln, a.cfg.TLSCert, a.cfg.TLSKey)
+		} else {
+			err = srv.Serve(ln)
+		}
+		if !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("serving on %s: %w", ln.Addr(), err)
+		}
+	}()
+	var wg sync.WaitGroup
+	for _, loop := range []func(context.Context){
+		func(ctx context.Context) { _ = a.sched.Run(ctx) },
+		a.sender.Run,
+		func(ctx context.Context) { _ = a.live.Run(ctx) },
+		a.housekeeping,
+	} {
+		wg.Add(1)
+		go func() { defer wg.Done(); loop(ctx) }()
+	}
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-errc:
+	}
+	a.log.Info("shutting down")
+	shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shut)
+	wg.Wait()
+	a.close()
+	return err
+}
+
+func (a *app) close() {
+	a.poller.Close()
+	_ = a.transport.Close()
+	a.pool.Close()
+}
+
+// housekeeping closes old resolved tickets and sweeps expired sessions and codes.
+func (a *app) housekeeping(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		if a.cfg.AutoClose > 0 {
+			if n, err := a.store.AutoClose(ctx, a.cfg.AutoClose); err != nil {
+				a.log.Error("auto-close", "err", err)
+			} else if n > 0 {
+				a.log.Info("auto-closed resolved tickets", "count", n)
+			}
+		}
+		if _, err := a.auth.Sweep(ctx); err != nil && ctx.Err() == nil {
+			a.log.Error("sweep sessions and codes", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

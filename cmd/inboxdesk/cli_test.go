@@ -1,0 +1,89 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"inboxdesk/testenv/pgtest"
+)
+
+// inboxdesk runs one command in-process and returns its output and exit code.
+func inboxdesk(t *testing.T, args ...string) (string, int) {
+	t.Helper()
+	var out bytes.Buffer
+	code := run(context.Background(), args, &out, &out)
+	return out.String(), code
+}
+
+func TestMailboxCommandsNeverPrintThePassword(t *testing.T) {
+	db := pgtest.NewURL(t)
+	const secret = "Sup3rSecretPw"
+	out, code := inboxdesk(t, "mailbox", "add", "--database-url", db, "--name", "support",
+		"--url", "imaps://support%40example.com:"+secret+"@imap.example.com/INBOX", "--schedule", "@every 30s")
+	if code != 0 || !strings.Contains(out, "added mailbox support") {
+		t.Fatalf("mailbox add: %d %q", code, out)
+	}
+	list, code := inboxdesk(t, "mailbox", "list", "--database-url", db)
+	if code != 0 || !strings.Contains(list, "support") || !strings.Contains(list, "@every 30s") {
+		t.Fatalf("mailbox list: %d %q", code, list)
+	}
+	if strings.Contains(out+list, secret) {
+		t.Fatalf("the password was printed:\n%s%s", out, list)
+	}
+	if out, code := inboxdesk(t, "mailbox", "add", "--database-url", db, "--name", "support",
+		"--url", "imap://u:p@imap.example.com/INBOX"); code == 0 {
+		t.Fatalf("a second mailbox with the same name was accepted: %q", out)
+	}
+	if out, code := inboxdesk(t, "mailbox", "add", "--database-url", db, "--name", "bad",
+		"--url", "imap://u:p@imap.example.com/INBOX", "--schedule", "every now and then"); code == 0 ||
+		!strings.Contains(out, "--schedule") {
+		t.Fatalf("a bad schedule was accepted or not named: %d %q", code, out)
+	}
+	if _, code := inboxdesk(t, "mailbox", "remove", "--database-url", db, "--name", "support"); code != 0 {
+		t.Fatal("mailbox remove failed")
+	}
+	if list, _ := inboxdesk(t, "mailbox", "list", "--database-url", db); strings.Contains(list, "support") {
+		t.Fatalf("removed mailbox still listed:\n%s", list)
+	}
+}
+
+func TestAgentCommands(t *testing.T) {
+	db := pgtest.NewURL(t)
+	out, code := inboxdesk(t, "agent", "add", "--database-url", db, "--email", "alex@example.com", "--name", "Alex")
+	if code != 0 || !strings.Contains(out, "added agent Alex <alex@example.com>") {
+		t.Fatalf("agent add: %d %q", code, out)
+	}
+	if !strings.Contains(out, "password (shown once): ") {
+		t.Fatalf("agent add without a password on stdin should print a generated one once: %q", out)
+	}
+	if _, code := inboxdesk(t, "agent", "disable", "--database-url", db, "--email", "alex@example.com"); code != 0 {
+		t.Fatal("agent disable failed")
+	}
+	list, _ := inboxdesk(t, "agent", "list", "--database-url", db)
+	if !strings.Contains(list, "alex@example.com") || !strings.Contains(list, "disabled") {
+		t.Fatalf("agent list:\n%s", list)
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	out, code := inboxdesk(t, "--help")
+	for _, c := range commands() {
+		if !strings.Contains(out, c.name) {
+			t.Errorf("--help does not list %s", c.name)
+		}
+	}
+	if code != 0 {
+		t.Fatalf("--help exit %d", code)
+	}
+	if out, code := inboxdesk(t, "serve", "--help"); code != 0 || !strings.Contains(out, "INBOXDESK_LINK_KEYS") {
+		t.Fatalf("serve --help: %d %q", code, out)
+	}
+	if out, code := inboxdesk(t, "version"); code != 0 || !strings.HasPrefix(out, "inboxdesk ") {
+		t.Fatalf("version: %d %q", code, out)
+	}
+	if _, code := inboxdesk(t, "frobnicate"); code != 2 {
+		t.Fatalf("unknown command exit %d, want 2", code)
+	}
+}

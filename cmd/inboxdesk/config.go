@@ -1,0 +1,202 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net/mail"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"inboxdesk/link"
+	"inboxdesk/outbound"
+)
+
+// setting is one configuration value: a flag, an INBOXDESK_* variable (or
+// DATABASE_URL) and, for secrets, a *_FILE variable naming a file to read.
+type setting struct {
+	flag, env, def, help string
+	secret               bool
+	required             bool
+	value                string
+}
+
+// settings lists every setting `serve` (and `demo`) understand.
+func settings() []*setting {
+	return []*setting{
+		{flag: "database-url", env: "DATABASE_URL", help: "PostgreSQL URL", secret: true, required: true},
+		{flag: "listen", env: "INBOXDESK_LISTEN", def: ":8080", help: "HTTP listen address"},
+		{flag: "base-url", env: "INBOXDESK_BASE_URL", def: "http://localhost:8080", help: "public URL of the web view, used in links"},
+		{flag: "link-keys", env: "INBOXDESK_LINK_KEYS", help: "magic-link keys kid:base64,… (first signs; `inboxdesk link-key` makes one)", secret: true, required: true},
+		{flag: "smtp-url", env: "INBOXDESK_SMTP_URL", help: "SMTP relay: smtp://user:pass@host:587 or smtps://…", secret: true, required: true},
+		{flag: "from", env: "INBOXDESK_FROM", def: "Support <no-reply@localhost>", help: "no-reply sender of alerts and codes"},
+		{flag: "language", env: "INBOXDESK_LANGUAGE", def: "en", help: "default language: en or es"},
+		{flag: "coalesce", env: "INBOXDESK_COALESCE", def: "30s", help: "updates within this window make one alert"},
+		{flag: "alerts-per-hour", env: "INBOXDESK_ALERTS_PER_HOUR", def: "20", help: "most alerts per recipient per hour"},
+		{flag: "reopen-days", env: "INBOXDESK_REOPEN_DAYS", def: "30", help: "mail on a ticket resolved longer ago opens a new linked ticket"},
+		{flag: "autoclose-days", env: "INBOXDESK_AUTOCLOSE_DAYS", def: "7", help: "resolved tickets close after this many days without a customer reply (0 = never)"},
+		{flag: "upload-max", env: "INBOXDESK_UPLOAD_MAX", def: "10MB", help: "largest attachment a customer or agent may upload"},
+		{flag: "tls-cert", env: "INBOXDESK_TLS_CERT", help: "TLS certificate file (serve HTTPS)"},
+		{flag: "tls-key", env: "INBOXDESK_TLS_KEY", help: "TLS key file"},
+		{flag: "log-format", env: "INBOXDESK_LOG_FORMAT", def: "auto", help: "text, json or auto (text on a terminal)"},
+	}
+}
+
+// Config is the validated configuration.
+type Config struct {
+	DatabaseURL   string
+	Listen        string
+	BaseURL       *url.URL
+	LinkKeys      *link.Keyring
+	SMTPURL       string
+	From          *mail.Address
+	Language      string
+	Coalesce      time.Duration
+	AlertsPerHour int
+	ReopenWindow  time.Duration
+	AutoClose     time.Duration
+	UploadMax     int64
+	TLSCert       string
+	TLSKey        string
+	LogFormat     string
+	Domain        string // Message-ID domain, from the From address
+}
+
+// parseConfig reads flags, then env, then *_FILE for secrets, and validates
+// everything, reporting every mistake with the setting's name.
+func parseConfig(fs *flag.FlagSet, args []string, optional ...string) (*Config, error) {
+	ss := settings()
+	for _, s := range ss {
+		fs.StringVar(&s.value, s.flag, "", s.help+" (env "+s.env+")")
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	var errs []error
+	for _, s := range ss {
+		if err := s.resolve(optional); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return buildConfig(ss)
+}
+
+func (s *setting) resolve(optional []string) error {
+	if s.value == "" {
+		s.value = os.Getenv(s.env)
+	}
+	if s.value == "" && s.secret {
+		if f := os.Getenv(s.env + "_FILE"); f != "" {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return fmt.Errorf("%s_FILE: %v", s.env, err)
+			}
+			s.value = strings.TrimSpace(string(b))
+		}
+	}
+	if s.value == "" {
+		s.value = s.def
+	}
+	if s.value == "" && s.required && !contains(optional, s.flag) {
+		return fmt.Errorf("%s (--%s) is required: %s", s.env, s.flag, s.help)
+	}
+	return nil
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func buildConfig(ss []*setting) (*Config, error) {
+	v := map[string]*setting{}
+	for _, s := range ss {
+		v[s.flag] = s
+	}
+	c := &Config{DatabaseURL: v["database-url"].value, Listen: v["listen"].value, SMTPURL: v["smtp-url"].value,
+		TLSCert: v["tls-cert"].value, TLSKey: v["tls-key"].value, LogFormat: v["log-format"].value}
+	var errs []error
+	bad := func(s *setting, format string, a ...any) {
+		errs = append(errs, fmt.Errorf("%s (--%s): %s", s.env, s.flag, fmt.Sprintf(format, a...)))
+	}
+	var err error
+	if c.BaseURL, err = url.Parse(v["base-url"].value); err != nil || (c.BaseURL.Scheme != "http" && c.BaseURL.Scheme != "https") || c.BaseURL.Host == "" {
+		bad(v["base-url"], "must be an absolute http(s) URL, got %q", v["base-url"].value)
+	}
+	if k := v["link-keys"].value; k != "" {
+		if c.LinkKeys, err = link.ParseKeys(k); err != nil {
+			bad(v["link-keys"], "%v", err)
+		}
+	}
+	if c.From, err = mail.ParseAddress(v["from"].value); err != nil {
+		bad(v["from"], "not an email address: %v", err)
+	} else {
+		c.Domain = c.From.Address[strings.LastIndexByte(c.From.Address, '@')+1:]
+	}
+	if c.Language = v["language"].value; c.Language != "en" && c.Language != "es" {
+		bad(v["language"], "must be en or es")
+	}
+	if c.Coalesce, err = time.ParseDuration(v["coalesce"].value); err != nil || c.Coalesce < 0 {
+		bad(v["coalesce"], "must be a duration like 30s")
+	}
+	if c.AlertsPerHour, err = strconv.Atoi(v["alerts-per-hour"].value); err != nil || c.AlertsPerHour < 0 {
+		bad(v["alerts-per-hour"], "must be a whole number ≥ 0")
+	}
+	c.ReopenWindow = days(v["reopen-days"], bad)
+	c.AutoClose = days(v["autoclose-days"], bad)
+	if c.UploadMax, err = parseBytes(v["upload-max"].value); err != nil || c.UploadMax <= 0 {
+		bad(v["upload-max"], "must be a size like 10MB")
+	}
+	if c.SMTPURL != "" {
+		if t, err := outbound.NewTransport(c.SMTPURL, outbound.TransportOptions{}); err != nil {
+			bad(v["smtp-url"], "%v", err)
+		} else {
+			_ = t.Close()
+		}
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		bad(v["tls-cert"], "set both INBOXDESK_TLS_CERT and INBOXDESK_TLS_KEY, or neither")
+	}
+	if f := c.LogFormat; f != "auto" && f != "text" && f != "json" {
+		bad(v["log-format"], "must be auto, text or json")
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+func days(s *setting, bad func(*setting, string, ...any)) time.Duration {
+	n, err := strconv.Atoi(s.value)
+	if err != nil || n < 0 {
+		bad(s, "must be a whole number of days ≥ 0")
+	}
+	return time.Duration(n) * 24 * time.Hour
+}
+
+// parseBytes parses "10MB", "512KB", "1GB" or a plain number of bytes.
+func parseBytes(s string) (int64, error) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		m      int64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n * mult, err
+}

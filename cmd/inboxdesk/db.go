@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"inboxdesk/ticket"
+)
+
+// openDB connects to url and applies pending migrations.
+func openDB(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	if url == "" {
+		return nil, errors.New("DATABASE_URL (--database-url) is required: PostgreSQL URL")
+	}
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("DATABASE_URL: cannot reach PostgreSQL: %w", err)
+	}
+	if err := ticket.Migrate(ctx, pool); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return pool, nil
+}
+
+// dbFlag adds --database-url (default $DATABASE_URL) to fs.
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("database-url", os.Getenv("DATABASE_URL"), "PostgreSQL URL (env DATABASE_URL)")
+}
+
+func runMigrate(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlags("migrate", out)
+	db := dbFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	pool, err := openDB(ctx, *db)
+	if err != nil {
+		return err
+	}
+	pool.Close()
+	return nil
+}

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"inboxdesk/inbound"
+	"inboxdesk/ticket"
+)
+
+func runMailbox(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("usage: inboxdesk mailbox add|list|remove [flags]")
+	}
+	fs := newFlags("mailbox "+args[0], out)
+	db := dbFlag(fs)
+	name := fs.String("name", "", "mailbox name")
+	rawURL := fs.String("url", "", "imap://USER:PASS@HOST:PORT/FOLDER (imaps:// for TLS)")
+	schedule := fs.String("schedule", "@every 1m", "poll schedule (cron spec or @every DURATION)")
+	processed := fs.String("processed-folder", "", "move mail here after it is ingested (optional)")
+	seen := fs.Bool("mark-seen", false, "set \\Seen on mail after it is ingested")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	pool, err := openDB(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	store := ticket.NewStore(pool, ticket.DefaultConfig())
+	switch args[0] {
+	case "add":
+		return mailboxAdd(ctx, store, out, ticket.Mailbox{Name: *name, URL: *rawURL, Schedule: *schedule,
+			ProcessedFolder: *processed, MarkSeen: *seen})
+	case "list":
+		return mailboxList(ctx, store, out)
+	case "remove":
+		if *name == "" {
+			return errors.New("--name is required")
+		}
+		return store.RemoveMailbox(ctx, *name)
+	}
+	return fmt.Errorf("unknown mailbox command %q (add, list, remove)", args[0])
+}
+
+func mailboxAdd(ctx context.Context, store *ticket.Store, out io.Writer, mb ticket.Mailbox) error {
+	if mb.Name == "" || mb.URL == "" {
+		return errors.New("--name and --url are required")
+	}
+	if _, err := inbound.ParseURL(mb.URL); err != nil {
+		return err
+	}
+	if err := inbound.ValidSchedule(mb.Schedule); err != nil {
+		return fmt.Errorf("--schedule: %w", err)
+	}
+	if _, err := store.AddMailbox(ctx, mb); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(out, "added mailbox %s: %s, polled %s\n", mb.Name, inbound.Redact(mb.URL), mb.Schedule)
+	return err
+}
+
+func mailboxList(ctx context.Context, store *ticket.Store, out io.Writer) error {
+	boxes, err := store.Mailboxes(ctx)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "NAME\tURL\tSCHEDULE\tLAST UID\tLAST POLL\tLAST ERROR")
+	for _, m := range boxes {
+		last := "never"
+		if !m.LastPollAt.IsZero() {
+			last = m.LastPollAt.Format(time.RFC3339)
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%s\n", m.Name, inbound.Redact(m.URL), m.Schedule, m.Checkpoint.LastUID,
+			last, m.LastError)
+	}
+	return w.Flush()
+}
+
+func runPoll(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlags("poll", out)
+	db := dbFlag(fs)
+	only := fs.String("mailbox", "", "poll only this mailbox")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	pool, err := openDB(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	log := newLogger("auto", os.Stderr)
+	store := ticket.NewStore(pool, ticket.DefaultConfig())
+	poller := inbound.NewPoller(store, log, inbound.DefaultOptions())
+	return pollOnce(ctx, store, poller, *only, out, log)
+}
+
+func pollOnce(ctx context.Context, store *ticket.Store, p *inbound.Poller, only string, out io.Writer, log *slog.Logger) error {
+	boxes, err := store.Mailboxes(ctx)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	found := false
+	for _, mb := range boxes {
+		if only != "" && mb.Name != only {
+			continue
+		}
+		found = true
+		st, err := p.Poll(ctx, mb.Name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		fmt.Fprintf(out, "%s: %d fetched %v%s\n", mb.Name, st.Fetched, st.Outcomes, skipped(st.Skipped))
+	}
+	if only != "" && !found {
+		return fmt.Errorf("no mailbox named %q", only)
+	}
+	return errors.Join(errs...)
+}
+
+func skipped(b bool) string {
+	if b {
+		return " (skipped: another process is polling it)"
+	}
+	return ""
+}
