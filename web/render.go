@@ -91,11 +91,12 @@ func (s *Server) language(r *http.Request, hint string) string {
 func (s *Server) funcs() template.FuncMap {
 	versions := assetVersions()
 	return template.FuncMap{
-		"path":  s.path,
-		"asset": func(name string) string { return s.path("/static/" + name + "?v=" + versions[name]) },
-		"date":  func(t time.Time) string { return t.In(s.cfg.Location).Format("2006-01-02 15:04") },
-		"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"size":  formatSize,
+		"path":    s.path,
+		"asset":   func(name string) string { return s.path("/static/" + name + "?v=" + versions[name]) },
+		"pushKey": func() string { return s.cfg.PushPublicKey },
+		"date":    func(t time.Time) string { return t.In(s.cfg.Location).Format("2006-01-02 15:04") },
+		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"size":    formatSize,
 		"accept": func() string {
 			return strings.Join(s.cfg.UploadTypes, ",")
 		},

@@ -26,6 +26,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /tickets/{number}/reply", s.customer(s.postFiles(s.ticketReply)))
 
 	s.agentRoutes(mux)
+	s.pushRoutes(mux)
 
 	// Any signed-in role; the handler checks the owner.
 	mux.HandleFunc("GET /attachments/{id}", s.signedIn(s.attachmentDownload))

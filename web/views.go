@@ -18,7 +18,7 @@ var assets embed.FS
 // viewNames are the pages; each is templates/NAME.html defining "title" and
 // "content", rendered inside templates/layout.html. parseViews fails at
 // start-up if one is missing, so a typo cannot wait for a visitor.
-var viewNames = []string{"error", "link", "code", "login", "my", "ticket",
+var viewNames = []string{"error", "link", "code", "login", "my", "ticket", "settings",
 	"agent_login", "agent_queue", "agent_ticket", "agent_quarantine"}
 
 // sharedFiles are parsed with every view.

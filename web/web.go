@@ -68,6 +68,10 @@ type Config struct {
 	CodePageTTL time.Duration
 	// Location is the time zone dates are shown in; nil means UTC.
 	Location *time.Location
+	// PushPublicKey is the VAPID public key (base64url, push.Deliverer's
+	// PublicKey) browsers subscribe with; "" turns browser push alerts off
+	// (no control on the pages, no subscribe endpoint).
+	PushPublicKey string
 }
 
 // CodeMailer sends a one-time code to an address. The message should carry
