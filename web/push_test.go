@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
@@ -216,4 +217,41 @@ func hasAttr(n *html.Node, key string) bool {
 		}
 	}
 	return false
+}
+
+func TestAgentTicketShowsAlertStatePerChannel(t *testing.T) {
+	e := newPushEnv(t)
+	ana := e.browser()
+	ana.signIn("ana@example.org")
+	ana.subscribe("https://fcm.googleapis.com/fcm/send/ana")
+	n := e.mailIn(mail("ana@example.org", "Printer", "it jams", ""))
+	e.deliverAlerts() // the acknowledgement
+	agent, _ := e.agentBrowser("zoe@example.com")
+	page := agent.get(fmt.Sprintf("/agent/tickets/%d", n))
+	agent.act(n, page, "reply", "try the other tray").want(http.StatusOK)
+
+	jobs, err := e.tickets.ClaimAlerts(e.ctx, 10, time.Minute)
+	if err != nil || len(jobs) != 2 {
+		t.Fatalf("claimed %+v, %v; want the reply by email and by push", jobs, err)
+	}
+	for _, j := range jobs {
+		if j.Channel == "push" {
+			err = e.tickets.FailAlert(e.ctx, j.ID, "push service: 400 Bad Request")
+		} else {
+			err = e.tickets.MarkAlertSent(e.ctx, j.ID)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	page = agent.get(fmt.Sprintf("/agent/tickets/%d", n))
+	states := map[string]string{}
+	walk(page.doc(), func(h *html.Node) {
+		if h.Type == html.ElementNode && attr(h, "data-reason") == "replied" {
+			states[attr(h, "data-channel")] = attr(h, "data-state")
+		}
+	})
+	if states["email"] != "sent" || states["push"] != "failed" || !strings.Contains(page.body, "400 Bad Request") {
+		t.Fatalf("agent page alert states %v\n%s", states, page.text("alerts"))
+	}
 }
