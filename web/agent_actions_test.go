@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -59,6 +60,7 @@ func TestAgentActions(t *testing.T) {
 		if c.text != "" {
 			checkAgentMessage(t, p, c.text, c.internal, len(c.files))
 		}
+		checkButtons(t, p, c.status)
 		e.deliverAlerts()
 	}
 
@@ -119,4 +121,29 @@ func (p *page) threadMessages() []threadMessage {
 		out = append(out, m)
 	}
 	return out
+}
+
+// offButtons are the action buttons that make no sense in a status.
+var offButtons = map[ticket.Status][]string{
+	ticket.StatusOpen:     {"action-reopen"},
+	ticket.StatusPending:  nil,
+	ticket.StatusResolved: {"action-request-info", "action-resolve"},
+}
+
+// checkButtons checks which action buttons the page disables.
+func checkButtons(t *testing.T, p *page, st ticket.Status) {
+	t.Helper()
+	for _, id := range []string{"action-reply", "action-note", "action-request-info", "action-resolve", "action-reopen"} {
+		b := p.byID(id)
+		if b == nil {
+			t.Fatalf("no #%s", id)
+		}
+		disabled := false
+		for _, a := range b.Attr {
+			disabled = disabled || a.Key == "disabled"
+		}
+		if want := slices.Contains(offButtons[st], id); disabled != want {
+			t.Errorf("status %s: #%s disabled = %v, want %v", st, id, disabled, want)
+		}
+	}
 }

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
+	"inboxdesk/auth"
 	"inboxdesk/ticket"
 )
 
@@ -22,8 +24,12 @@ func (s *Server) agentTicketAssign(w http.ResponseWriter, r *http.Request, f *fo
 	}
 	if assignee != 0 {
 		a, err := s.deps.Auth.AgentByID(r.Context(), assignee)
-		if err != nil || a.Disabled {
+		switch {
+		case errors.Is(err, auth.ErrNotFound) || err == nil && a.Disabled:
 			s.renderError(w, r, http.StatusBadRequest, "error_bad_form")
+			return
+		case err != nil:
+			s.serverError(w, r, "assignee", err)
 			return
 		}
 	}

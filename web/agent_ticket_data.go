@@ -62,16 +62,17 @@ func (s *Server) agentTicketData(r *http.Request, t *ticket.Ticket, f agentForm)
 	return d, nil
 }
 
-// allowedActions says which actions the status machine allows from st
-// (an action that keeps the status is always allowed).
+// allowedActions says which action buttons make sense from st: the status
+// machine must allow the move, and resolving a resolved ticket again (a
+// second "resolved" alert) or reopening an open one does nothing useful.
+// Asking again on a pending ticket is a follow-up question, so it stays.
 func allowedActions(st ticket.Status) map[string]bool {
-	ok := func(to ticket.Status) bool { return to == st || ticket.CanMove(st, to) }
 	return map[string]bool{
 		"reply":        true,
 		"note":         true,
-		"request_info": ok(ticket.StatusPending),
-		"resolve":      ok(ticket.StatusResolved),
-		"reopen":       st != ticket.StatusOpen,
+		"request_info": st == ticket.StatusPending || ticket.CanMove(st, ticket.StatusPending),
+		"resolve":      ticket.CanMove(st, ticket.StatusResolved),
+		"reopen":       ticket.CanMove(st, ticket.StatusOpen),
 	}
 }
 
