@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -155,11 +156,15 @@ func (b *browser) Open(url, sel string) {
 	b.Do(chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(sel)))
 }
 
-// Click clicks sel and waits until next (an element of the page it leads
-// to, or of the changed page) is visible.
+// Click clicks sel, a link or a form's button that leads to a page, and
+// waits until that page has loaded and shows next.
 func (b *browser) Click(sel, next string) {
 	b.t.Helper()
-	b.Do(chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible), chromedp.WaitVisible(chromedp.CSS(next)))
+	loaded := chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible))
+	b.Do(chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := loaded(ctx, t)
+		return err
+	}), chromedp.WaitVisible(chromedp.CSS(next)))
 }
 
 // Type types text into the field sel.
@@ -190,16 +195,20 @@ func (b *browser) Location() string {
 // touching the page (no reload): what a person watching the tab would see.
 func (b *browser) WaitText(sel, want string, limit time.Duration) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, limit+5*time.Second)
-	defer cancel()
-	_, err := chromedp.Run(ctx, chromedp.PollFunction[bool](
-		`(sel, want) => { const e = document.querySelector(sel); return !!e && e.innerText.includes(want); }`,
-		chromedp.WithPollingArgs(sel, want), chromedp.WithPollingInterval(100*time.Millisecond),
-		chromedp.WithPollingTimeout(limit)))
-	if err != nil {
-		have, _ := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(
-			"(document.querySelector(%q) || {innerText: '(no such element)'}).innerText", sel)))
-		b.fail(fmt.Errorf("%s never showed %q within %v (it shows %q): %w", sel, want, limit, have, err))
+	check := chromedp.Evaluate[string](fmt.Sprintf(
+		"(document.querySelector(%q) || {innerText: '(no such element)'}).innerText", sel))
+	deadline := time.Now().Add(limit)
+	for {
+		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+		have, err := chromedp.Run(ctx, check) // fails while a page is being replaced
+		cancel()
+		if err == nil && strings.Contains(have, want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.fail(fmt.Errorf("%s never showed %q within %v (it shows %q, error %v)", sel, want, limit, have, err))
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 
