@@ -49,7 +49,8 @@ type Config struct {
 	TTL             time.Duration // how long the push service keeps an undelivered push; zero means DefaultTTL
 	Urgency         string        // "very-low", "low", "normal" or "high"; "" means DefaultUrgency
 	LinkTTL         time.Duration // how long the link works; zero means DefaultLinkTTL
-	// HTTPClient sends to the push services; nil means a client with DefaultTimeout.
+	// HTTPClient sends to the push services; nil means one with DefaultTimeout
+	// that connects to public addresses only.
 	HTTPClient *http.Client
 	Now        func() time.Time // nil means time.Now
 }
@@ -104,7 +105,7 @@ func fillConfig(c *Config) error {
 		c.DefaultLanguage = "en"
 	}
 	if c.HTTPClient == nil {
-		c.HTTPClient = &http.Client{Timeout: DefaultTimeout}
+		c.HTTPClient = publicOnlyClient(DefaultTimeout)
 	}
 	if c.Now == nil {
 		c.Now = time.Now

@@ -44,23 +44,39 @@ func (c AlertChannels) Valid() bool {
 const pushSubscriptionColumns = `id, customer_id, endpoint, p256dh, auth, label, created_at, last_used,
 	coalesce(last_alert_id, 0)`
 
+// MaxPushDevices is how many devices one customer may have subscribed;
+// subscribing one more drops the oldest (each alert is one request per
+// device, to hosts the browsers chose).
+const MaxPushDevices = 10
+
 // SavePushSubscription stores p for p.CustomerID and returns it as stored.
 // An endpoint is one browser: subscribing it again (new keys, or after
-// another customer signed in on it) replaces the old row.
+// another customer signed in on it) replaces the old row. Beyond
+// MaxPushDevices the customer's oldest devices are removed.
 func (s *Store) SavePushSubscription(ctx context.Context, p PushSubscription) (*PushSubscription, error) {
 	if p.CustomerID == 0 || p.Endpoint == "" || p.P256dh == "" || p.Auth == "" {
 		return nil, errors.New("save push subscription: customer, endpoint and keys are required")
 	}
-	rows, err := s.pool.Query(ctx, `
-		INSERT INTO push_subscriptions (customer_id, endpoint, p256dh, auth, label)
-		VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (endpoint) DO UPDATE SET customer_id = EXCLUDED.customer_id, p256dh = EXCLUDED.p256dh,
-			auth = EXCLUDED.auth, label = EXCLUDED.label, created_at = now(), last_used = NULL, last_alert_id = NULL
-		RETURNING `+pushSubscriptionColumns, p.CustomerID, p.Endpoint, p.P256dh, p.Auth, p.Label)
-	if err != nil {
-		return nil, fmt.Errorf("save push subscription: %w", err)
-	}
-	got, err := pgx.CollectExactlyOneRow(rows, scanPushSubscription)
+	var got PushSubscription
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `
+			INSERT INTO push_subscriptions (customer_id, endpoint, p256dh, auth, label)
+			VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (endpoint) DO UPDATE SET customer_id = EXCLUDED.customer_id, p256dh = EXCLUDED.p256dh,
+				auth = EXCLUDED.auth, label = EXCLUDED.label, created_at = now(), last_used = NULL,
+				last_alert_id = NULL
+			RETURNING `+pushSubscriptionColumns, p.CustomerID, p.Endpoint, p.P256dh, p.Auth, p.Label)
+		if err != nil {
+			return err
+		}
+		if got, err = pgx.CollectExactlyOneRow(rows, scanPushSubscription); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM push_subscriptions WHERE customer_id = $1 AND id NOT IN (
+			SELECT id FROM push_subscriptions WHERE customer_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2)`,
+			p.CustomerID, MaxPushDevices)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("save push subscription: %w", err)
 	}

@@ -161,3 +161,31 @@ func TestVAPIDKeysGeneratedOnceAndKept(t *testing.T) {
 		t.Fatalf("first %+v, second %+v, %v", first, second, err)
 	}
 }
+
+func TestPushDevicesCappedOldestDropped(t *testing.T) {
+	f := newFixture(t, testConfig())
+	f.ingest(mail("ana@example.org", "Help", "x"))
+	first := f.subscribe("ana@example.org", "https://push.example.net/0")
+	for i := 1; i <= ticket.MaxPushDevices; i++ {
+		f.subscribe("ana@example.org", fmt.Sprintf("https://push.example.net/%d", i))
+	}
+	subs, _ := f.store.PushSubscriptionsByCustomer(f.ctx, first.CustomerID)
+	if len(subs) != ticket.MaxPushDevices || subs[0].ID == first.ID {
+		t.Fatalf("%d devices, oldest %d; want %d without the first", len(subs), subs[0].ID, ticket.MaxPushDevices)
+	}
+}
+
+func TestHourlyCapCountsEachChannelApart(t *testing.T) {
+	cfg := testConfig()
+	cfg.AlertsPerHour = 1
+	f := newFixture(t, cfg)
+	tk := mustTicket(t, f, f.ingest(mail("ana@example.org", "Help", "x")).Ticket)
+	drain(t, f) // the acknowledgement: the email's one for the hour
+	f.subscribe("ana@example.org", "https://push.example.net/1")
+	if _, err := f.store.Act(f.ctx, 0, ticket.ActReply, ticket.Post{TicketID: tk.ID, Text: "r"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(channelsOf(t, f)); got != "[push:replied]" {
+		t.Fatalf("alerts %s: the email waits for the cap, the push has its own", got)
+	}
+}
