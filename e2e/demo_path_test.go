@@ -6,12 +6,16 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 )
 
 // TestDemoPath is issue 6's newcomer path: on a fresh database `inboxdesk
 // demo` prints where to go, `swaks` writes to support, the agent sees the
 // new ticket arrive in the queue in the browser, the acknowledgement alert
-// is on the dev outbox page, and Ctrl-C stops it all with status 0.
+// is on the dev outbox page, and Ctrl-C stops it all with status 0. Run
+// again without --reset, the demo still has the tickets (none twice), the
+// agent is still signed in and the alert's link still opens its page.
 func TestDemoPath(t *testing.T) {
 	t.Parallel()
 	beginTest(t)
@@ -62,7 +66,17 @@ func TestDemoPath(t *testing.T) {
 	})
 	a.Shot("dev-outbox")
 
-	p.Stop(t)
+	// Ctrl-C, then `inboxdesk demo` again without --reset: the data stays.
+	p = p.Restart(t)
+	a.Open(p.BaseURL+"/agent", "#queue-live")
+	a.WaitText(fmt.Sprintf("#queue-%d", number), subject, pageWait)
+	if rows := get(a, chromedp.Evaluate[int](`document.querySelectorAll('#queue-live tr.queue-row').length`)); rows != 2 {
+		t.Errorf("after a restart the queue lists %d tickets, want the same 2", rows)
+	}
+	a.Shot("queue-after-restart")
+	customer := newBrowser(t, "customer")
+	customer.Open(ack.Links[0], "#send-code")
+	customer.Shot("alert-link-after-restart")
 }
 
 // needSwaks returns the path of swaks; like chromium, it is skipped

@@ -35,6 +35,8 @@ const (
 type product struct {
 	BaseURL  string // as in the links inboxdesk mails: http://localhost:PORT
 	SMTPAddr string // takes mail for support@example.com
+	store    *store
+	ports    []string // web, IMAP, SMTP
 	cmd      *exec.Cmd
 	log      *lockedBuffer
 	exited   chan struct{}
@@ -42,47 +44,73 @@ type product struct {
 	stopOnce sync.Once
 }
 
-// startProduct starts `inboxdesk demo --reset` on a new database and free
-// ports, waits until /readyz answers 200, and stops it at the end of the
-// test with SIGINT, failing the test unless it exits with status 0.
+// store is what a demo keeps between runs: its database and data folder.
+type store struct {
+	admin, db, dataDir string
+	runs               int
+}
+
+// startProduct starts `inboxdesk demo` on a new database and free ports,
+// waits until /readyz answers 200, and stops it at the end of the test with
+// SIGINT, failing the test unless it exits with status 0.
 func startProduct(t *testing.T) *product {
 	t.Helper()
-	admin := pgtest.AdminURL()
-	checkDatabase(t, admin)
-	db := "inboxdesk_e2e_" + randomHex(6)
-	t.Cleanup(func() { dropDatabase(admin, db) })
-	createDatabase(t, admin, db) // TEMP
-	dataDir := t.TempDir()
+	st := &store{admin: pgtest.AdminURL(), db: "inboxdesk_e2e_" + randomHex(6), dataDir: t.TempDir()}
+	checkDatabase(t, st.admin)
+	t.Cleanup(func() { dropDatabase(st.admin, st.db) })
+	createDatabase(t, st.admin, st.db) // TEMP
+	return st.start(t, nil)
+}
+
+// Restart stops the demo with SIGINT and starts it again on the same
+// database, data folder and ports (without --reset), as a person running
+// `make demo` again would.
+func (p *product) Restart(t *testing.T) *product {
+	t.Helper()
+	p.Stop(t)
+	return p.store.start(t, p.ports)
+}
+
+// start launches the demo on ports, or on free ones when ports is nil.
+func (st *store) start(t *testing.T, ports []string) *product {
+	t.Helper()
+	st.runs++
+	logName := fmt.Sprintf("inboxdesk-%d.log", st.runs)
 	for attempt := 1; ; attempt++ {
-		p, err := launch(t, admin, db, dataDir)
+		try := ports
+		if try == nil {
+			try = freePorts(t, 3)
+		}
+		p, err := st.launch(t, try)
 		if err == nil {
 			t.Cleanup(func() {
 				p.Stop(t)
-				saveLog(t, "inboxdesk.log", p.log.Bytes())
+				saveLog(t, logName, p.log.Bytes())
 			})
 			return p
 		}
 		p.kill()
-		saveLog(t, "inboxdesk.log", p.log.Bytes())
+		saveLog(t, logName, p.log.Bytes())
 		// A port found free can be taken by another test before the demo binds it.
-		if attempt == 3 || !strings.Contains(string(p.log.Bytes()), "address already in use") {
+		if attempt == 3 || ports != nil || !strings.Contains(string(p.log.Bytes()), "address already in use") {
 			t.Fatal(err)
 		}
 	}
 }
 
 // launch starts the demo and waits until /readyz answers 200.
-func launch(t *testing.T, admin, db, dataDir string) (*product, error) {
+func (st *store) launch(t *testing.T, ports []string) (*product, error) {
 	t.Helper()
-	ports := freePorts(t, 3)
 	p := &product{
+		ports:    ports,
 		BaseURL:  "http://localhost:" + ports[0],
 		SMTPAddr: "127.0.0.1:" + ports[2],
+		store:    st,
 		log:      &lockedBuffer{},
 		exited:   make(chan struct{}),
 	}
-	p.cmd = exec.Command(binary, "demo", "--database-url", admin, "--db-name", db,
-		"--data-dir", dataDir, "--listen", "127.0.0.1:"+ports[0],
+	p.cmd = exec.Command(binary, "demo", "--database-url", st.admin, "--db-name", st.db,
+		"--data-dir", st.dataDir, "--listen", "127.0.0.1:"+ports[0],
 		"--imap", "127.0.0.1:"+ports[1], "--smtp", p.SMTPAddr)
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
 	if err := p.cmd.Start(); err != nil {
