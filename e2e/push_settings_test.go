@@ -1,0 +1,80 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestPushSettings is issue 8's browser check: a signed-in customer sees
+// the "Turn on notifications" control and the notification settings, and
+// the ticket link a push notification opens lands on the ticket page —
+// at once in the signed-in browser, after the emailed code on a device
+// without a session.
+func TestPushSettings(t *testing.T) {
+	t.Parallel()
+	beginTest(t)
+	p := startProduct(t)
+	customer := "pia-" + randomHex(3) + "@example.org"
+	subject := "Invoice address " + randomHex(3)
+	p.SendMail(t, customer, subject, "Please change the address on my invoices.\nPia")
+	ack := p.WaitMail(t, customer, "acknowledgement alert", func(m sentMail) bool {
+		return strings.HasPrefix(m.Subject, "We received your support request")
+	})
+	number := ticketNumber(t, ack)
+	ticketPath := fmt.Sprintf("/tickets/%d", number)
+
+	b := newBrowser(t, "customer")
+	b.Open(p.BaseURL+"/login", "#email")
+	b.Type("#email", customer)
+	b.Click("#send-code", "#code")
+	first := p.WaitMail(t, customer, "sign-in code email", isCodeMail(""))
+	b.Type("#code", oneTimeCode(t, first))
+	b.Click("#check-code", "#open-tickets")
+	b.WaitText("#open-tickets", subject, pageWait)
+	if !b.Has("#push") {
+		b.Shot("my-tickets-without-push")
+		t.Skip("inboxdesk demo runs without push (no VAPID key): My tickets has no notifications control")
+	}
+	b.Do(chromedp.WaitVisible(chromedp.CSS("#push-enable")))
+	if got := b.Text("#push-enable"); got != "Turn on notifications" {
+		t.Errorf("the notifications control reads %q, want \"Turn on notifications\"", got)
+	}
+	b.Shot("my-tickets-push-control")
+	b.Click("#push-settings-link", "#push-settings")
+	b.WaitText("#push-settings", "No device gets notifications yet.", pageWait)
+	for _, choice := range []string{"email", "push", "both"} {
+		if !b.Has("#channels-" + choice) {
+			t.Errorf("the settings page offers no %q alert channel", choice)
+		}
+	}
+	b.Shot("push-settings")
+
+	// The notification opens the ticket's signed link (as the alert email does).
+	pushURL := ack.Links[0]
+	b.Open(pushURL, "#conversation")
+	if loc := b.Location(); !strings.HasSuffix(loc, ticketPath) {
+		t.Errorf("signed in, the push link went to %s, want the ticket page %s", loc, ticketPath)
+	}
+	b.Shot("push-link-signed-in")
+
+	phone := newBrowser(t, "phone")
+	phone.Open(pushURL, "#send-code")
+	phone.Shot("push-link-new-device")
+	phone.Click("#send-code", "#code")
+	second := p.WaitMail(t, customer, "second sign-in code email", isCodeMail(first.ID))
+	phone.Type("#code", oneTimeCode(t, second))
+	phone.Click("#check-code", "#conversation")
+	phone.WaitText("#conversation", "change the address on my invoices", pageWait)
+	if loc := phone.Location(); !strings.HasSuffix(loc, ticketPath) {
+		t.Errorf("after the code the push link went to %s, want the ticket page %s", loc, ticketPath)
+	}
+	phone.Shot("push-link-after-code")
+}
+
+// isCodeMail matches a sign-in code email other than the one with id not.
+func isCodeMail(not string) func(sentMail) bool {
+	return func(m sentMail) bool { return m.Subject == "Your one-time code" && m.ID != not }
+}
