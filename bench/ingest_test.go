@@ -122,12 +122,14 @@ func TestIngestThroughput(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := inbound.NewPoller(store, quiet(), inbound.DefaultOptions())
+	stop := profile(t, "ingest")
 	start := time.Now()
 	st, err := p.Poll(ctx, "bench")
 	if err != nil || st.Fetched != n {
 		t.Fatalf("poll: %+v %v", st, err)
 	}
 	ours := time.Since(start)
+	stop()
 	oursRate, bareRate := float64(n)/ours.Seconds(), float64(n)/bare.Seconds()
 	ratio := oursRate / bareRate
 	addRow(row{figure: fmt.Sprintf("ingest from Dovecot into tickets (%d mails, median %d KB, 10%% with 200 KB attachment)",

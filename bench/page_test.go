@@ -64,7 +64,9 @@ func TestTicketPageRequestsPerSecond(t *testing.T) {
 		_, _ = w.Write(page)
 	}))
 	const warm, dur = time.Second, 8 * time.Second
+	stop := profile(t, "page")
 	ours := load(t, serve(t, h)+path, cookie, clients, warm, dur)
+	stop()
 	ceiling := load(t, bare+path, cookie, clients, warm, dur)
 	addRow(row{figure: fmt.Sprintf("customer ticket page, %d messages (%d KB), %d keep-alive clients on loopback",
 		messages, len(page)/1000, clients),

@@ -6,7 +6,9 @@ package bench
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"testing"
@@ -87,4 +89,25 @@ func cpuModel() string {
 		}
 	}
 	return "unknown CPU"
+}
+
+// profile writes a CPU profile of the measured section to
+// $INBOXDESK_BENCH_PROFILE/name.prof when that variable names a folder;
+// call the returned func at the end of the section.
+func profile(t *testing.T, name string) (stop func()) {
+	dir := os.Getenv("INBOXDESK_BENCH_PROFILE")
+	if dir == "" {
+		return func() {}
+	}
+	f, err := os.Create(filepath.Join(dir, name+".prof"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		t.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }

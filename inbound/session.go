@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"time"
 
@@ -164,19 +165,44 @@ func (s *session) fetch(uids []uint32, headerOnly bool) (map[uint32][]byte, erro
 		if msg == nil {
 			break
 		}
-		buf, err := msg.Collect()
+		uid, raw, err := readFetched(msg)
 		if err != nil {
 			cmd.Close()
 			return nil, fmt.Errorf("fetch: %w", err)
 		}
-		if len(buf.BodySection) > 0 {
-			out[uint32(buf.UID)] = buf.BodySection[0].Bytes
+		if raw != nil {
+			out[uid] = raw
 		}
 	}
 	if err := cmd.Close(); err != nil {
 		return nil, fmt.Errorf("fetch: %w", err)
 	}
 	return out, nil
+}
+
+// readFetched reads one message's UID and body section. The literal is
+// read into a buffer of its announced size: io.ReadAll (what Collect uses)
+// grows its buffer step by step, which for a 50 MB mail leaves about as
+// much again in discarded buffers.
+func readFetched(msg *imapclient.FetchMessageData) (uid uint32, raw []byte, err error) {
+	for {
+		item := msg.Next()
+		if item == nil {
+			return uid, raw, nil
+		}
+		switch item := item.(type) {
+		case imapclient.FetchItemDataUID:
+			uid = uint32(item.UID)
+		case imapclient.FetchItemDataBodySection:
+			if item.Literal == nil || raw != nil {
+				continue
+			}
+			raw = make([]byte, item.Literal.Size())
+			if _, err := io.ReadFull(item.Literal, raw); err != nil {
+				return 0, nil, err
+			}
+		}
+	}
 }
 
 // afterCommit applies the optional server-side bookkeeping once the batch

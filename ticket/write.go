@@ -1,9 +1,12 @@
 package ticket
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -83,22 +86,50 @@ func insertMailMessage(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, ti
 	return id, insertAttachments(ctx, tx, id, in.Attachments)
 }
 
+// insertAttachments stores atts with one COPY. The rows are streamed in
+// PostgreSQL's binary COPY format straight from each attachment's bytes:
+// pgx's CopyFrom would first encode every value into its own buffer, a
+// second copy of a 36 MB attachment held until the row is sent.
 func insertAttachments(ctx context.Context, tx pgx.Tx, msgID int64, atts []Attachment) error {
 	if len(atts) == 0 {
 		return nil
 	}
-	rows := make([][]any, len(atts))
-	for i, a := range atts {
-		sum := sha256.Sum256(a.Data)
-		rows[i] = []any{msgID, a.Filename, a.ContentType, a.ContentID, a.Inline, int64(len(a.Data)), sum[:], a.Data}
-	}
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{"attachments"},
-		[]string{"message_id", "filename", "content_type", "content_id", "inline", "size", "sha256", "data"},
-		pgx.CopyFromRows(rows))
+	_, err := tx.Conn().PgConn().CopyFrom(ctx, attachmentCopy(msgID, atts),
+		`COPY attachments (message_id, filename, content_type, content_id, inline, size, sha256, data) FROM STDIN (FORMAT binary)`)
 	if err != nil {
 		return fmt.Errorf("insert attachments: %w", err)
 	}
 	return nil
+}
+
+// attachmentCopy is the binary COPY stream of atts: a header, one tuple per
+// attachment (each field a 4-byte length and its bytes, big-endian numbers)
+// and the trailer. The data fields are read from the attachments as they are.
+func attachmentCopy(msgID int64, atts []Attachment) io.Reader {
+	parts := []io.Reader{bytes.NewReader(append([]byte("PGCOPY\n\xff\r\n\x00"), 0, 0, 0, 0, 0, 0, 0, 0))}
+	for _, a := range atts {
+		sum := sha256.Sum256(a.Data)
+		var b []byte
+		b = binary.BigEndian.AppendUint16(b, 8) // fields
+		b = copyField(b, binary.BigEndian.AppendUint64(nil, uint64(msgID)))
+		b = copyField(b, []byte(a.Filename))
+		b = copyField(b, []byte(a.ContentType))
+		b = copyField(b, []byte(a.ContentID))
+		inline := byte(0)
+		if a.Inline {
+			inline = 1
+		}
+		b = copyField(b, []byte{inline})
+		b = copyField(b, binary.BigEndian.AppendUint64(nil, uint64(len(a.Data))))
+		b = copyField(b, sum[:])
+		b = binary.BigEndian.AppendUint32(b, uint32(len(a.Data)))
+		parts = append(parts, bytes.NewReader(b), bytes.NewReader(a.Data))
+	}
+	return io.MultiReader(append(parts, bytes.NewReader([]byte{0xff, 0xff}))...)
+}
+
+func copyField(b, v []byte) []byte {
+	return append(binary.BigEndian.AppendUint32(b, uint32(len(v))), v...)
 }
 
 func addEvent(ctx context.Context, tx pgx.Tx, ticketID int64, kind, actor string, detail map[string]any) error {

@@ -2,6 +2,7 @@ package mailparse
 
 import (
 	"bytes"
+	"encoding/base64"
 	"strings"
 	"testing"
 )
@@ -118,5 +119,40 @@ func TestFilenameParameters(t *testing.T) {
 				t.Errorf("Attachments = %+v, want filename %q", in.Attachments, tt.want)
 			}
 		})
+	}
+}
+
+// Large base64 attachments decode exactly, the first of several too, and
+// keep no buffer much larger than their bytes.
+func TestLargeBase64AttachmentsDecodeExactly(t *testing.T) {
+	first := bytes.Repeat([]byte{0, 1, 2, 0xfe, 0xff}, 400_000) // 2 MB
+	second := bytes.Repeat([]byte("z"), 300_000)
+	enc := func(b []byte) string {
+		s := base64.StdEncoding.EncodeToString(b)
+		var out strings.Builder
+		for len(s) > 76 {
+			out.WriteString(s[:76] + "\r\n")
+			s = s[76:]
+		}
+		return out.String() + s
+	}
+	raw := rawMail("From: a@example.org", "Subject: files", "Content-Type: multipart/mixed; boundary=b", "",
+		"--b", "Content-Type: text/plain", "", "see attached",
+		"--b", "Content-Type: application/octet-stream", "Content-Disposition: attachment; filename=one.bin",
+		"Content-Transfer-Encoding: base64", "", enc(first),
+		"--b", "Content-Type: application/zip; name=two.zip", "Content-Transfer-Encoding: BASE64", "", enc(second),
+		"--b--")
+	in := mustParse(t, raw)
+	if len(in.Attachments) != 2 {
+		t.Fatalf("got %d attachments", len(in.Attachments))
+	}
+	for i, want := range [][]byte{first, second} {
+		got := in.Attachments[i].Data
+		if !bytes.Equal(got, want) {
+			t.Errorf("attachment %d: %d bytes, not the %d sent", i, len(got), len(want))
+		}
+		if spare := cap(got) - len(got); spare > 64<<10 && spare > len(got)/4 {
+			t.Errorf("attachment %d holds a %d byte buffer for %d bytes", i, cap(got), len(got))
+		}
 	}
 }

@@ -120,8 +120,10 @@ func parse(raw []byte, lim Limits) (*ticket.Inbound, error) {
 	if !blk.separated && in.From.Email == "" {
 		return nil, &Error{Reason: "no header/body separation and no sender", Err: ErrMalformed}
 	}
-	root, _ := message.New(message.Header{Header: blk.header}, bytes.NewReader(blk.body))
+	body := bytes.NewReader(blk.body)
+	root, _ := message.New(message.Header{Header: blk.header}, body)
 	w := newWalker(lim, in)
+	w.unread = body
 	if err := w.walk(root); err != nil {
 		return nil, err
 	}

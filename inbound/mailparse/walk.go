@@ -17,6 +17,7 @@ import (
 // the limits before reading each part.
 type walker struct {
 	lim    Limits
+	unread *bytes.Reader // the message body, for sizing attachment buffers; may be nil
 	in     *ticket.Inbound
 	parts  int
 	stack  []*frame
@@ -88,7 +89,7 @@ func (w *walker) visit(e *message.Entity, depth int) error {
 	}
 	media, params := parseParams(e.Header.Get("Content-Type"))
 	if !strings.HasPrefix(media, "multipart/") {
-		w.leaf(e)
+		w.leaf(e, depth)
 		return nil
 	}
 	w.report.note(media, params)
