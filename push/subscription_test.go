@@ -81,3 +81,18 @@ func TestLoadKeys(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseSubscription(f *testing.F) {
+	f.Add(`{"endpoint":"https://fcm.googleapis.com/fcm/send/x","keys":{"p256dh":"BAAA","auth":"AAAAAAAAAAAAAAAAAAAAAA"}}`)
+	f.Add(`{"endpoint":"https://[::1]/x"}`)
+	f.Add(`[]`)
+	f.Fuzz(func(t *testing.T, raw string) {
+		sub, err := push.ParseSubscription([]byte(raw))
+		if err != nil {
+			return
+		}
+		if !strings.HasPrefix(sub.Endpoint, "https://") || sub.P256dh == "" || sub.Auth == "" {
+			t.Fatalf("accepted %+v", sub)
+		}
+	})
+}
