@@ -31,6 +31,24 @@ func (p *product) SendMail(t *testing.T, from, subject, body string) {
 	}
 }
 
+// WriteIn mails support as from, waits for the acknowledgement alert and
+// returns it with the number of the ticket it names.
+func (p *product) WriteIn(t *testing.T, from, subject, body string) (sentMail, int64) {
+	t.Helper()
+	p.SendMail(t, from, subject, body)
+	return p.WaitAck(t, from)
+}
+
+// WaitAck waits for the acknowledgement alert to the address to and returns
+// it with the number of the ticket it names.
+func (p *product) WaitAck(t *testing.T, to string) (sentMail, int64) {
+	t.Helper()
+	ack := p.WaitMail(t, to, "acknowledgement alert", func(m sentMail) bool {
+		return strings.HasPrefix(m.Subject, "We received your support request")
+	})
+	return ack, ticketNumber(t, ack)
+}
+
 // sentMail is one email as the dev outbox page shows it.
 type sentMail struct {
 	ID      string // the article's id, "mail-N"
