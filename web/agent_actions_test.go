@@ -138,10 +138,7 @@ func checkButtons(t *testing.T, p *page, st ticket.Status) {
 		if b == nil {
 			t.Fatalf("no #%s", id)
 		}
-		disabled := false
-		for _, a := range b.Attr {
-			disabled = disabled || a.Key == "disabled"
-		}
+		disabled := hasAttr(b, "disabled")
 		if want := slices.Contains(offButtons[st], id); disabled != want {
 			t.Errorf("status %s: #%s disabled = %v, want %v", st, id, disabled, want)
 		}

@@ -14,7 +14,7 @@ type eventView struct {
 	ID     int64
 	Key    string // catalog key of the event's label ("" when there is none)
 	Kind   string // shown when Key is ""
-	Actor  string
+	Actor  string // "" for the system itself
 	Detail string
 	At     time.Time
 }
@@ -54,7 +54,7 @@ func (s *Server) agentTicketData(r *http.Request, t *ticket.Ticket, f agentForm)
 	d.remoteImages = remote
 	names := agentNames(agents)
 	for _, a := range agents {
-		if !a.Disabled {
+		if !a.Disabled || a.ID == t.AssigneeID { // keep a disabled assignee selectable, so a save keeps it
 			d.Agents = append(d.Agents, a)
 		}
 	}
@@ -98,10 +98,13 @@ func (s *Server) eventViews(events []ticket.Event, agents map[string]string, t *
 		if _, ok := s.views.catalogs["en"]["event_"+ev.Kind]; ok {
 			v.Key = "event_" + ev.Kind
 		}
-		if name, ok := agents[ev.Actor]; ok {
+		switch name, ok := agents[ev.Actor]; {
+		case ok:
 			v.Actor = name
-		} else if ev.Actor == fmt.Sprintf("customer:%d", t.RequesterID) {
+		case ev.Actor == fmt.Sprintf("customer:%d", t.RequesterID):
 			v.Actor = t.RequesterEmail
+		case ev.Actor == "system":
+			v.Actor = ""
 		}
 		out = append(out, v)
 	}

@@ -60,7 +60,8 @@ func TestAgentTicketShowsAlertDelivery(t *testing.T) {
 			t.Errorf("alert %d shows %q, want %q and the channel", i, txt, w.text)
 		}
 	}
-	if h := p.text("events"); !strings.Contains(h, "Alert failed") || !strings.Contains(h, "Alert bounced") {
+	if h := p.text("events"); !strings.Contains(h, "Alert failed") || !strings.Contains(h, "Alert bounced") ||
+		!strings.Contains(h, "· system") {
 		t.Errorf("history lacks the failed and bounced alerts: %q", h)
 	}
 }
@@ -125,6 +126,21 @@ func TestAgentAssign(t *testing.T) {
 		}
 	}
 	assign(999999).want(http.StatusBadRequest)
+
+	// A disabled agent stays shown as the assignee (a save keeps them), but
+	// cannot be newly chosen.
+	assign(other).want(http.StatusOK)
+	if err := e.auth.DisableAgent(e.ctx, "yan@support.example"); err != nil {
+		t.Fatal(err)
+	}
+	sel := b.get(fmt.Sprintf("/agent/tickets/%d", n)).byID("assign-select")
+	for o := sel.FirstChild; o != nil; o = o.NextSibling {
+		if o.Data == "option" && attr(o, "value") == fmt.Sprint(other) && !hasAttr(o, "selected") {
+			t.Error("the disabled assignee is not selected")
+		}
+	}
+	assign(0).want(http.StatusOK)
+	assign(other).want(http.StatusBadRequest)
 	if e.ticketByNumber(n).AssigneeID != 0 {
 		t.Error("an unknown agent was assigned")
 	}
