@@ -79,6 +79,18 @@ func TestGuestPath(t *testing.T) {
 	if got := fetchBytes(b, href); !bytes.Equal(got, want) {
 		t.Errorf("downloading %s gave %d bytes, want the %d bytes uploaded", href, len(got), len(want))
 	}
+
+	// On a phone, in Spanish: the same page, nothing wider than the screen.
+	b.Do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	b.Click(`a[hreflang="es"]`, "#reply-send")
+	if got := b.Text("#reply-send"); got != "Enviar respuesta" {
+		t.Errorf("in Spanish the reply button reads %q, want \"Enviar respuesta\"", got)
+	}
+	b.WaitText("#conversation", answer, pageWait)
+	if wide := get(b, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
+		t.Error("on a 390px wide phone the ticket page scrolls sideways")
+	}
+	b.Shot("ticket-on-phone-in-spanish")
 }
 
 // writePNG writes a small picture, screen.png, to a temporary folder.
