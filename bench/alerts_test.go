@@ -79,6 +79,7 @@ func TestAlertsPerSecond(t *testing.T) {
 	tq := &timedQueue{Store: store}
 	sender, _ := outbound.NewSender(outbound.SenderConfig{Queue: tq, BatchSize: 100, Logger: quiet(),
 		Deliverers: map[string]outbound.Deliverer{"email": outbound.EmailDeliverer{Composer: comp, Mailer: tr}}})
+	stop := profile(t, "alerts")
 	start := time.Now()
 	for sent := 0; sent < n; {
 		k, err := sender.RunOnce(ctx)
@@ -88,6 +89,7 @@ func TestAlertsPerSecond(t *testing.T) {
 		sent += k
 	}
 	ours := float64(n) / time.Since(start).Seconds()
+	stop()
 	t.Logf("total %s claim %s mark %s", time.Since(start), time.Duration(tq.claim.Load()), time.Duration(tq.mark.Load()))
 
 	raw, _ := comp.Compose(ticket.AlertJob{TicketNumber: 10001, Recipient: ticket.Address{Email: "c@example.org"},

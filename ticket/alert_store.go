@@ -177,16 +177,28 @@ func (s *Store) MarkAlertSent(ctx context.Context, id int64) error {
 // MarkAlertsSent records delivered alerts in one statement (the sender
 // records a group of deliveries at once). The alert row is the record of
 // delivery; no event is added per alert.
+//
+// The transaction is sent as one pipelined batch (BEGIN, relaxed commit,
+// UPDATE, COMMIT): one round trip instead of four, as the sender's
+// recorder writes a group every few deliveries.
 func (s *Store) MarkAlertsSent(ctx context.Context, ids []int64) error {
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		if err := relaxedCommit(ctx, tx); err != nil {
-			return err
+	b := &pgx.Batch{}
+	b.Queue(`BEGIN`)
+	b.Queue(`SET LOCAL synchronous_commit = off`)
+	b.Queue(`
+		UPDATE alerts SET state = 'sent', sent_at = now(), last_error = '', lease_until = NULL, updated_at = now()
+		WHERE id = ANY($1) AND state = 'sending'`, ids)
+	b.Queue(`COMMIT`)
+	br := s.pool.SendBatch(ctx, b)
+	var err error
+	for range b.Len() {
+		if _, err = br.Exec(); err != nil {
+			break
 		}
-		_, err := tx.Exec(ctx, `
-			UPDATE alerts SET state = 'sent', sent_at = now(), last_error = '', lease_until = NULL, updated_at = now()
-			WHERE id = ANY($1) AND state = 'sending'`, ids)
-		return err
-	})
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return fmt.Errorf("mark alerts sent: %w", err)
 	}
