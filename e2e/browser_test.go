@@ -212,6 +212,19 @@ func (b *browser) WaitText(sel, want string, limit time.Duration) {
 	}
 }
 
+// MarkPage marks the document shown, so that StillSamePage can tell an
+// update in place from a reload or a navigation.
+func (b *browser) MarkPage() {
+	b.t.Helper()
+	b.Do(chromedp.Evaluate[chromedp.Void](`window.e2eMark = true`))
+}
+
+// StillSamePage reports whether the document MarkPage marked is still shown.
+func (b *browser) StillSamePage() bool {
+	b.t.Helper()
+	return get(b, chromedp.Evaluate[bool](`window.e2eMark === true`))
+}
+
 // Shot saves a full-page screenshot as test-output/e2e/TEST/NN-name.png.
 func (b *browser) Shot(name string) {
 	b.t.Helper()

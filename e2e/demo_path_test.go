@@ -34,6 +34,7 @@ func TestDemoPath(t *testing.T) {
 	a.OpenLive(p.BaseURL+"/agent", "#queue-live")
 	a.WaitText("#queue-live", seededSubject, pageWait)
 	a.Shot("queue-with-sample-mail")
+	a.MarkPage()
 
 	sender := "newcomer-" + randomHex(3) + "@example.net"
 	subject := "My app crashes " + randomHex(3)
@@ -44,6 +45,9 @@ func TestDemoPath(t *testing.T) {
 	}
 
 	a.WaitText("#queue-live", subject, mailWait)
+	if !a.StillSamePage() {
+		t.Error("the queue reloaded to show the new ticket; it should update in place")
+	}
 	a.Shot("queue-with-swaks-mail")
 	ack, number := p.WaitAck(t, sender)
 	a.Click(fmt.Sprintf("#queue-%d a", number), "#thread")
