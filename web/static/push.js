@@ -70,14 +70,24 @@
     });
   }
 
+  // within fails p after ms: a browser that cannot reach its push service
+  // may never settle subscribe, and the visitor should hear something.
+  function within(ms, p) {
+    return Promise.race([p, new Promise(function (resolve, reject) {
+      setTimeout(function () {
+        reject(new Error('timed out'));
+      }, ms);
+    })]);
+  }
+
   function turnOn() {
     return Notification.requestPermission().then(function (permission) {
       if (permission !== 'granted') {
         say(button.dataset.denied);
         return;
       }
-      return navigator.serviceWorker.register(button.dataset.worker)
-        .then(active).then(subscribe).then(save).then(function () {
+      return within(20000, navigator.serviceWorker.register(button.dataset.worker)
+        .then(active).then(subscribe).then(save)).then(function () {
           say(button.dataset.on);
         });
     });
