@@ -11,10 +11,12 @@ import (
 )
 
 // TestAgentPath walks issue 5's agent path: an agent signs in, finds a new
-// ticket in the queue, replies with an attachment, asks for details and
-// resolves it; the customer gets one notify-only alert for each, and a
-// second agent's browser on the same ticket sees the reply arrive without
-// reloading.
+// ticket in the queue, adds an internal note, replies with an attachment,
+// asks for details and resolves it; the customer gets one notify-only alert
+// for each but the note, and a second agent's browser on the same ticket
+// sees the reply arrive without reloading. Then the customer opens the
+// last alert's link, reads the answers (not the note) and replies, which
+// reopens the ticket before the agents' eyes.
 func TestAgentPath(t *testing.T) {
 	t.Parallel()
 	beginTest(t)
@@ -40,6 +42,12 @@ func TestAgentPath(t *testing.T) {
 	signInAgent(watcher, p)
 	watcher.OpenLive(ticketURL, "#thread")
 	watcher.MarkPage()
+
+	note := "Customer is on the premium plan, note N-" + randomHex(4)
+	a.Type("#reply-text", note)
+	a.Click("#action-note", "#thread")
+	a.WaitText("#thread .internal", note, pageWait)
+	watcher.WaitText("#thread .internal", note, pageWait)
 
 	reply := "Your refund of 42 EUR left today, reference RF-" + randomHex(4)
 	a.Type("#reply-text", reply)
@@ -85,7 +93,7 @@ func TestAgentPath(t *testing.T) {
 		t.Errorf("the customer got %d emails, want 4 (received, replied, details needed, resolved)", len(mails))
 	}
 	for _, m := range mails {
-		for _, secret := range []string{reply, question, "screen.png", "RF-", "Q-"} {
+		for _, secret := range []string{reply, question, note, "screen.png", "RF-", "Q-", "N-"} {
 			if strings.Contains(m.Subject+m.Text, secret) {
 				t.Errorf("alert %s %q carries %q; alerts must not carry what the agent wrote", m.ID, m.Subject, secret)
 			}
@@ -103,6 +111,33 @@ func TestAgentPath(t *testing.T) {
 			t.Errorf("the agent's ticket page shows no sent email alert for %q", reason)
 		}
 	}
+
+	// The customer follows the last alert: answers and request are there,
+	// the internal note is not; a reply reopens the ticket.
+	c := newBrowser(t, "customer")
+	c.Open(resolved.Links[0], "#send-code")
+	c.Click("#send-code", "#code")
+	c.Type("#code", oneTimeCode(t, p.WaitMail(t, customer, "sign-in code email", isCodeMail(""))))
+	c.Click("#check-code", "#conversation")
+	for _, want := range []string{reply, "screen.png", question} {
+		c.WaitText("#conversation", want, pageWait)
+	}
+	if text := c.Text("#conversation"); strings.Contains(text, note) {
+		t.Error("the customer's ticket page shows the agent's internal note")
+	}
+	c.WaitText("#ticket-status", "Resolved", pageWait)
+	c.Shot("ticket-resolved")
+	thanks := "The refund has not arrived yet, T-" + randomHex(4)
+	c.Type("#reply-text", thanks)
+	c.Click("#reply-send", "#conversation")
+	c.WaitText("#ticket-status", "Open", pageWait)
+	c.Shot("ticket-reopened")
+	watcher.WaitText("#thread", thanks, pageWait)
+	watcher.WaitText("#ticket-status", "Open", pageWait)
+	if !watcher.StillSamePage() {
+		t.Error("the second browser reloaded the page to show the customer's reply; it should update in place")
+	}
+	watcher.Shot("sees-reopened-live")
 
 	// Ctrl-C with agent pages still open on the live stream stops cleanly.
 	p.Stop(t)
