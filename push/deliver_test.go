@@ -64,7 +64,8 @@ func newRig(t *testing.T) *rig {
 	cfg := ticket.DefaultConfig()
 	cfg.CoalesceWindow = 0
 	r := &rig{t: t, ctx: ctx, store: ticket.NewStore(pgtest.New(t), cfg), email: &emailBox{}}
-	vapid, err := push.LoadKeys(ctx, ticket.VAPIDKeyPair{}, r.store)
+	// The key pair is generated and stored on first start (none configured).
+	vapid, err := r.store.VAPIDKeys(ctx, push.GenerateVAPIDKeys)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,10 +74,13 @@ func newRig(t *testing.T) *rig {
 	}
 	r.push = newPushService(t, vapid.Public)
 	base, _ := url.Parse("https://help.example.com")
-	d, err := push.NewDeliverer(push.Config{Keys: vapid, Subject: subject, LinkKeys: r.keys, BaseURL: base,
+	d, err := push.Open(ctx, push.Config{Subject: subject, LinkKeys: r.keys, BaseURL: base,
 		HTTPClient: r.push.srv.Client()}, r.store, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if d.PublicKey() != vapid.Public {
+		t.Fatal("Open did not take the stored key pair")
 	}
 	r.sender, err = outbound.NewSender(outbound.SenderConfig{Queue: r.store,
 		Deliverers: map[string]outbound.Deliverer{"email": r.email, "push": d},

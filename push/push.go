@@ -83,6 +83,25 @@ func NewDeliverer(cfg Config, store Store, logger *slog.Logger) (*Deliverer, err
 	return &Deliverer{cfg: cfg, store: store, log: logger}, nil
 }
 
+// SubscriptionStore is the store Open needs: subscriptions and the stored
+// key pair; *ticket.Store is one.
+type SubscriptionStore interface {
+	Store
+	KeyStore
+}
+
+// Open loads the VAPID key pair (cfg.Keys when either half is set, else
+// the pair kept in the database, generated on first start) and returns the
+// deliverer. A nil logger discards logs.
+func Open(ctx context.Context, cfg Config, store SubscriptionStore, logger *slog.Logger) (*Deliverer, error) {
+	keys, err := LoadKeys(ctx, cfg.Keys, store)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Keys = keys
+	return NewDeliverer(cfg, store, logger)
+}
+
 func fillConfig(c *Config) error {
 	if err := CheckKeys(c.Keys); err != nil {
 		return err
