@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // ReplyError is an SMTP server's refusal of one message: the command it
@@ -16,6 +17,23 @@ type ReplyError struct {
 
 func (e *ReplyError) Error() string {
 	return fmt.Sprintf("smtp %s: %d %s", e.Command, e.Code, e.Text)
+}
+
+// RetryAfterer is a temporary error that names how long to wait before the
+// next attempt (an HTTP Retry-After, say). The sender waits at least that
+// long, and at most RetryMax.
+type RetryAfterer interface {
+	RetryAfter() time.Duration
+}
+
+// retryDelay is how long the sender waits after err, given the backoff it
+// picked: the longer of the two, within limit.
+func retryDelay(err error, backoff, limit time.Duration) time.Duration {
+	var ra RetryAfterer
+	if errors.As(err, &ra) && ra.RetryAfter() > backoff {
+		return min(ra.RetryAfter(), limit)
+	}
+	return backoff
 }
 
 // permanentError marks an error that no retry can cure.

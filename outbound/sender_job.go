@@ -41,7 +41,7 @@ func (s *Sender) deliver(ctx context.Context, job ticket.AlertJob) (bool, error)
 		log.ErrorContext(ctx, "alert failed", slog.Any("err", err))
 		return false, s.record(ctx, job, func(ctx context.Context) error { return s.cfg.Queue.FailAlert(ctx, job.ID, reason) })
 	default:
-		at := s.cfg.Now().Add(s.backoff(job.Tries))
+		at := s.cfg.Now().Add(retryDelay(err, s.backoff(job.Tries), s.cfg.RetryMax))
 		log.WarnContext(ctx, "alert retry", slog.Any("err", err), slog.Time("at", at))
 		return false, s.record(ctx, job, func(ctx context.Context) error {
 			return s.cfg.Queue.RetryAlert(ctx, job.ID, at, Answer(err))

@@ -366,3 +366,30 @@ func TestNewSenderChecksConfig(t *testing.T) {
 		}
 	}
 }
+
+type waitError time.Duration
+
+func (e waitError) Error() string             { return "429 Too Many Requests" }
+func (e waitError) RetryAfter() time.Duration { return time.Duration(e) }
+
+func TestSenderHonoursRetryAfter(t *testing.T) {
+	for _, c := range []struct {
+		wait   time.Duration
+		lo, hi time.Duration
+	}{
+		{2 * time.Second, 30 * time.Second, time.Minute}, // shorter than the backoff: the backoff
+		{20 * time.Minute, 20 * time.Minute, 20 * time.Minute},
+		{48 * time.Hour, time.Hour, time.Hour}, // capped at RetryMax
+	} {
+		d := &fakeDeliverer{err: fmt.Errorf("push: %w", waitError(c.wait))}
+		f := newSenderFixture(t, func(cfg *SenderConfig) { cfg.Deliverers["email"] = d })
+		f.queue.add(jobN(1))
+		f.runOnce(t)
+		if len(f.queue.retries) != 1 {
+			t.Fatalf("retries %+v", f.queue.retries)
+		}
+		if got := f.queue.retries[0].at.Sub(composeNow); got < c.lo || got > c.hi {
+			t.Errorf("Retry-After %v: retry in %v, want %v..%v", c.wait, got, c.lo, c.hi)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,11 +20,16 @@ import (
 
 // StatusError is a push service's refusal of one push.
 type StatusError struct {
-	Code   int    // e.g. 429
-	Status string // e.g. "429 Too Many Requests"
+	Code   int           // e.g. 429
+	Status string        // e.g. "429 Too Many Requests"
+	Wait   time.Duration // the answer's Retry-After (0 if none)
 }
 
 func (e *StatusError) Error() string { return "push service: " + e.Status }
+
+// RetryAfter makes the sender wait at least as long as the push service asked
+// (outbound.RetryAfterer).
+func (e *StatusError) RetryAfter() time.Duration { return e.Wait }
 
 // errGone: the push service no longer knows the subscription (404/410).
 var errGone = errors.New("push subscription gone")
@@ -118,14 +124,14 @@ func (d *Deliverer) send(ctx context.Context, sub ticket.PushSubscription, msg [
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	return classify(resp)
+	return classify(resp, d.cfg.Now())
 }
 
 // DefaultVAPIDExpiry is how far ahead a VAPID token expires (RFC 8292 allows
 // at most 24 hours).
 const DefaultVAPIDExpiry = 12 * time.Hour
 
-func classify(resp *http.Response) error {
+func classify(resp *http.Response, now time.Time) error {
 	code := resp.StatusCode
 	switch {
 	case code >= 200 && code < 300:
@@ -133,7 +139,7 @@ func classify(resp *http.Response) error {
 	case code == http.StatusNotFound || code == http.StatusGone:
 		return errGone
 	}
-	err := &StatusError{Code: code, Status: resp.Status}
+	err := &StatusError{Code: code, Status: resp.Status, Wait: retryAfter(resp.Header.Get("Retry-After"), now)}
 	if code == http.StatusTooManyRequests || code >= 500 || code == http.StatusUnauthorized ||
 		code == http.StatusForbidden {
 		// Overload, or our VAPID setup refused (a configuration matter, like
@@ -141,6 +147,20 @@ func classify(resp *http.Response) error {
 		return err
 	}
 	return outbound.Permanent(err)
+}
+
+// retryAfter reads a Retry-After header: seconds, or an HTTP date (RFC 9110 §10.2.3).
+func retryAfter(h string, now time.Time) time.Duration {
+	if h == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(h); err == nil && secs > 0 {
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(h); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
 }
 
 // sendError classifies an error before any answer: a transport failure is
