@@ -93,7 +93,7 @@ func TestAgentPath(t *testing.T) {
 		t.Errorf("the customer got %d emails, want 4 (received, replied, details needed, resolved)", len(mails))
 	}
 	for _, m := range mails {
-		for _, secret := range []string{reply, question, note, "screen.png", "RF-", "Q-", "N-"} {
+		for _, secret := range []string{reply, question, note, "screen.png"} {
 			if strings.Contains(m.Subject+m.Text, secret) {
 				t.Errorf("alert %s %q carries %q; alerts must not carry what the agent wrote", m.ID, m.Subject, secret)
 			}
