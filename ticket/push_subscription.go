@@ -26,21 +26,6 @@ type PushSubscription struct {
 	LastAlertID int64
 }
 
-// AlertChannels is which channels a customer with push subscriptions
-// wants alerts on. A customer without one gets email whatever it says.
-type AlertChannels string
-
-const (
-	ChannelsEmail AlertChannels = "email"
-	ChannelsPush  AlertChannels = "push"
-	ChannelsBoth  AlertChannels = "both"
-)
-
-// Valid reports whether c is one of the three choices.
-func (c AlertChannels) Valid() bool {
-	return c == ChannelsEmail || c == ChannelsPush || c == ChannelsBoth
-}
-
 const pushSubscriptionColumns = `id, customer_id, endpoint, p256dh, auth, label, created_at, last_used,
 	coalesce(last_alert_id, 0)`
 
@@ -146,65 +131,4 @@ func (s *Store) MarkPushDelivered(ctx context.Context, id, alertID int64) error 
 		return fmt.Errorf("mark push delivered: %w", err)
 	}
 	return nil
-}
-
-// AlertChannelsOf returns the customer's channel choice.
-func (s *Store) AlertChannelsOf(ctx context.Context, customerID int64) (AlertChannels, error) {
-	var c string
-	err := s.pool.QueryRow(ctx, `SELECT alert_channels FROM customers WHERE id = $1`, customerID).Scan(&c)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", ErrNotFound
-	}
-	if err != nil {
-		return "", fmt.Errorf("alert channels: %w", err)
-	}
-	return AlertChannels(c), nil
-}
-
-// SetAlertChannels records the customer's channel choice.
-func (s *Store) SetAlertChannels(ctx context.Context, customerID int64, c AlertChannels) error {
-	if !c.Valid() {
-		return fmt.Errorf("set alert channels: unknown choice %q", c)
-	}
-	tag, err := s.pool.Exec(ctx, `UPDATE customers SET alert_channels = $2 WHERE id = $1`, customerID, string(c))
-	if err != nil {
-		return fmt.Errorf("set alert channels: %w", err)
-	}
-	if tag.RowsAffected() == 0 {
-		return ErrNotFound
-	}
-	return nil
-}
-
-// VAPIDKeyPair is the application server's key pair for VAPID (RFC 8292),
-// base64url: the public key uncompressed P-256, the private key its scalar.
-type VAPIDKeyPair struct {
-	Public  string
-	Private string
-}
-
-// VAPIDKeys returns the stored key pair, storing generate's when there is
-// none yet. Replicas starting together agree on one pair (the first insert
-// wins; the others' fresh pairs are dropped).
-func (s *Store) VAPIDKeys(ctx context.Context, generate func() (VAPIDKeyPair, error)) (VAPIDKeyPair, error) {
-	var k VAPIDKeyPair
-	fresh, err := generate()
-	if err != nil {
-		return k, fmt.Errorf("vapid keys: %w", err)
-	}
-	err = s.pool.QueryRow(ctx, `
-		WITH ins AS (
-			INSERT INTO vapid_keys (public_key, private_key) VALUES ($1, $2)
-			ON CONFLICT (id) DO NOTHING RETURNING public_key, private_key)
-		SELECT public_key, private_key FROM ins
-		UNION ALL SELECT public_key, private_key FROM vapid_keys
-		LIMIT 1`, fresh.Public, fresh.Private).Scan(&k.Public, &k.Private)
-	if errors.Is(err, pgx.ErrNoRows) {
-		// Another replica's insert committed after this statement's snapshot.
-		err = s.pool.QueryRow(ctx, `SELECT public_key, private_key FROM vapid_keys`).Scan(&k.Public, &k.Private)
-	}
-	if err != nil {
-		return k, fmt.Errorf("vapid keys: %w", err)
-	}
-	return k, nil
 }
