@@ -1,6 +1,9 @@
 package ticket
 
-import "time"
+import (
+	"io"
+	"time"
+)
 
 // Address is one mailbox of an email header: a display name and an address.
 type Address struct {
@@ -15,6 +18,18 @@ type Attachment struct {
 	ContentID   string // without angle brackets; set for inline cid: images
 	Inline      bool
 	Data        []byte
+	// Stream, when not nil, stands in for Data (which is then nil): a large
+	// attachment is not held in memory beside its mail but decoded again
+	// from the raw mail while it is stored.
+	Stream *AttachmentStream
+}
+
+// AttachmentStream is an attachment's bytes as a reader: Open returns a
+// fresh reader of exactly Size bytes whose SHA-256 is SHA256.
+type AttachmentStream struct {
+	Size   int64
+	SHA256 []byte
+	Open   func() io.Reader
 }
 
 // Inbound is one parsed email, ready to be ingested. Every string field is

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -108,7 +109,7 @@ func insertAttachments(ctx context.Context, tx pgx.Tx, msgID int64, atts []Attac
 func attachmentCopy(msgID int64, atts []Attachment) io.Reader {
 	parts := []io.Reader{bytes.NewReader(append([]byte("PGCOPY\n\xff\r\n\x00"), 0, 0, 0, 0, 0, 0, 0, 0))}
 	for _, a := range atts {
-		sum := sha256.Sum256(a.Data)
+		size, sum, data := attachmentBytes(a)
 		var b []byte
 		b = binary.BigEndian.AppendUint16(b, 8) // fields
 		b = copyField(b, binary.BigEndian.AppendUint64(nil, uint64(msgID)))
@@ -120,12 +121,47 @@ func attachmentCopy(msgID int64, atts []Attachment) io.Reader {
 			inline = 1
 		}
 		b = copyField(b, []byte{inline})
-		b = copyField(b, binary.BigEndian.AppendUint64(nil, uint64(len(a.Data))))
-		b = copyField(b, sum[:])
-		b = binary.BigEndian.AppendUint32(b, uint32(len(a.Data)))
-		parts = append(parts, bytes.NewReader(b), bytes.NewReader(a.Data))
+		b = copyField(b, binary.BigEndian.AppendUint64(nil, uint64(size)))
+		b = copyField(b, sum)
+		b = binary.BigEndian.AppendUint32(b, uint32(size))
+		parts = append(parts, bytes.NewReader(b), data)
 	}
 	return io.MultiReader(append(parts, bytes.NewReader([]byte{0xff, 0xff}))...)
+}
+
+// attachmentBytes returns an attachment's size, SHA-256 and bytes, held or streamed.
+func attachmentBytes(a Attachment) (int64, []byte, io.Reader) {
+	if st := a.Stream; st != nil {
+		return st.Size, st.SHA256, &exactReader{r: st.Open(), left: st.Size}
+	}
+	sum := sha256.Sum256(a.Data)
+	return int64(len(a.Data)), sum[:], bytes.NewReader(a.Data)
+}
+
+// exactReader fails unless r yields exactly left bytes: a COPY field whose
+// length was announced must be filled, and an error aborts the COPY rather
+// than store a wrong file.
+type exactReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (e *exactReader) Read(p []byte) (int, error) {
+	if e.left == 0 {
+		if n, _ := e.r.Read(make([]byte, 1)); n > 0 {
+			return 0, errors.New("attachment stream is longer than announced")
+		}
+		return 0, io.EOF
+	}
+	n, err := e.r.Read(p[:min(int64(len(p)), e.left)])
+	e.left -= int64(n)
+	if err == io.EOF && e.left > 0 {
+		return n, errors.New("attachment stream is shorter than announced")
+	}
+	if err == io.EOF {
+		err = nil
+	}
+	return n, err
 }
 
 func copyField(b, v []byte) []byte {

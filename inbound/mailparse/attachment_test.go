@@ -2,9 +2,13 @@ package mailparse
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
+	"io"
 	"strings"
 	"testing"
+
+	"inboxdesk/ticket"
 )
 
 func TestAttachments(t *testing.T) {
@@ -122,11 +126,13 @@ func TestFilenameParameters(t *testing.T) {
 	}
 }
 
-// Large base64 attachments decode exactly, the first of several too, and
-// keep no buffer much larger than their bytes.
+// Large base64 attachments decode exactly. One over streamAbove is not held
+// in memory: its stream, read twice, gives its bytes, size and hash, also
+// when a broken encoding cuts it short.
 func TestLargeBase64AttachmentsDecodeExactly(t *testing.T) {
-	first := bytes.Repeat([]byte{0, 1, 2, 0xfe, 0xff}, 400_000) // 2 MB
+	first := bytes.Repeat([]byte{0, 1, 2, 0xfe, 0xff}, 400_000) // 2 MB: streamed
 	second := bytes.Repeat([]byte("z"), 300_000)
+	third := bytes.Repeat([]byte{7, 8, 9}, 500_000) // 1.5 MB, its encoding broken after 1.2 MB
 	enc := func(b []byte) string {
 		s := base64.StdEncoding.EncodeToString(b)
 		var out strings.Builder
@@ -136,23 +142,47 @@ func TestLargeBase64AttachmentsDecodeExactly(t *testing.T) {
 		}
 		return out.String() + s
 	}
+	broken := enc(third[:1_200_000]) + "\r\n!!!!" + enc(third[1_200_000:])
 	raw := rawMail("From: a@example.org", "Subject: files", "Content-Type: multipart/mixed; boundary=b", "",
 		"--b", "Content-Type: text/plain", "", "see attached",
 		"--b", "Content-Type: application/octet-stream", "Content-Disposition: attachment; filename=one.bin",
 		"Content-Transfer-Encoding: base64", "", enc(first),
 		"--b", "Content-Type: application/zip; name=two.zip", "Content-Transfer-Encoding: BASE64", "", enc(second),
+		"--b", "Content-Type: image/png; name=three.png", "Content-Transfer-Encoding: base64", "", broken,
 		"--b--")
 	in := mustParse(t, raw)
-	if len(in.Attachments) != 2 {
+	if len(in.Attachments) != 3 {
 		t.Fatalf("got %d attachments", len(in.Attachments))
 	}
-	for i, want := range [][]byte{first, second} {
-		got := in.Attachments[i].Data
-		if !bytes.Equal(got, want) {
-			t.Errorf("attachment %d: %d bytes, not the %d sent", i, len(got), len(want))
+	for i, want := range [][]byte{first, second, third[:1_200_000]} {
+		a := in.Attachments[i]
+		if (a.Stream != nil) != (len(want) > streamAbove) {
+			t.Errorf("attachment %d of %d bytes: streamed = %v", i, len(want), a.Stream != nil)
 		}
-		if spare := cap(got) - len(got); spare > 64<<10 && spare > len(got)/4 {
-			t.Errorf("attachment %d holds a %d byte buffer for %d bytes", i, cap(got), len(got))
+		for range 2 {
+			if got := attachmentBytes(t, a); !bytes.Equal(got, want) {
+				t.Errorf("attachment %d: %d bytes, not the %d sent", i, len(got), len(want))
+			}
+		}
+		if spare := cap(a.Data) - len(a.Data); spare > 64<<10 && spare > len(a.Data)/4 {
+			t.Errorf("attachment %d holds a %d byte buffer for %d bytes", i, cap(a.Data), len(a.Data))
 		}
 	}
+}
+
+// attachmentBytes returns a's bytes, held or read from its stream, after
+// checking the stream's announced size and hash.
+func attachmentBytes(t *testing.T, a ticket.Attachment) []byte {
+	if a.Stream == nil {
+		return a.Data
+	}
+	b, err := io.ReadAll(a.Stream.Open())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := sha256.Sum256(b); int64(len(b)) != a.Stream.Size || !bytes.Equal(sum[:], a.Stream.SHA256) {
+		t.Errorf("stream of %s: %d bytes, announced %d; hash matches: %v", a.Filename, len(b), a.Stream.Size,
+			bytes.Equal(sum[:], a.Stream.SHA256))
+	}
+	return b
 }

@@ -15,6 +15,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/emersion/go-message"
 
@@ -120,10 +121,7 @@ func parse(raw []byte, lim Limits) (*ticket.Inbound, error) {
 	if !blk.separated && in.From.Email == "" {
 		return nil, &Error{Reason: "no header/body separation and no sender", Err: ErrMalformed}
 	}
-	body := bytes.NewReader(blk.body)
-	root, _ := message.New(message.Header{Header: blk.header}, body)
-	w := newWalker(lim, in)
-	w.unread = body
+	root, w := rootWalker(raw, blk, lim, in)
 	if err := w.walk(root); err != nil {
 		return nil, err
 	}
@@ -131,6 +129,51 @@ func parse(raw []byte, lim Limits) (*ticket.Inbound, error) {
 	in.AutoSubmitted = autoReason(blk.header, in.From, w.report)
 	cleanInbound(in)
 	return in, nil
+}
+
+// rootWalker returns the top-level entity of a mail split into blk and a
+// walker over it.
+func rootWalker(raw []byte, blk headerBlock, lim Limits, in *ticket.Inbound) (*message.Entity, *walker) {
+	body := bytes.NewReader(blk.body)
+	root, _ := message.New(message.Header{Header: blk.header}, body)
+	w := newWalker(lim, in)
+	w.unread, w.raw = body, raw
+	return root, w
+}
+
+// errExtracted stops a walk that reached the part openPart wants.
+var errExtracted = errors.New("part extracted")
+
+// openPart parses raw again and returns the decoded body of its nth leaf
+// part (counted as the walk visits them), for a streamed attachment. A
+// decoding fault ends the stream where it ended the first reading.
+func openPart(raw []byte, lim Limits, n int) io.Reader {
+	blk, err := splitHeader(raw, lim.MaxHeaderBytes)
+	if err != nil {
+		return errReader{err}
+	}
+	root, w := rootWalker(raw, blk, lim, &ticket.Inbound{})
+	w.extract = n
+	if err := w.walk(root); !errors.Is(err, errExtracted) {
+		return errReader{fmt.Errorf("mailparse: part %d not found on second reading (%v)", n, err)}
+	}
+	return endOnError{w.extracted}
+}
+
+// errReader fails every read with err.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// endOnError turns a read error into the end of the stream.
+type endOnError struct{ r io.Reader }
+
+func (e endOnError) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil {
+		err = io.EOF
+	}
+	return n, err
 }
 
 func newInbound(raw []byte) *ticket.Inbound {

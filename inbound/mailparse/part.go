@@ -1,6 +1,7 @@
 package mailparse
 
 import (
+	"crypto/sha256"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -40,51 +41,97 @@ func cleanContentID(v string) string {
 }
 
 // leaf reads one non-multipart part into the body, an attachment and, inside
-// a delivery report, the bounce details.
-func (w *walker) leaf(e *message.Entity, depth int) {
+// a delivery report, the bounce details. When the walker extracts one part
+// (openPart), it only counts leaves until it reaches that one.
+func (w *walker) leaf(e *message.Entity, depth int) error {
+	w.leaves++
+	if w.extract > 0 {
+		if w.leaves == w.extract {
+			w.extracted = e.Body
+			return errExtracted
+		}
+		return nil
+	}
 	p := describe(e.Header)
 	// A broken transfer encoding (bad base64, truncated part) still yields
 	// what was decoded before the fault; that is worth keeping.
-	data := w.readPart(e, p, depth)
+	data, stream := w.readPart(e, p, depth)
+	if stream != nil {
+		w.attach(p, nil, stream)
+		return nil
+	}
 	w.report.read(p.media, data, w.lim.MaxHeaderBytes)
 	if w.takeBody(p, data, e.Header) {
-		return
+		return nil
 	}
-	w.attach(p, data)
+	w.attach(p, data, nil)
+	return nil
 }
 
-// readAheadPerLevel is how many bytes each multipart level may have read
-// beyond the part being decoded (go-message's peek buffer).
-const readAheadPerLevel = 4096
+const (
+	// readAheadPerLevel is how many bytes each multipart level may have
+	// read beyond the part being decoded (go-message's peek buffer).
+	readAheadPerLevel = 4096
+	// streamAbove: a larger base64 attachment is not kept in memory; it is
+	// hashed now and decoded again from the raw mail while it is stored,
+	// so a 50 MB mail costs its raw bytes, not also its decoded files.
+	streamAbove = 1 << 20
+)
 
-// readPart returns a leaf part's decoded body. A base64 part that is not
-// text decodes to at most three quarters of the raw bytes not yet read, so
-// it is read into a buffer of that size: for a large attachment this
-// avoids io.ReadAll's step-by-step growth, which leaves about as much again
-// in discarded buffers (a 36 MB attachment peaked near 70 MB). A buffer
-// much larger than what it got (more parts followed) is trimmed.
-func (w *walker) readPart(e *message.Entity, p partInfo, depth int) []byte {
+// readPart returns a leaf part's decoded body, or for a large base64 file
+// a stream of it. A base64 part that is not text decodes to at most three
+// quarters of the raw bytes not yet read, so it is read into a buffer of
+// that size (at most streamAbove): io.ReadAll's step-by-step growth leaves
+// about as much again in discarded buffers.
+func (w *walker) readPart(e *message.Entity, p partInfo, depth int) ([]byte, *ticket.AttachmentStream) {
 	enc := strings.ToLower(strings.TrimSpace(e.Header.Get("Content-Transfer-Encoding")))
-	if enc != "base64" || w.unread == nil || strings.HasPrefix(p.media, "text/") {
+	if enc != "base64" || w.unread == nil || strings.HasPrefix(p.media, "text/") || isMessage(p.media) ||
+		strings.HasPrefix(p.media, "message/") {
 		data, _ := io.ReadAll(e.Body)
-		return data
+		return data, nil
 	}
-	limit := (w.unread.Len()+readAheadPerLevel*(depth+1))/4*3 + 3
-	data := make([]byte, 0, limit)
-	for {
-		n, err := e.Body.Read(data[len(data):cap(data)])
-		data = data[:len(data)+n]
-		if err != nil {
-			break
-		}
-		if len(data) == cap(data) { // the bound was wrong: grow as io.ReadAll would
-			data = append(data, 0)[:len(data)]
-		}
+	bound := (w.unread.Len()+readAheadPerLevel*(depth+1))/4*3 + 3
+	data := make([]byte, 0, min(bound, streamAbove+1))
+	full, err := fill(&data, e.Body)
+	switch {
+	case !full || err != nil:
+	case cap(data) > streamAbove:
+		return nil, w.stream(data, e.Body)
+	default: // the bound was wrong: read on as io.ReadAll would
+		rest, _ := io.ReadAll(e.Body)
+		data = append(data, rest...)
 	}
 	if spare := cap(data) - len(data); spare > 64<<10 && spare > len(data)/4 {
 		data = append([]byte(nil), data...)
 	}
-	return data
+	return data, nil
+}
+
+// fill reads r into data's spare capacity, reporting whether it filled it
+// before r ended.
+func fill(data *[]byte, r io.Reader) (full bool, err error) {
+	for len(*data) < cap(*data) {
+		n, err := r.Read((*data)[len(*data):cap(*data)])
+		*data = (*data)[:len(*data)+n]
+		if err == io.EOF {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// stream hashes the rest of a large part (head is what was read of it) and
+// returns how to read it again: by walking the raw mail to this leaf.
+func (w *walker) stream(head []byte, rest io.Reader) *ticket.AttachmentStream {
+	h := sha256.New()
+	h.Write(head)
+	n, _ := io.Copy(h, rest) // what decodes before a fault, as for held parts
+	raw, lim, leaf := w.raw, w.lim, w.leaves
+	return &ticket.AttachmentStream{Size: int64(len(head)) + n, SHA256: h.Sum(nil),
+		Open: func() io.Reader { return openPart(raw, lim, leaf) }}
 }
 
 // takeBody stores the first inline text/plain and text/html parts as the
@@ -122,7 +169,7 @@ func htmlString(data []byte) string {
 	return string(data)
 }
 
-func (w *walker) attach(p partInfo, data []byte) {
+func (w *walker) attach(p partInfo, data []byte, stream *ticket.AttachmentStream) {
 	name := p.filename
 	if name == "" && isMessage(p.media) {
 		name = forwardedName(data, w.lim.MaxHeaderBytes)
@@ -133,6 +180,7 @@ func (w *walker) attach(p partInfo, data []byte) {
 		ContentID:   p.contentID,
 		Inline:      p.contentID != "" && p.disp != "attachment",
 		Data:        data,
+		Stream:      stream,
 	})
 }
 

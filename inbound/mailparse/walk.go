@@ -18,6 +18,11 @@ import (
 type walker struct {
 	lim    Limits
 	unread *bytes.Reader // the message body, for sizing attachment buffers; may be nil
+	raw    []byte        // the whole message, for streamed attachments
+
+	leaves    int       // leaf parts visited so far
+	extract   int       // when > 0, stop at this leaf (openPart) ...
+	extracted io.Reader // ... and keep its decoded body here
 	in     *ticket.Inbound
 	parts  int
 	stack  []*frame
@@ -89,8 +94,7 @@ func (w *walker) visit(e *message.Entity, depth int) error {
 	}
 	media, params := parseParams(e.Header.Get("Content-Type"))
 	if !strings.HasPrefix(media, "multipart/") {
-		w.leaf(e, depth)
-		return nil
+		return w.leaf(e, depth)
 	}
 	w.report.note(media, params)
 	rec := &preambleRecorder{r: e.Body}
