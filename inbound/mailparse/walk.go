@@ -23,11 +23,11 @@ type walker struct {
 	leaves    int       // leaf parts visited so far
 	extract   int       // when > 0, stop at this leaf (openPart) ...
 	extracted io.Reader // ... and keep its decoded body here
-	in     *ticket.Inbound
-	parts  int
-	stack  []*frame
-	body   bodySlots
-	report report
+	in        *ticket.Inbound
+	parts     int
+	stack     []*frame
+	body      bodySlots
+	report    report
 }
 
 // frame is one open multipart entity.
