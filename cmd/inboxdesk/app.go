@@ -16,6 +16,7 @@ import (
 	"inboxdesk/inbound"
 	"inboxdesk/metrics"
 	"inboxdesk/outbound"
+	"inboxdesk/push"
 	"inboxdesk/ticket"
 	"inboxdesk/web"
 )
@@ -52,14 +53,14 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger, tune appTuning) 
 		return nil, err
 	}
 	a := &app{cfg: cfg, log: log, pool: pool, metrics: metrics.New(pool)}
-	if err := a.build(tune); err != nil {
+	if err := a.build(ctx, tune); err != nil {
 		pool.Close()
 		return nil, err
 	}
 	return a, nil
 }
 
-func (a *app) build(tune appTuning) error {
+func (a *app) build(ctx context.Context, tune appTuning) error {
 	cfg := a.cfg
 	a.store = ticket.NewStore(a.pool, ticket.Config{ReopenWindow: cfg.ReopenWindow, CoalesceWindow: cfg.Coalesce,
 		AlertsPerHour: cfg.AlertsPerHour, Domain: cfg.Domain})
@@ -78,9 +79,17 @@ func (a *app) build(tune appTuning) error {
 	if err != nil {
 		return err
 	}
+	pd, err := push.Open(ctx, push.Config{Keys: cfg.VAPID, Subject: cfg.VAPIDSubject, LinkKeys: cfg.LinkKeys,
+		BaseURL: cfg.BaseURL, DefaultLanguage: cfg.Language}, a.store, a.log)
+	if err != nil {
+		return err
+	}
 	a.sender, err = outbound.NewSender(outbound.SenderConfig{Queue: a.store, Logger: a.log,
 		PollInterval: tune.senderPoll,
-		Deliverers:   map[string]outbound.Deliverer{"email": outbound.EmailDeliverer{Composer: comp, Mailer: a.transport}}})
+		Deliverers: map[string]outbound.Deliverer{
+			"email": outbound.EmailDeliverer{Composer: comp, Mailer: a.transport},
+			"push":  pd,
+		}})
 	if err != nil {
 		return err
 	}
@@ -91,7 +100,7 @@ func (a *app) build(tune appTuning) error {
 	codes.Language = cfg.Language
 	a.live = web.NewLive(a.store, a.log)
 	a.web, err = web.New(web.Config{BaseURL: cfg.BaseURL, Keys: cfg.LinkKeys, MaxUploadBytes: cfg.UploadMax,
-		DefaultLanguage: cfg.Language, SecureCookies: cfg.BaseURL.Scheme == "https"},
+		DefaultLanguage: cfg.Language, SecureCookies: cfg.BaseURL.Scheme == "https", PushPublicKey: pd.PublicKey()},
 		web.Deps{Tickets: a.store, Auth: a.auth, Codes: codes, Live: a.live, Logger: a.log})
 	if err != nil {
 		return err

@@ -83,6 +83,10 @@ func TestHelpAndVersion(t *testing.T) {
 	if out, code := inboxdesk(t, "version"); code != 0 || !strings.HasPrefix(out, "inboxdesk ") {
 		t.Fatalf("version: %d %q", code, out)
 	}
+	if out, code := inboxdesk(t, "vapid-keys"); code != 0 || !strings.Contains(out, "INBOXDESK_VAPID_PUBLIC_KEY=B") ||
+		!strings.Contains(out, "INBOXDESK_VAPID_PRIVATE_KEY=") {
+		t.Fatalf("vapid-keys: %d %q", code, out)
+	}
 	if _, code := inboxdesk(t, "frobnicate"); code != 2 {
 		t.Fatalf("unknown command exit %d, want 2", code)
 	}

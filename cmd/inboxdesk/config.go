@@ -13,6 +13,8 @@ import (
 
 	"inboxdesk/link"
 	"inboxdesk/outbound"
+	"inboxdesk/push"
+	"inboxdesk/ticket"
 )
 
 // setting is one configuration value: a flag, an INBOXDESK_* variable (or
@@ -41,6 +43,9 @@ func settings() []*setting {
 		{flag: "upload-max", env: "INBOXDESK_UPLOAD_MAX", def: "10MB", help: "largest attachment a customer or agent may upload"},
 		{flag: "tls-cert", env: "INBOXDESK_TLS_CERT", help: "TLS certificate file (serve HTTPS)"},
 		{flag: "tls-key", env: "INBOXDESK_TLS_KEY", help: "TLS key file"},
+		{flag: "vapid-public-key", env: "INBOXDESK_VAPID_PUBLIC_KEY", help: "Web Push VAPID public key (`inboxdesk vapid-keys` makes a pair; empty: generated once and kept in the database)"},
+		{flag: "vapid-private-key", env: "INBOXDESK_VAPID_PRIVATE_KEY", help: "Web Push VAPID private key", secret: true},
+		{flag: "vapid-subject", env: "INBOXDESK_VAPID_SUBJECT", help: "contact for push services: mailto:… or https://… (default mailto: the --from address)"},
 		{flag: "log-format", env: "INBOXDESK_LOG_FORMAT", def: "auto", help: "text, json or auto (text on a terminal)"},
 	}
 }
@@ -62,6 +67,8 @@ type Config struct {
 	TLSCert       string
 	TLSKey        string
 	LogFormat     string
+	VAPID         ticket.VAPIDKeyPair
+	VAPIDSubject  string
 	Domain        string // Message-ID domain, from the From address
 }
 
@@ -163,6 +170,17 @@ func buildConfig(ss []*setting) (*Config, error) {
 		} else {
 			_ = t.Close()
 		}
+	}
+	c.VAPID = ticket.VAPIDKeyPair{Public: v["vapid-public-key"].value, Private: v["vapid-private-key"].value}
+	if c.VAPID != (ticket.VAPIDKeyPair{}) {
+		if err := push.CheckKeys(c.VAPID); err != nil {
+			bad(v["vapid-public-key"], "%v (set both INBOXDESK_VAPID_PUBLIC_KEY and _PRIVATE_KEY from `inboxdesk vapid-keys`, or neither)", err)
+		}
+	}
+	if c.VAPIDSubject = v["vapid-subject"].value; c.VAPIDSubject == "" && c.From != nil {
+		c.VAPIDSubject = "mailto:" + c.From.Address
+	} else if c.VAPIDSubject != "" && !strings.HasPrefix(c.VAPIDSubject, "mailto:") && !strings.HasPrefix(c.VAPIDSubject, "https://") {
+		bad(v["vapid-subject"], "must start with mailto: or https://")
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		bad(v["tls-cert"], "set both INBOXDESK_TLS_CERT and INBOXDESK_TLS_KEY, or neither")

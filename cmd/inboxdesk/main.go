@@ -31,6 +31,7 @@ func commands() []command {
 		{"mailbox", "add|list|remove …", "manage the IMAP mailboxes inboxdesk polls", runMailbox},
 		{"agent", "add|list|disable …", "manage agent accounts", runAgent},
 		{"link-key", "", "print a new magic-link key for INBOXDESK_LINK_KEYS", runLinkKey},
+		{"vapid-keys", "", "print a new Web Push key pair for INBOXDESK_VAPID_*", runVAPIDKeys},
 		{"version", "", "print the version", func(_ context.Context, _ []string, out io.Writer) error {
 			_, err := fmt.Fprintln(out, "inboxdesk", version)
 			return err

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"inboxdesk/link"
+	"inboxdesk/push"
 )
 
 func runServe(ctx context.Context, args []string, out io.Writer) error {
@@ -26,5 +27,14 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 
 func runLinkKey(_ context.Context, _ []string, out io.Writer) error {
 	_, err := fmt.Fprintln(out, link.GenerateKey())
+	return err
+}
+
+func runVAPIDKeys(_ context.Context, _ []string, out io.Writer) error {
+	k, err := push.GenerateVAPIDKeys()
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(out, "INBOXDESK_VAPID_PUBLIC_KEY=%s\nINBOXDESK_VAPID_PRIVATE_KEY=%s\n", k.Public, k.Private)
 	return err
 }

@@ -37,6 +37,8 @@ func TestServeRefusesWrongSetting(t *testing.T) {
 		{"bad coalesce", "INBOXDESK_COALESCE", "soon", "INBOXDESK_COALESCE (--coalesce)"},
 		{"bad upload size", "INBOXDESK_UPLOAD_MAX", "huge", "INBOXDESK_UPLOAD_MAX (--upload-max)"},
 		{"half of tls", "INBOXDESK_TLS_CERT", "cert.pem", "INBOXDESK_TLS_CERT (--tls-cert)"},
+		{"half of vapid", "INBOXDESK_VAPID_PUBLIC_KEY", "BOr8Tq1cNp0", "INBOXDESK_VAPID_PUBLIC_KEY (--vapid-public-key)"},
+		{"vapid subject", "INBOXDESK_VAPID_SUBJECT", "ops@example.com", "INBOXDESK_VAPID_SUBJECT (--vapid-subject)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
