@@ -157,14 +157,34 @@ func (b *browser) Open(url, sel string) {
 }
 
 // Click clicks sel, a link or a form's button that leads to a page, and
-// waits until that page has loaded and shows next.
+// waits until that page has loaded and shows next. A live page may replace
+// sel between finding and clicking it; then the click is tried again.
 func (b *browser) Click(sel, next string) {
 	b.t.Helper()
 	loaded := chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible))
-	b.Do(chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	click := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		_, err := loaded(ctx, t)
 		return err
-	}), chromedp.WaitVisible(chromedp.CSS(next)))
+	})
+	for attempt := 1; ; attempt++ {
+		ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+		err := chromedp.Do(ctx, click, chromedp.WaitVisible(chromedp.CSS(next)))
+		cancel()
+		if err == nil {
+			return
+		}
+		if attempt == 3 || !staleNode(err) {
+			b.fail(fmt.Errorf("click %s: %w", sel, err))
+		}
+	}
+}
+
+// staleNode reports whether err says an element found a moment ago has
+// since left the page.
+func staleNode(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Could not find node with given id") ||
+		strings.Contains(msg, "No node with given id") || strings.Contains(msg, "Node is detached")
 }
 
 // Type types text into the field sel.
