@@ -33,7 +33,7 @@ func (p *Poller) fetchBatch(s *session, batch []sizedUID) ([]ticket.Mail, error)
 	for _, m := range batch {
 		if h, ok := heads[m.uid]; ok {
 			reason := fmt.Sprintf("message is %d bytes, over the %d byte limit (headers kept)", m.size, p.opts.Limits.MaxSize)
-			mails = append(mails, ticket.Mail{UID: m.uid, Raw: h, ParseReason: reason})
+			mails = append(mails, ticket.Mail{UID: m.uid, Raw: h, ParseReason: reason, HeadersOnly: true})
 			continue
 		}
 		if raw, ok := raws[m.uid]; ok {

@@ -2,6 +2,7 @@ package inbound_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -278,5 +279,22 @@ func TestHostileMailIsQuarantinedQuicklyAndCheckpointMovesOn(t *testing.T) {
 	}
 	if got := r.count(`SELECT last_uid FROM mailboxes`); got != 3 {
 		t.Fatalf("checkpoint %d, want 3", got)
+	}
+	// The over-size mail was held with its header only: it cannot be retried
+	// into an empty ticket, and says where the whole mail is.
+	held, err := r.store.QuarantineList(r.ctx, 10)
+	if err != nil || len(held) != 2 || held[0].HeadersOnly == held[1].HeadersOnly {
+		t.Fatalf("quarantine list %+v %v: want exactly one headers-only row", held, err)
+	}
+	for _, q := range held {
+		if q.HeadersOnly {
+			_, err := r.store.RetryQuarantined(r.ctx, q.ID, &ticket.Inbound{}, false)
+			if !errors.Is(err, ticket.ErrHeadersOnly) {
+				t.Fatalf("retry of a headers-only mail: %v, want ErrHeadersOnly", err)
+			}
+		}
+	}
+	if got := r.count(`SELECT count(*) FROM quarantine WHERE state = 'held'`); got != 2 {
+		t.Fatalf("a refused retry changed the quarantine: %d held", got)
 	}
 }

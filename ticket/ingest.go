@@ -25,6 +25,9 @@ type Mail struct {
 	Raw         []byte
 	Parsed      *Inbound
 	ParseReason string // set when Parsed is nil
+	// HeadersOnly says Raw is the header alone (the mail was over the size
+	// limit and was not downloaded); it is quarantined and cannot be retried.
+	HeadersOnly bool
 }
 
 // Outcome says what became of one ingested mail.
@@ -207,9 +210,9 @@ func knownMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, mails []Mail) (kno
 
 func (s *Store) quarantine(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, reason string) (Result, error) {
 	_, err := tx.Exec(ctx, `
-		INSERT INTO quarantine (mailbox_id, uidvalidity, uid, reason, raw) VALUES ($1, $2, $3, $4, $5)
+		INSERT INTO quarantine (mailbox_id, uidvalidity, uid, reason, raw, headers_only) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT DO NOTHING`,
-		cp.MailboxID, int64(cp.UIDValidity), int64(m.UID), reason, m.Raw)
+		cp.MailboxID, int64(cp.UIDValidity), int64(m.UID), reason, m.Raw, m.HeadersOnly)
 	if err != nil {
 		return Result{}, fmt.Errorf("quarantine: %w", err)
 	}

@@ -18,12 +18,15 @@ type Quarantined struct {
 	Size      int
 	State     string // held, retried, discarded
 	CreatedAt time.Time
+	// HeadersOnly marks a mail held with its header alone (over the size
+	// limit); the whole mail is on the mail server, and retry is refused.
+	HeadersOnly bool
 }
 
 // QuarantineList returns held mail, newest first.
 func (s *Store) QuarantineList(ctx context.Context, limit int) ([]Quarantined, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, coalesce(mailbox_id, 0), coalesce(uid, 0), reason, length(raw), state,
-		created_at FROM quarantine WHERE state = 'held' ORDER BY id DESC LIMIT $1`, limit)
+		created_at, headers_only FROM quarantine WHERE state = 'held' ORDER BY id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("quarantine: %w", err)
 	}
@@ -60,13 +63,17 @@ func (s *Store) RetryQuarantined(ctx context.Context, id int64, in *Inbound, for
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		var mailbox *int64
 		var raw []byte
+		var headersOnly bool
 		err := tx.QueryRow(ctx, `UPDATE quarantine SET state = 'retried' WHERE id = $1 AND state = 'held'
-			RETURNING mailbox_id, raw`, id).Scan(&mailbox, &raw)
+			RETURNING mailbox_id, raw, headers_only`, id).Scan(&mailbox, &raw, &headersOnly)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrNotFound
 		}
 		if err != nil {
 			return err
+		}
+		if headersOnly {
+			return ErrHeadersOnly
 		}
 		if force {
 			in.AutoSubmitted = ""

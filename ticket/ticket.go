@@ -30,6 +30,7 @@ var (
 	ErrEmpty            = errors.New("message is empty")
 	ErrCheckpointMoved  = errors.New("mailbox checkpoint moved under us")
 	ErrMailboxNameTaken = errors.New("a mailbox with that name exists")
+	ErrHeadersOnly      = errors.New("only the header was kept (the mail was over the size limit); the whole mail is still on the mail server")
 )
 
 // canMove is the status machine: which status may follow which.
