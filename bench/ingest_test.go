@@ -114,7 +114,9 @@ func TestIngestThroughput(t *testing.T) {
 	sort.Ints(sizes)
 	dc.AppendMany(t, "INBOX", mails)
 	mails = nil
-	bare := bareFetch(t, dc, "INBOX", n, 200)
+	// The ceiling is fetched before and after our ingest and averaged, so
+	// that drift in the machine's load hits both sides alike.
+	bareBefore := bareFetch(t, dc, "INBOX", n, 200)
 
 	ctx := context.Background()
 	store := ticket.NewStore(pgtest.New(t), ticket.DefaultConfig())
@@ -130,6 +132,7 @@ func TestIngestThroughput(t *testing.T) {
 	}
 	ours := time.Since(start)
 	stop()
+	bare := (bareBefore + bareFetch(t, dc, "INBOX", n, 200)) / 2
 	oursRate, bareRate := float64(n)/ours.Seconds(), float64(n)/bare.Seconds()
 	ratio := oursRate / bareRate
 	addRow(row{figure: fmt.Sprintf("ingest from Dovecot into tickets (%d mails, median %d KB, 10%% with 200 KB attachment)",
@@ -168,9 +171,9 @@ func TestEmptyPollCost(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	costs := medianPolls(t, p, sizes, 50)
+	costs := medianPolls(t, p, sizes, 200)
 	growth := float64(costs[100_000]) / float64(costs[1_000])
-	addRow(row{figure: "poll that finds nothing new, at 1k / 10k / 100k mails in the mailbox (median of 50, interleaved)",
+	addRow(row{figure: "poll that finds nothing new, at 1k / 10k / 100k mails in the mailbox (median of 200, interleaved)",
 		ours:     fmt.Sprintf("%s / %s / %s", ms(costs[1_000]), ms(costs[10_000]), ms(costs[100_000])),
 		baseline: "100k vs 1k", ratio: fmt.Sprintf("%.2f×", growth), target: "< 10 ms at 100k, ≤ 1.5×",
 		met: costs[100_000] < 10*time.Millisecond && growth <= 1.5})
