@@ -120,9 +120,7 @@ func (b *browser) NewTab(label string) *browser {
 // screenshot of the page as it was.
 func (b *browser) Do(steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
-	defer cancel()
-	if err := chromedp.Do(ctx, steps...); err != nil {
+	if _, err := run(b, chromedp.Steps(steps...)); err != nil {
 		b.fail(err)
 	}
 }
@@ -130,13 +128,32 @@ func (b *browser) Do(steps ...chromedp.Action[chromedp.Void]) {
 // get runs one action that returns a value, failing the test on error.
 func get[T any](b *browser, a chromedp.Action[T]) T {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
-	defer cancel()
-	v, err := chromedp.Run(ctx, a)
+	v, err := run(b, a)
 	if err != nil {
 		b.fail(err)
 	}
 	return v
+}
+
+// run runs a within stepTimeout. A live page may replace an element between
+// finding and using it; then a runs again, up to three times in all.
+func run[T any](b *browser, a chromedp.Action[T]) (T, error) {
+	for attempt := 1; ; attempt++ {
+		ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+		v, err := chromedp.Run(ctx, a)
+		cancel()
+		if err == nil || attempt == 3 || !staleNode(err) {
+			return v, err
+		}
+	}
+}
+
+// staleNode reports whether err says an element found a moment ago has
+// since left the page.
+func staleNode(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Could not find node with given id") ||
+		strings.Contains(msg, "No node with given id") || strings.Contains(msg, "Node is detached")
 }
 
 func (b *browser) fail(err error) {
@@ -157,34 +174,15 @@ func (b *browser) Open(url, sel string) {
 }
 
 // Click clicks sel, a link or a form's button that leads to a page, and
-// waits until that page has loaded and shows next. A live page may replace
-// sel between finding and clicking it; then the click is tried again.
+// waits until that page has loaded and shows next.
 func (b *browser) Click(sel, next string) {
 	b.t.Helper()
 	loaded := chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible))
-	click := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	b.Do(chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		_, err := loaded(ctx, t)
 		return err
-	})
-	for attempt := 1; ; attempt++ {
-		ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
-		err := chromedp.Do(ctx, click, chromedp.WaitVisible(chromedp.CSS(next)))
-		cancel()
-		if err == nil {
-			return
-		}
-		if attempt == 3 || !staleNode(err) {
-			b.fail(fmt.Errorf("click %s: %w", sel, err))
-		}
-	}
-}
-
-// staleNode reports whether err says an element found a moment ago has
-// since left the page.
-func staleNode(err error) bool {
-	msg := err.Error()
-	return strings.Contains(msg, "Could not find node with given id") ||
-		strings.Contains(msg, "No node with given id") || strings.Contains(msg, "Node is detached")
+	}))
+	b.Do(chromedp.WaitVisible(chromedp.CSS(next))) // apart: a retry must not click twice
 }
 
 // Type types text into the field sel.
