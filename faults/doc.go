@@ -5,5 +5,6 @@
 // Each must end with every mail on exactly one ticket and every alert
 // delivered once.
 //
-// They run with `make test-faults` (INBOXDESK_FAULTS=1, -run Fault).
+// They run with `make test-faults` (INBOXDESK_FAULTS=1, -run Fault);
+// INBOXDESK_FAULTS_LOG=1 shows the poller's and sender's logs.
 package faults
