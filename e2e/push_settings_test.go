@@ -5,11 +5,13 @@ import (
 	"strings"
 	"testing"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 )
 
 // TestPushSettings is issue 8's browser check: a signed-in customer sees
-// the "Turn on notifications" control and the notification settings, and
+// the "Turn on notifications" control (and is told when the browser blocks
+// notifications) and the notification settings, and
 // the ticket link a push notification opens lands on the ticket page —
 // at once in the signed-in browser, after the emailed code on a device
 // without a session.
@@ -32,13 +34,18 @@ func TestPushSettings(t *testing.T) {
 	b.WaitText("#open-tickets", subject, pageWait)
 	if !b.Has("#push") {
 		b.Shot("my-tickets-without-push")
-		t.Skip("inboxdesk demo runs without push (no VAPID key): My tickets has no notifications control")
+		t.Fatal("My tickets has no notifications control (#push)")
 	}
 	b.Do(chromedp.WaitVisible(chromedp.CSS("#push-enable")))
 	if got := b.Text("#push-enable"); got != "Turn on notifications" {
 		t.Errorf("the notifications control reads %q, want \"Turn on notifications\"", got)
 	}
 	b.Shot("my-tickets-push-control")
+	// A person who blocked notifications for the site is told so.
+	b.SetPermission(p.BaseURL, "notifications", cdpbrowser.PermissionSettingDenied)
+	b.Do(chromedp.Click(chromedp.CSS("#push-enable"), chromedp.NodeVisible))
+	b.WaitText("#push-status", "Your browser blocks notifications from this site.", pageWait)
+	b.Shot("push-blocked")
 	b.Click("#push-settings-link", "#push-settings")
 	b.WaitText("#push-settings", "No device gets notifications yet.", pageWait)
 	for _, choice := range []string{"email", "push", "both"} {
@@ -68,6 +75,18 @@ func TestPushSettings(t *testing.T) {
 		t.Errorf("after the code the push link went to %s, want the ticket page %s", loc, ticketPath)
 	}
 	phone.Shot("push-link-after-code")
+}
+
+// SetPermission answers the browser's permission prompt for name on origin
+// in advance, as the person would in the site settings.
+func (b *browser) SetPermission(origin, name string, setting cdpbrowser.PermissionSetting) {
+	b.t.Helper()
+	_, err := chromedp.CallBrowser(b.ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{
+		Permission: &cdpbrowser.PermissionDescriptor{Name: name}, Setting: setting, Origin: origin,
+		BrowserContextID: chromedp.FromContext(b.ctx).BrowserContextID})
+	if err != nil {
+		b.fail(fmt.Errorf("set permission %s: %w", name, err))
+	}
 }
 
 // isCodeMail matches a sign-in code email other than the one with id not.
