@@ -11,10 +11,12 @@ import (
 
 // TestPushSettings is issue 8's browser check: a signed-in customer sees
 // the "Turn on notifications" control (and is told when the browser blocks
-// notifications) and the notification settings, and
-// the ticket link a push notification opens lands on the ticket page —
-// at once in the signed-in browser, after the emailed code on a device
-// without a session.
+// notifications) and the notification settings, and the ticket link a push
+// notification opens lands on the ticket page: at once in the signed-in
+// browser, after the emailed code on a device without a session. (A push
+// carries the same signed link as the alert email, built by link.URL; the
+// demo cannot deliver a real push, as headless Chromium has no push
+// service, so the test opens the email's link.)
 func TestPushSettings(t *testing.T) {
 	t.Parallel()
 	beginTest(t)
