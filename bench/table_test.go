@@ -49,9 +49,10 @@ func TestMain(m *testing.M) {
 	if url := os.Getenv(childEnv); url != "" {
 		os.Exit(pollChild(url))
 	}
+	loadBefore := loadAverage()
 	code := m.Run()
 	if len(rows) > 0 {
-		table := render()
+		table := render(loadBefore, loadAverage())
 		fmt.Print("\n" + table)
 		if err := os.WriteFile("../BENCHMARKS.md", []byte(table), 0o644); err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -60,11 +61,14 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func render() string {
+func render(loadBefore, loadAfter string) string {
 	var b strings.Builder
 	b.WriteString("# Benchmarks\n\n")
 	fmt.Fprintf(&b, "Measured %s on %s/%s, %d CPUs, %s. Reproduce with `make bench`.\n\n",
 		time.Now().UTC().Format("2006-01-02"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), cpuModel())
+	fmt.Fprintf(&b, "Load average (1 min) of the machine before the run %s, after it %s: other work on it "+
+		"competes for the same cores, which is why each figure stands beside a baseline measured in the same run.\n\n",
+		loadBefore, loadAfter)
 	b.WriteString("| figure | inboxdesk | baseline (same run) | ratio | target | met |\n|---|---|---|---|---|---|\n")
 	for _, r := range rows {
 		met := "yes"
@@ -74,6 +78,15 @@ func render() string {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", r.figure, r.ours, r.baseline, r.ratio, r.target, met)
 	}
 	return b.String()
+}
+
+// loadAverage is the machine's 1-minute load average, or "unknown".
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "unknown"
 }
 
 func cpuModel() string {
