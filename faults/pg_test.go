@@ -63,15 +63,21 @@ func TestFaultPostgresCutMidBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cutAt := make(chan int, 1)
 	go func() {
 		for len(r.smtp.Messages()) < n/4 {
-			time.Sleep(5 * time.Millisecond)
+			time.Sleep(time.Millisecond)
 		}
+		cutAt <- len(r.smtp.Messages())
 		cut()
 	}()
 	r.sendUntilDone(sender)
+	sentBeforeCut := <-cutAt
+	if all := r.count(`SELECT count(*) FROM alerts`); sentBeforeCut >= all {
+		t.Errorf("the second cut came after all %d alerts were sent", all)
+	}
 	r.checkMail("pg", n)
 	resent := r.checkAlerts()
-	t.Logf("first poll ingested %d of %d before the cut (%v); %d polls failed; %d alerts re-sent under their own Message-ID",
-		st.Fetched, n, pollErr, failed, resent)
+	t.Logf("first poll ingested %d of %d before the cut (%v); %d polls failed; second cut after %d alerts; %d re-sent under their own Message-ID",
+		st.Fetched, n, pollErr, failed, sentBeforeCut, resent)
 }
