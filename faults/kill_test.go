@@ -74,6 +74,7 @@ func TestFaultSIGKILLWhileIngestingAndSendingAlerts(t *testing.T) {
 	}
 	env, _ := json.Marshal(childConfig{DB: r.pool.Config().ConnString(), SMTP: r.smtp.Addr(), Keys: r.keyStr})
 	var byChildren []int
+	midWork := 0 // kills that left mail to ingest or alerts to send
 	for i := 0; i < kills; i++ {
 		r.dc.AppendMany(t, "INBOX", supportMails("kill", i*perRound, (i+1)*perRound))
 		cmd := exec.Command(self, "-test.run=^$")
@@ -84,7 +85,11 @@ func TestFaultSIGKILLWhileIngestingAndSendingAlerts(t *testing.T) {
 		time.Sleep(time.Duration(100+rand.IntN(700)) * time.Millisecond)
 		_ = cmd.Process.Signal(syscall.SIGKILL)
 		_ = cmd.Wait()
-		byChildren = append(byChildren, r.count(`SELECT count(*) FROM messages`))
+		stored := r.count(`SELECT count(*) FROM messages`)
+		byChildren = append(byChildren, stored)
+		if stored < (i+1)*perRound || r.count(`SELECT count(*) FROM alerts WHERE state IN ('queued', 'sending')`) > 0 {
+			midWork++
+		}
 		// The killed sender's leases run out now rather than in five minutes.
 		if _, err := r.pool.Exec(r.ctx, `UPDATE alerts SET lease_until = now() - interval '1 second' WHERE state = 'sending'`); err != nil {
 			t.Fatal(err)
@@ -99,6 +104,9 @@ func TestFaultSIGKILLWhileIngestingAndSendingAlerts(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.sendUntilDone(sender)
+	if midWork < kills/2 {
+		t.Errorf("only %d of %d kills struck while there was work left", midWork, kills)
+	}
 	r.checkMail("kill", n)
 	resent := r.checkAlerts()
 	// A kill between the SMTP server's 250 and the "sent" commit re-sends at
@@ -106,6 +114,6 @@ func TestFaultSIGKILLWhileIngestingAndSendingAlerts(t *testing.T) {
 	if resent > kills*16 {
 		t.Errorf("%d alerts re-sent for %d kills", resent, kills)
 	}
-	t.Logf("%d kills; messages stored after each: %v; %d alerts captured from the children; %d re-sent under their own Message-ID",
-		kills, byChildren, sentByChildren, resent)
+	t.Logf("%d kills, %d with work left; messages stored after each: %v; %d alerts captured from the children; %d re-sent under their own Message-ID",
+		kills, midWork, byChildren, sentByChildren, resent)
 }
