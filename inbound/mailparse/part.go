@@ -85,8 +85,7 @@ const (
 // about as much again in discarded buffers.
 func (w *walker) readPart(e *message.Entity, p partInfo, depth int) ([]byte, *ticket.AttachmentStream) {
 	enc := strings.ToLower(strings.TrimSpace(e.Header.Get("Content-Transfer-Encoding")))
-	if enc != "base64" || w.unread == nil || strings.HasPrefix(p.media, "text/") || isMessage(p.media) ||
-		strings.HasPrefix(p.media, "message/") {
+	if enc != "base64" || w.unread == nil || strings.HasPrefix(p.media, "text/") || strings.HasPrefix(p.media, "message/") {
 		data, _ := io.ReadAll(e.Body)
 		return data, nil
 	}
