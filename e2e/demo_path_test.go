@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -21,12 +21,10 @@ func TestDemoPath(t *testing.T) {
 	beginTest(t)
 	swaks := needSwaks(t)
 	p := startProduct(t)
-	printed := string(p.log.Bytes())
-	for _, want := range []string{p.BaseURL + "/agent/login", agentEmail, agentPassword,
-		p.BaseURL + "/dev/outbox", "swaks --to " + supportAddr + " --server " + p.SMTPAddr} {
-		if !strings.Contains(printed, want) {
-			t.Errorf("inboxdesk demo did not print %q; it printed:\n%s", want, printed)
-		}
+	want := []string{p.BaseURL + "/agent/login", agentEmail, agentPassword,
+		p.BaseURL + "/dev/outbox", "swaks --to " + supportAddr + " --server " + p.SMTPAddr}
+	if missing := p.waitOutput(want, 5*time.Second); missing != "" {
+		t.Errorf("inboxdesk demo did not print %q; it printed:\n%s", missing, p.log.Bytes())
 	}
 
 	a := newBrowser(t, "agent")

@@ -141,6 +141,26 @@ func (p *product) waitReady(limit time.Duration) error {
 	return fmt.Errorf("inboxdesk demo: /readyz not 200 within %v:\n%s", limit, p.log.Tail(40))
 }
 
+// waitOutput waits until the demo's output holds every string of want (it
+// arrives through a pipe, a little after the demo wrote it) and returns the
+// first one still missing after limit, or "".
+func (p *product) waitOutput(want []string, limit time.Duration) string {
+	deadline := time.Now().Add(limit)
+	for {
+		missing := ""
+		for _, w := range want {
+			if !bytes.Contains(p.log.Bytes(), []byte(w)) {
+				missing = w
+				break
+			}
+		}
+		if missing == "" || time.Now().After(deadline) {
+			return missing
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // kill ends a demo that never became ready.
 func (p *product) kill() {
 	select {
