@@ -42,9 +42,9 @@ func enabled(t *testing.T) {
 	}
 }
 
-// TestMain prints the table after every figure ran and writes BENCHMARKS.md.
-// The same binary, re-executed with childEnv set, is the poller child of
-// the memory figure.
+// TestMain prints the table after every figure ran and, for a whole run,
+// writes BENCHMARKS.md. The same binary, re-executed with childEnv set, is
+// the poller child of the memory figure.
 func TestMain(m *testing.M) {
 	if url := os.Getenv(childEnv); url != "" {
 		os.Exit(pollChild(url))
@@ -54,8 +54,10 @@ func TestMain(m *testing.M) {
 	if len(rows) > 0 {
 		table := render(loadBefore, loadAverage())
 		fmt.Print("\n" + table)
-		if err := os.WriteFile("../BENCHMARKS.md", []byte(table), 0o644); err != nil {
-			fmt.Fprintln(os.Stderr, err)
+		if os.Getenv("INBOXDESK_BENCH_WRITE") != "" { // a whole run (scripts/bench.sh without BENCH_RUN)
+			if err := os.WriteFile("../BENCHMARKS.md", []byte(table), 0o644); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+			}
 		}
 	}
 	os.Exit(code)
