@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"sort"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
 
 	"inboxdesk/inbound"
 	"inboxdesk/testenv/dovecot"
@@ -70,14 +72,15 @@ func corpus(n int) [][]byte {
 }
 
 // bareFetch fetches the whole folder the way the poller does (UID FETCH of
-// BODY.PEEK[] in batches of batch) and throws the bytes away: the ceiling.
-func bareFetch(t *testing.T, dc *dovecot.Server, folder string, n, batch int) time.Duration {
+// BODY.PEEK[] in batches of batch) and throws the bytes away as they
+// arrive, holding none: the ceiling.
+func bareFetch(t *testing.T, dc *dovecot.Server, folder string, n, batch int, total int64) time.Duration {
 	c := dc.Dial(t)
 	start := time.Now()
 	if _, err := c.Select(folder, nil).Wait(); err != nil {
 		t.Fatal(err)
 	}
-	got := 0
+	got, bytes := 0, int64(0)
 	for first := 1; first <= n; first += batch {
 		var set imap.UIDSet
 		set.AddRange(imap.UID(first), imap.UID(first+batch-1))
@@ -87,8 +90,14 @@ func bareFetch(t *testing.T, dc *dovecot.Server, folder string, n, batch int) ti
 			if msg == nil {
 				break
 			}
-			if _, err := msg.Collect(); err != nil {
-				t.Fatal(err)
+			for item := msg.Next(); item != nil; item = msg.Next() {
+				if body, ok := item.(imapclient.FetchItemDataBodySection); ok && body.Literal != nil {
+					k, err := io.Copy(io.Discard, body.Literal)
+					if err != nil {
+						t.Fatal(err)
+					}
+					bytes += k
+				}
 			}
 			got++
 		}
@@ -96,8 +105,8 @@ func bareFetch(t *testing.T, dc *dovecot.Server, folder string, n, batch int) ti
 			t.Fatal(err)
 		}
 	}
-	if got != n {
-		t.Fatalf("bare fetch got %d of %d", got, n)
+	if got != n || bytes != total {
+		t.Fatalf("bare fetch got %d of %d mails, %d of %d bytes", got, n, bytes, total)
 	}
 	return time.Since(start)
 }
@@ -108,15 +117,17 @@ func TestIngestThroughput(t *testing.T) {
 	dc := dovecot.Start(t)
 	mails := corpus(n)
 	sizes := make([]int, n)
+	var total int64
 	for i, m := range mails {
 		sizes[i] = len(m)
+		total += int64(len(m))
 	}
 	sort.Ints(sizes)
 	dc.AppendMany(t, "INBOX", mails)
 	mails = nil
 	// The ceiling is fetched before and after our ingest and averaged, so
 	// that drift in the machine's load hits both sides alike.
-	bareBefore := bareFetch(t, dc, "INBOX", n, 200)
+	bareBefore := bareFetch(t, dc, "INBOX", n, 200, total)
 
 	ctx := context.Background()
 	store := ticket.NewStore(pgtest.New(t), ticket.DefaultConfig())
@@ -132,12 +143,12 @@ func TestIngestThroughput(t *testing.T) {
 	}
 	ours := time.Since(start)
 	stop()
-	bare := (bareBefore + bareFetch(t, dc, "INBOX", n, 200)) / 2
+	bare := (bareBefore + bareFetch(t, dc, "INBOX", n, 200, total)) / 2
 	oursRate, bareRate := float64(n)/ours.Seconds(), float64(n)/bare.Seconds()
 	ratio := oursRate / bareRate
 	addRow(row{figure: fmt.Sprintf("ingest from Dovecot into tickets (%d mails, median %d KB, 10%% with 200 KB attachment)",
 		n, sizes[n/2]/1000), ours: fmt.Sprintf("%.0f msgs/s", oursRate),
-		baseline: fmt.Sprintf("%.0f msgs/s bare go-imap fetch", bareRate), ratio: fmt.Sprintf("%.0f%%", ratio*100),
+		baseline: fmt.Sprintf("%.0f msgs/s bare go-imap fetch, discarded", bareRate), ratio: fmt.Sprintf("%.0f%%", ratio*100),
 		target: "≥ 2,000 msgs/s and ≥ 10%", met: oursRate >= 2000 && ratio >= 0.10})
 }
 
