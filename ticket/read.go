@@ -42,6 +42,18 @@ func (s *Store) Messages(ctx context.Context, ticketID int64, withInternal bool)
 	return msgs, s.attachAttachments(ctx, msgs)
 }
 
+// ConversationStamp identifies the current state of a ticket's conversation
+// (how many messages and the newest one's id) without loading it: messages
+// never change once written, so an equal stamp means the same conversation.
+func (s *Store) ConversationStamp(ctx context.Context, ticketID int64, withInternal bool) (count int, lastID int64, err error) {
+	err = s.pool.QueryRow(ctx, `SELECT count(*), coalesce(max(id), 0) FROM messages
+		WHERE ticket_id = $1 AND ($2 OR NOT internal)`, ticketID, withInternal).Scan(&count, &lastID)
+	if err != nil {
+		return 0, 0, fmt.Errorf("conversation stamp: %w", err)
+	}
+	return count, lastID, nil
+}
+
 func (s *Store) attachAttachments(ctx context.Context, msgs []Message) error {
 	if len(msgs) == 0 {
 		return nil

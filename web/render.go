@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/text/language"
@@ -43,8 +44,9 @@ func (s *Server) renderPart(w http.ResponseWriter, r *http.Request, status int, 
 	p.Session = sessionFrom(r)
 	p.CSRF = s.csrfToken(w, r)
 	p.Next = r.URL.RequestURI()
-	var buf bytes.Buffer
-	if err := s.views.byLang[p.Lang][view].ExecuteTemplate(&buf, part, p); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
+	if err := s.views.byLang[p.Lang][view].ExecuteTemplate(buf, part, p); err != nil {
 		s.log.Error("web: render", "view", view, "part", part, slog.Any("err", err))
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 		return
@@ -53,6 +55,22 @@ func (s *Server) renderPart(w http.ResponseWriter, r *http.Request, status int, 
 	w.Header().Set("Content-Language", p.Lang)
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// renderBuffers recycles the buffers pages are rendered into: a ticket page
+// is tens of kilobytes, and growing a fresh buffer for each request is most
+// of what the garbage collector would otherwise have to do.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBuffer keeps an unusually large page's buffer from staying alive.
+const maxPooledBuffer = 1 << 20
+
+func putRenderBuffer(b *bytes.Buffer) {
+	if b.Cap() > maxPooledBuffer {
+		return
+	}
+	b.Reset()
+	renderBuffers.Put(b)
 }
 
 type errorData struct{ Status int }

@@ -1,16 +1,19 @@
 package web
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"html/template"
 	"net/http"
 
 	"inboxdesk/ticket"
 )
 
 type ticketData struct {
-	Ticket   *ticket.Ticket
-	Messages []messageView
-	Reply    replyForm
+	Ticket       *ticket.Ticket
+	Conversation []template.HTML // the rendered conversation in pieces (see chunks)
+	Reply        replyForm
 }
 
 // replyForm is the reply box's typed values, kept when a reply is refused.
@@ -51,15 +54,42 @@ func (s *Server) ownTicket(w http.ResponseWriter, r *http.Request) (*ticket.Tick
 
 func (s *Server) renderTicket(w http.ResponseWriter, r *http.Request, status int, t *ticket.Ticket,
 	rf replyForm, errNote, flash *notice) {
-	msgs, err := s.deps.Tickets.Messages(r.Context(), t.ID, false)
+	conv, err := s.conversation(r, t)
 	if err != nil {
 		s.serverError(w, r, "load messages", err)
 		return
 	}
-	views, remote := s.messageViews(r, msgs)
-	if remote {
+	if conv.remote {
 		w.Header().Set("Content-Security-Policy", cspRemoteImages)
 	}
-	d := ticketData{Ticket: t, Messages: views, Reply: rf}
+	d := ticketData{Ticket: t, Conversation: chunks(conv.html, chunkBytes), Reply: rf}
 	s.render(w, r, status, "ticket", &page{Data: d, Error: errNote, Flash: flash}, "")
+}
+
+// conversation renders the customer's view of a ticket's messages, or takes
+// it from the cache: the key holds everything the rendering depends on (the
+// conversation's stamp, language, viewer and view options in the query).
+func (s *Server) conversation(r *http.Request, t *ticket.Ticket) (fragment, error) {
+	n, last, err := s.deps.Tickets.ConversationStamp(r.Context(), t.ID, false)
+	if err != nil {
+		return fragment{}, err
+	}
+	lang := s.language(r, "")
+	key := fmt.Sprintf("ticket|%d|%d|%d|%s|%d|%s|%s", t.ID, n, last, lang, sessionFrom(r).CustomerID,
+		r.URL.Path, r.URL.RawQuery)
+	if f, ok := s.fragments.get(key); ok {
+		return f, nil
+	}
+	msgs, err := s.deps.Tickets.Messages(r.Context(), t.ID, false)
+	if err != nil {
+		return fragment{}, err
+	}
+	views, remote := s.messageViews(r, msgs)
+	var buf bytes.Buffer
+	if err := s.views.byLang[lang]["ticket"].ExecuteTemplate(&buf, "conversation", views); err != nil {
+		return fragment{}, fmt.Errorf("render conversation: %w", err)
+	}
+	f := fragment{html: template.HTML(buf.String()), remote: remote}
+	s.fragments.put(key, f)
+	return f, nil
 }

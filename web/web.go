@@ -100,6 +100,8 @@ type Server struct {
 	basePath string // BaseURL's path without the trailing slash ("" at the root)
 	views    *views
 	secure   bool
+	// fragments keeps rendered conversations (see conversation).
+	fragments *fragmentCache
 }
 
 // New checks cfg, parses the embedded templates (failing if a view or a
@@ -127,7 +129,7 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, deps: deps, log: deps.Logger,
 		basePath: strings.TrimRight(cfg.BaseURL.Path, "/"),
-		secure:   cfg.SecureCookies || cfg.BaseURL.Scheme == "https"}
+		secure:   cfg.SecureCookies || cfg.BaseURL.Scheme == "https", fragments: newFragmentCache(defaultFragmentBytes)}
 	v, err := parseViews(s.funcs())
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
