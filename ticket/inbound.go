@@ -57,6 +57,23 @@ type Inbound struct {
 	// Bounce is set for a delivery status notification (RFC 3464): the
 	// Message-IDs of the mails it reports on.
 	Bounce *Bounce
+
+	search string // the full-text search vector, once Prepare made it
+}
+
+// Prepare does the part of ingesting in that needs no database (building
+// its full-text search vector), so that a poller can do it before the
+// batch's transaction, beside the database instead of holding it up.
+// Calling it is optional: ingest prepares whatever was not.
+func (in *Inbound) Prepare() {
+	if in.search == "" {
+		in.search = searchVector(in.Subject, in.Text)
+	}
+}
+
+func (in *Inbound) searchVector() string {
+	in.Prepare()
+	return in.search
 }
 
 // Bounce describes a delivery status notification.

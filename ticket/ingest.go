@@ -266,7 +266,7 @@ func (s *Store) openFromMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Ma
 		CleanSubject(in.Subject), cp.MailboxID, linked, in.Subject, in.Text, in.HTML,
 		int64(cp.UIDValidity), int64(m.UID), in.MessageID, strings.Join(in.InReplyTo, " "), in.References,
 		in.ContentHash, sentAt(in), detail, s.newMessageID("alert"), s.cfg.CoalesceWindow,
-		searchVector(in.Subject, in.Text)).Scan(&number, &msgID)
+		in.searchVector()).Scan(&number, &msgID)
 	if err != nil {
 		return Result{}, fmt.Errorf("open ticket: %w", err)
 	}
