@@ -58,10 +58,6 @@ func startProduct(t *testing.T) *product {
 	st := &store{admin: pgtest.AdminURL(), db: "inboxdesk_e2e_" + randomHex(6), dataDir: t.TempDir()}
 	checkDatabase(t, st.admin)
 	t.Cleanup(func() { dropDatabase(st.admin, st.db) })
-	// demo --db-name should create the database itself, but it creates its
-	// default one instead (cmd/inboxdesk/demo.go, demoDatabase); until that
-	// is fixed the test creates it and starts the demo without --reset.
-	createDatabase(t, st.admin, st.db)
 	return st.start(t, nil)
 }
 
@@ -112,9 +108,13 @@ func (st *store) launch(t *testing.T, ports []string) (*product, error) {
 		log:      &lockedBuffer{},
 		exited:   make(chan struct{}),
 	}
-	p.cmd = exec.Command(binary, "demo", "--database-url", st.admin, "--db-name", st.db,
-		"--data-dir", st.dataDir, "--listen", "127.0.0.1:"+ports[0],
-		"--imap", "127.0.0.1:"+ports[1], "--smtp", p.SMTPAddr)
+	args := []string{"demo", "--database-url", st.admin, "--db-name", st.db,
+		"--data-dir", st.dataDir, "--listen", "127.0.0.1:" + ports[0],
+		"--imap", "127.0.0.1:" + ports[1], "--smtp", p.SMTPAddr}
+	if st.runs == 1 {
+		args = append(args, "--reset") // the first run makes the database; a restart keeps it
+	}
+	p.cmd = exec.Command(binary, args...)
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
 	if err := p.cmd.Start(); err != nil {
 		t.Fatalf("start inboxdesk demo: %v", err)
@@ -217,20 +217,6 @@ func checkDatabase(t *testing.T, admin string) {
 		t.Fatalf("e2e: no PostgreSQL at INBOXDESK_TEST_DATABASE_URL/DATABASE_URL (run scripts/pg.sh): %v", err)
 	}
 	_ = conn.Close(ctx)
-}
-
-func createDatabase(t *testing.T, admin, name string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("create database %s: %v", name, err)
-	}
 }
 
 func dropDatabase(admin, name string) {

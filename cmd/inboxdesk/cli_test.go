@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"inboxdesk/testenv/pgtest"
 )
 
@@ -89,5 +91,36 @@ func TestHelpAndVersion(t *testing.T) {
 	}
 	if _, code := inboxdesk(t, "frobnicate"); code != 2 {
 		t.Fatalf("unknown command exit %d, want 2", code)
+	}
+}
+
+func TestDemoDatabaseIsItsOwn(t *testing.T) {
+	ctx := context.Background()
+	admin := pgtest.AdminURL()
+	name := "inboxdesk_demo_test_" + strings.ToLower(strings.ReplaceAll(t.Name(), "/", "_"))
+	t.Cleanup(func() {
+		if conn, err := pgx.Connect(ctx, admin); err == nil {
+			_, _ = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+			conn.Close(ctx)
+		}
+	})
+	for _, reset := range []bool{false, false, true} { // create, reuse, recreate
+		url, err := demoDatabase(ctx, admin, name, reset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			t.Fatalf("connect to %s: %v", name, err)
+		}
+		var got string
+		err = conn.QueryRow(ctx, "SELECT current_database()").Scan(&got)
+		conn.Close(ctx)
+		if err != nil || got != name {
+			t.Fatalf("demo database is %q (%v), want %q", got, err, name)
+		}
+	}
+	if _, err := demoDatabase(ctx, admin, "Robert'); DROP TABLE x;--", false); err == nil {
+		t.Fatal("a database name that is not a plain identifier was accepted")
 	}
 }

@@ -147,7 +147,7 @@ func demoDatabase(ctx context.Context, serverURL, name string, reset bool) (stri
 		return "", err
 	}
 	if !exists {
-		if _, err := conn.Exec(ctx, "CREATE DATABASE "+demoDB); err != nil {
+		if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
 			return "", fmt.Errorf("create demo database: %w", err)
 		}
 	}
