@@ -68,19 +68,43 @@ func (s *Store) IngestBatch(ctx context.Context, from Checkpoint, mails []Mail) 
 		if err != nil {
 			return err
 		}
+		// Plain new mails wait in plain and are opened together, before any
+		// other mail is ingested: the order of what is written stays the
+		// mailbox's order.
+		var plain []Mail
+		flush := func() error {
+			if len(plain) == 0 {
+				return nil
+			}
+			rs, err := s.openMany(ctx, tx, from, plain)
+			results, plain = append(results, rs...), plain[:0]
+			return err
+		}
 		for _, m := range mails {
+			last = max(last, m.UID)
 			if known.has(m) {
+				if err := flush(); err != nil {
+					return err
+				}
 				results = append(results, Result{UID: m.UID, Outcome: OutcomeDuplicate})
-				last = max(last, m.UID)
 				continue
 			}
 			known.add(m)
+			if opensPlainTicket(m) {
+				plain = append(plain, m)
+				continue
+			}
+			if err := flush(); err != nil {
+				return err
+			}
 			r, err := s.ingestOne(ctx, tx, from, m)
 			if err != nil {
 				return fmt.Errorf("uid %d: %w", m.UID, err)
 			}
 			results = append(results, r)
-			last = max(last, m.UID)
+		}
+		if err := flush(); err != nil {
+			return err
 		}
 		return advanceCheckpoint(ctx, tx, from, last)
 	})
@@ -237,7 +261,33 @@ func (s *Store) startsNewTicket(t *Ticket) bool {
 	return false
 }
 
-func (s *Store) openFromMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, old *Ticket) (Result, error) {
+// openTicketSQL opens a ticket from a mail in one statement, one round trip:
+// customer, ticket, message, event and the acknowledgement alert (the
+// outbox) — ingest speed is round trips. Its arguments are openArgs.
+const openTicketSQL = `
+	WITH cust AS (` + upsertCustomerSQL + `),
+	tk AS (
+		INSERT INTO tickets (subject, requester_id, mailbox_id, linked_ticket_id, last_customer_at)
+		SELECT $4, cust.id, NULLIF($5::bigint, 0), NULLIF($6::bigint, 0), now() FROM cust RETURNING id, number),
+	msg AS (
+		INSERT INTO messages (ticket_id, author_kind, customer_id, from_name, from_email, subject, body_text,
+			body_html, source, mailbox_id, uidvalidity, uid, message_id, in_reply_to, refs, content_hash, sent_at,
+			search)
+		SELECT tk.id, 'customer', cust.id, $2, $1, $7, $8, $9, 'email', NULLIF($5::bigint, 0),
+			NULLIF($10::bigint, 0), NULLIF($11::bigint, 0), $12, $13, coalesce($14, '{}'::text[]), $15, $16,
+			$20::tsvector
+		FROM tk, cust RETURNING id),
+	ev AS (
+		INSERT INTO events (ticket_id, kind, actor, detail)
+		SELECT tk.id, 'created', 'customer:' || cust.id, $17 FROM tk, cust),
+	al AS (
+		INSERT INTO alerts (ticket_id, recipient, reason, language, message_id, send_after)
+		SELECT tk.id, cust.email, 'received', cust.language, $18, now() + $19::interval FROM tk, cust)
+	SELECT tk.number, msg.id FROM tk, msg`
+
+// openArgs are openTicketSQL's arguments for mail m, continuing old (nil
+// for a ticket that continues none).
+func (s *Store) openArgs(cp Checkpoint, m Mail, old *Ticket) []any {
 	in := m.Parsed
 	var linked int64
 	detail := map[string]any{"source": "email"}
@@ -245,41 +295,60 @@ func (s *Store) openFromMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Ma
 		linked = old.ID
 		detail["continues"] = old.Number
 	}
-	// One statement, one round trip: customer, ticket, message, event and the
-	// acknowledgement alert (the outbox) — ingest speed is round trips.
-	var number, msgID int64
-	err := tx.QueryRow(ctx, `
-		WITH cust AS (`+upsertCustomerSQL+`),
-		tk AS (
-			INSERT INTO tickets (subject, requester_id, mailbox_id, linked_ticket_id, last_customer_at)
-			SELECT $4, cust.id, NULLIF($5::bigint, 0), NULLIF($6::bigint, 0), now() FROM cust RETURNING id, number),
-		msg AS (
-			INSERT INTO messages (ticket_id, author_kind, customer_id, from_name, from_email, subject, body_text,
-				body_html, source, mailbox_id, uidvalidity, uid, message_id, in_reply_to, refs, content_hash, sent_at,
-				search)
-			SELECT tk.id, 'customer', cust.id, $2, $1, $7, $8, $9, 'email', NULLIF($5::bigint, 0),
-				NULLIF($10::bigint, 0), NULLIF($11::bigint, 0), $12, $13, coalesce($14, '{}'::text[]), $15, $16,
-				$20::tsvector
-			FROM tk, cust RETURNING id),
-		ev AS (
-			INSERT INTO events (ticket_id, kind, actor, detail)
-			SELECT tk.id, 'created', 'customer:' || cust.id, $17 FROM tk, cust),
-		al AS (
-			INSERT INTO alerts (ticket_id, recipient, reason, language, message_id, send_after)
-			SELECT tk.id, cust.email, 'received', cust.language, $18, now() + $19::interval FROM tk, cust)
-		SELECT tk.number, msg.id FROM tk, msg`,
-		strings.ToLower(strings.TrimSpace(in.From.Email)), in.From.Name, in.Language,
+	return []any{strings.ToLower(strings.TrimSpace(in.From.Email)), in.From.Name, in.Language,
 		CleanSubject(in.Subject), cp.MailboxID, linked, in.Subject, in.Text, in.HTML,
 		int64(cp.UIDValidity), int64(m.UID), in.MessageID, strings.Join(in.InReplyTo, " "), in.References,
 		in.ContentHash, sentAt(in), detail, s.newMessageID("alert"), s.cfg.CoalesceWindow,
-		in.searchVector()).Scan(&number, &msgID)
-	if err != nil {
+		in.searchVector()}
+}
+
+func (s *Store) openFromMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, old *Ticket) (Result, error) {
+	var number, msgID int64
+	if err := tx.QueryRow(ctx, openTicketSQL, s.openArgs(cp, m, old)...).Scan(&number, &msgID); err != nil {
 		return Result{}, fmt.Errorf("open ticket: %w", err)
 	}
-	if err := insertAttachments(ctx, tx, msgID, in.Attachments); err != nil {
+	if err := insertAttachments(ctx, tx, msgID, m.Parsed.Attachments); err != nil {
 		return Result{}, err
 	}
 	return Result{UID: m.UID, Outcome: OutcomeNewTicket, Ticket: number}, nil
+}
+
+// opensPlainTicket reports whether m is a person's mail that refers to no
+// earlier mail and no ticket: whatever the database holds, it opens a new
+// ticket (ingestOne would find no thread for it). Such mails are opened in
+// one pipelined round trip (openMany).
+func opensPlainTicket(m Mail) bool {
+	in := m.Parsed
+	return in != nil && in.Bounce == nil && in.AutoSubmitted == "" && in.From.Email != "" &&
+		len(in.InReplyTo) == 0 && len(in.References) == 0 && SubjectNumber(in.Subject) == 0
+}
+
+// openMany opens a ticket for each of mails (see opensPlainTicket), sending
+// their statements to the database together instead of waiting for each.
+func (s *Store) openMany(ctx context.Context, tx pgx.Tx, cp Checkpoint, mails []Mail) ([]Result, error) {
+	b := &pgx.Batch{}
+	for _, m := range mails {
+		b.Queue(openTicketSQL, s.openArgs(cp, m, nil)...)
+	}
+	br := tx.SendBatch(ctx, b)
+	out := make([]Result, len(mails))
+	msgIDs := make([]int64, len(mails))
+	for i, m := range mails {
+		out[i] = Result{UID: m.UID, Outcome: OutcomeNewTicket}
+		if err := br.QueryRow().Scan(&out[i].Ticket, &msgIDs[i]); err != nil {
+			_ = br.Close()
+			return nil, fmt.Errorf("uid %d: open ticket: %w", m.UID, err)
+		}
+	}
+	if err := br.Close(); err != nil {
+		return nil, fmt.Errorf("open tickets: %w", err)
+	}
+	for i, m := range mails {
+		if err := insertAttachments(ctx, tx, msgIDs[i], m.Parsed.Attachments); err != nil {
+			return nil, fmt.Errorf("uid %d: %w", m.UID, err)
+		}
+	}
+	return out, nil
 }
 
 func (s *Store) threadCustomerMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, t *Ticket) (Result, error) {
