@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -43,7 +44,7 @@ func (s *Server) renderPart(w http.ResponseWriter, r *http.Request, status int, 
 	p.Langs = s.views.languages()
 	p.Session = sessionFrom(r)
 	p.CSRF = s.csrfToken(w, r)
-	p.Next = r.URL.RequestURI()
+	p.Next = withoutNotice(r.URL)
 	buf := renderBuffers.Get().(*bytes.Buffer)
 	defer putRenderBuffer(buf)
 	if err := s.views.byLang[p.Lang][view].ExecuteTemplate(buf, part, p); err != nil {
@@ -71,6 +72,20 @@ func putRenderBuffer(b *bytes.Buffer) {
 	}
 	b.Reset()
 	renderBuffers.Put(b)
+}
+
+// withoutNotice is u's path and query without the parameters that show a
+// one-time notice ("sent", "done"): switching language must not repeat it.
+func withoutNotice(u *url.URL) string {
+	q := u.Query()
+	if !q.Has("sent") && !q.Has("done") {
+		return u.RequestURI()
+	}
+	q.Del("sent")
+	q.Del("done")
+	next := *u
+	next.RawQuery = q.Encode()
+	return next.RequestURI()
 }
 
 type errorData struct{ Status int }

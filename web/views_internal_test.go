@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -31,5 +32,22 @@ func TestViewsCheckedAtStartup(t *testing.T) {
 	bad := template.Must(template.New("x").Funcs(withLanguage(funcs, catalog{})).Parse(`{{t "no_such_key"}}`))
 	if err := checkKeys(bad, catalog{"other": "x"}); err == nil || !strings.Contains(err.Error(), "no_such_key") {
 		t.Fatalf("checkKeys: %v", err)
+	}
+}
+
+func TestLanguageLinksDropOneTimeNotices(t *testing.T) {
+	for in, want := range map[string]string{
+		"/tickets/10001?sent=1#reply":         "/tickets/10001",
+		"/agent/tickets/7?done=reply&html=12": "/agent/tickets/7?html=12",
+		"/tickets/10001?html=3&images=3":      "/tickets/10001?html=3&images=3",
+		"/code?k=abc&sent=1":                  "/code?k=abc",
+	} {
+		u, err := url.Parse(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := withoutNotice(u); got != want {
+			t.Errorf("withoutNotice(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
