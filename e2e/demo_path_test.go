@@ -74,6 +74,20 @@ func TestDemoPath(t *testing.T) {
 	customer := newBrowser(t, "customer")
 	customer.Open(ack.Links[0], "#send-code")
 	customer.Shot("alert-link-after-restart")
+
+	// Mail written after the restart is a new ticket too: the embedded
+	// mailbox starts over at UID 1, which must not make it look known.
+	later := "returning-" + randomHex(3) + "@example.net"
+	laterSubject := "Second question " + randomHex(3)
+	out, err = exec.Command(swaks, "--to", supportAddr, "--server", p.SMTPAddr, "--from", later,
+		"--header", "Subject: "+laterSubject, "--body", "Where is my invoice?").CombinedOutput()
+	if err != nil {
+		t.Fatalf("swaks after restart: %v\n%s", err, out)
+	}
+	a.OpenLive(p.BaseURL+"/agent", "#queue-live")
+	a.WaitText("#queue-live", laterSubject, mailWait)
+	p.WaitAck(t, later)
+	a.Shot("queue-with-mail-after-restart")
 }
 
 // needSwaks returns the path of swaks; like chromium, it is skipped

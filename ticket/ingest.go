@@ -89,6 +89,9 @@ func (s *Store) IngestBatch(ctx context.Context, from Checkpoint, mails []Mail) 
 				results = append(results, Result{UID: m.UID, Outcome: OutcomeDuplicate})
 				continue
 			}
+			if known.uidReused(m) {
+				m.UID = 0 // stored without a UID: the server gave this one to other mail too
+			}
 			known.add(m)
 			if opensPlainTicket(m) {
 				plain = append(plain, m)
@@ -177,18 +180,40 @@ func (s *Store) ingestOne(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail)
 // and by Message-ID + content hash (a re-scan after a UIDVALIDITY change, or
 // an exact re-delivery); mails earlier in the batch are added as it goes.
 type knownSet struct {
-	uids    map[uint32]bool
+	uids    map[uint32]string // the content key stored under the UID ("" for held mail)
 	content map[string]bool
 }
 
 func contentKey(in *Inbound) string { return in.MessageID + "\x00" + string(in.ContentHash) }
 
+// has reports whether m is stored already: its UID holds this very mail, or
+// the same mail is stored under another UID.
 func (k knownSet) has(m Mail) bool {
-	return k.uids[m.UID] || (m.Parsed != nil && k.content[contentKey(m.Parsed)])
+	if key, ok := k.uids[m.UID]; ok && !k.otherMailAt(m, key) {
+		return true
+	}
+	return m.Parsed != nil && k.content[contentKey(m.Parsed)]
+}
+
+// uidReused reports whether m's UID already holds a different mail: the
+// server broke the promise of UIDVALIDITY (an in-memory server restarted,
+// say). The mail is new and is kept, without the UID it cannot have.
+func (k knownSet) uidReused(m Mail) bool {
+	key, ok := k.uids[m.UID]
+	return ok && k.otherMailAt(m, key)
+}
+
+func (k knownSet) otherMailAt(m Mail, key string) bool {
+	return key != "" && m.Parsed != nil && key != contentKey(m.Parsed)
 }
 
 func (k knownSet) add(m Mail) {
-	k.uids[m.UID] = true
+	if _, taken := k.uids[m.UID]; !taken {
+		k.uids[m.UID] = ""
+		if m.Parsed != nil {
+			k.uids[m.UID] = contentKey(m.Parsed)
+		}
+	}
 	if m.Parsed != nil {
 		k.content[contentKey(m.Parsed)] = true
 	}
@@ -196,7 +221,7 @@ func (k knownSet) add(m Mail) {
 
 // knownMail looks up, in one query, which mails of the batch are stored already.
 func knownMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, mails []Mail) (knownSet, error) {
-	k := knownSet{uids: map[uint32]bool{}, content: map[string]bool{}}
+	k := knownSet{uids: map[uint32]string{}, content: map[string]bool{}}
 	uids := make([]int64, 0, len(mails))
 	ids := make([]string, 0, len(mails))
 	for _, m := range mails {
@@ -228,11 +253,17 @@ func knownMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, mails []Mail) (kno
 		if err := rows.Scan(&uid, &id, &hash); err != nil {
 			return k, fmt.Errorf("dedup: %w", err)
 		}
-		if uid != nil {
-			k.uids[uint32(*uid)] = true
-		}
 		if hash != nil {
 			k.content[id+"\x00"+string(hash)] = true
+		}
+		if uid != nil {
+			key := "" // held mail: its UID counts as known whatever comes under it
+			if hash != nil {
+				key = id + "\x00" + string(hash)
+			}
+			if prev, seen := k.uids[uint32(*uid)]; !seen || prev != "" {
+				k.uids[uint32(*uid)] = key
+			}
 		}
 	}
 	return k, rows.Err()
@@ -240,7 +271,8 @@ func knownMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, mails []Mail) (kno
 
 func (s *Store) quarantine(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, reason string) (Result, error) {
 	_, err := tx.Exec(ctx, `
-		INSERT INTO quarantine (mailbox_id, uidvalidity, uid, reason, raw, headers_only) VALUES ($1, $2, $3, $4, $5, $6)
+		INSERT INTO quarantine (mailbox_id, uidvalidity, uid, reason, raw, headers_only)
+		VALUES ($1, $2, NULLIF($3::bigint, 0), $4, $5, $6)
 		ON CONFLICT DO NOTHING`,
 		cp.MailboxID, int64(cp.UIDValidity), int64(m.UID), reason, m.Raw, m.HeadersOnly)
 	if err != nil {

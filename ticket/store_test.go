@@ -417,3 +417,45 @@ func TestQueueFiltersAndSearch(t *testing.T) {
 		t.Errorf("counts %v", p.Counts)
 	}
 }
+
+// A server that hands out a UID again under the same UIDVALIDITY (an
+// in-memory server restarted, say) must not make new mail look known.
+func TestReusedUIDLosesNoMail(t *testing.T) {
+	f := newFixture(t, testConfig())
+	first := mail("ana@example.org", "Printer", "it beeps")
+	f.ingest(first) // UID 1
+	if err := f.store.ResetCheckpoint(f.ctx, f.cp, f.cp.UIDValidity); err != nil {
+		t.Fatal(err)
+	}
+	f.cp.LastUID, f.uid = 0, 0
+	again := *first
+	other := mail("bo@example.org", "Login", "cannot sign in")
+	res, err := f.store.IngestBatch(f.ctx, f.cp, []ticket.Mail{
+		{UID: 1, Raw: []byte("raw"), Parsed: other},  // UID 1 again, other mail
+		{UID: 2, Raw: []byte("raw"), Parsed: &again}, // the first mail, now at UID 2
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].Outcome != ticket.OutcomeNewTicket || res[1].Outcome != ticket.OutcomeDuplicate {
+		t.Fatalf("outcomes %+v: want the new mail kept and the old one recognised", res)
+	}
+	var n, withoutUID int
+	if err := f.store.Pool().QueryRow(f.ctx, `SELECT count(*), count(*) FILTER (WHERE uid IS NULL) FROM messages`).
+		Scan(&n, &withoutUID); err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 || withoutUID != 1 {
+		t.Fatalf("%d messages (%d without UID), want 2 (1)", n, withoutUID)
+	}
+	// Fetching the same two again (a crash before the checkpoint moved) stores nothing.
+	if err := f.store.ResetCheckpoint(f.ctx, ticket.Checkpoint{MailboxID: f.cp.MailboxID,
+		UIDValidity: f.cp.UIDValidity, LastUID: 2}, f.cp.UIDValidity); err != nil {
+		t.Fatal(err)
+	}
+	res, err = f.store.IngestBatch(f.ctx, f.cp, []ticket.Mail{
+		{UID: 1, Raw: []byte("raw"), Parsed: other}, {UID: 2, Raw: []byte("raw"), Parsed: &again}})
+	if err != nil || res[0].Outcome != ticket.OutcomeDuplicate || res[1].Outcome != ticket.OutcomeDuplicate {
+		t.Fatalf("re-fetch: %+v %v, want two duplicates", res, err)
+	}
+}

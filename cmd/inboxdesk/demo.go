@@ -178,11 +178,23 @@ func seedDemo(ctx context.Context, a *app, imapSrv *devmail.IMAP) error {
 	if errors.Is(err, ticket.ErrNotFound) {
 		_, err = a.store.AddMailbox(ctx, ticket.Mailbox{Name: demoBoxName, URL: url, Schedule: demoSchedule})
 	} else if err == nil {
-		// The embedded server starts empty with a new UIDVALIDITY count: re-scan
-		// it (mail already ingested is recognised by Message-ID and content).
-		if _, err = a.pool.Exec(ctx, `UPDATE mailboxes SET url = $2, uidvalidity = 0, last_uid = 0 WHERE id = $1`, mb.ID, url); err != nil {
-			return err
-		}
+		// The embedded server starts empty and counts UIDVALIDITY from 1 again,
+		// so the UIDs of earlier runs mean nothing now: forget them and scan
+		// from the start (mail seen before is recognised by Message-ID and
+		// content).
+		err = pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `UPDATE mailboxes SET url = $2, uidvalidity = 0, last_uid = 0 WHERE id = $1`,
+				mb.ID, url); err != nil {
+				return err
+			}
+			for _, table := range []string{"messages", "quarantine"} {
+				if _, err := tx.Exec(ctx, `UPDATE `+table+` SET uidvalidity = NULL, uid = NULL
+					WHERE mailbox_id = $1 AND uid IS NOT NULL`, mb.ID); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
 	if err != nil {
 		return fmt.Errorf("demo mailbox: %w", err)
