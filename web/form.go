@@ -38,9 +38,6 @@ type rejectedFile struct {
 
 func (f *form) get(name string) string { return f.values.Get(name) }
 
-// ok reports whether every file was accepted.
-func (f *form) ok() bool { return len(f.rejected) == 0 && !f.tooLarge }
-
 // postHandler handles a POST whose form is read and whose CSRF token is checked.
 type postHandler func(w http.ResponseWriter, r *http.Request, f *form)
 
