@@ -2,7 +2,7 @@
 GO ?= go
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: build test test-faults bench demo serve deps vet clean
+.PHONY: build test test-faults bench demo serve deps vet lint clean
 
 build:
 	$(GO) build -o bin/inboxdesk ./cmd/inboxdesk
@@ -14,6 +14,9 @@ deps:
 
 vet:
 	$(GO) vet ./...
+
+lint: vet
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 # Tests need PostgreSQL (found or started by scripts/pg.sh), Dovecot and Chromium (installed here).
 test: deps vet
@@ -28,6 +31,10 @@ bench: deps build
 
 demo: build
 	DATABASE_URL="$$(scripts/pg.sh)" bin/inboxdesk demo
+
+# Production: every setting comes from INBOXDESK_* and DATABASE_URL (see README).
+serve: build
+	bin/inboxdesk serve
 
 clean:
 	rm -rf bin test-output
