@@ -93,6 +93,15 @@ func (s *IMAP) RecreateMailbox(folder string) error {
 	return s.CreateMailbox(folder)
 }
 
+// Counts returns how many messages folder holds and how many of them are unseen.
+func (s *IMAP) Counts(folder string) (messages, unseen uint32, err error) {
+	data, err := s.user.Status(folder, &imap.StatusOptions{NumMessages: true, NumUnseen: true})
+	if err != nil {
+		return 0, 0, fmt.Errorf("devmail: status %q: %w", folder, err)
+	}
+	return *data.NumMessages, *data.NumUnseen, nil
+}
+
 // UIDValidity returns folder's current UIDVALIDITY.
 func (s *IMAP) UIDValidity(folder string) (uint32, error) {
 	data, err := s.user.Status(folder, &imap.StatusOptions{UIDValidity: true})

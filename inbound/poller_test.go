@@ -298,3 +298,46 @@ func TestHostileMailIsQuarantinedQuicklyAndCheckpointMovesOn(t *testing.T) {
 		t.Fatalf("a refused retry changed the quarantine: %d held", got)
 	}
 }
+
+// After a batch commits, its mail is marked \Seen and moved to the processed
+// folder when the mailbox asks for it; later mail is still found, and
+// nothing is ingested twice.
+func TestMailIsTidiedAfterCommit(t *testing.T) {
+	r := newRig(t)
+	if err := r.imap.CreateMailbox("Processed"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.store.RemoveMailbox(r.ctx, "support"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.store.AddMailbox(r.ctx, ticket.Mailbox{Name: "support", URL: r.url, MarkSeen: true,
+		ProcessedFolder: "Processed"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		r.append(customerMail("ana@example.org", fmt.Sprintf("t%d@example.org", i), fmt.Sprintf("Tidy %d", i), "x"))
+	}
+	p := r.poller(inbound.Options{BatchMessages: 2})
+	defer p.Close()
+	if st := r.poll(p); st.Outcomes[ticket.OutcomeNewTicket] != 5 {
+		t.Fatalf("first poll %+v", st.Outcomes)
+	}
+	inbox, _, err := r.imap.Counts("INBOX")
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved, unseen, err := r.imap.Counts("Processed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inbox != 0 || moved != 5 || unseen != 0 {
+		t.Fatalf("INBOX %d, Processed %d (%d unseen): want 0, 5 (0)", inbox, moved, unseen)
+	}
+	r.append(customerMail("bo@example.org", "later@example.org", "Later", "y"))
+	if st := r.poll(p); st.Fetched != 1 || st.Outcomes[ticket.OutcomeNewTicket] != 1 {
+		t.Fatalf("poll after tidying %+v", st)
+	}
+	if got := r.count(`SELECT count(*) FROM messages`); got != 6 {
+		t.Fatalf("%d messages, want 6", got)
+	}
+}
