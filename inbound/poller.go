@@ -18,6 +18,9 @@ type Options struct {
 	BatchBytes    int64 // most raw bytes per fetch and per transaction
 	// Observe, when set, is told about every committed batch and every poll (for metrics).
 	Observe Observer
+	// ProgressEvery is how often a long poll (the first of a big mailbox)
+	// logs how far it is; zero means every 5 seconds.
+	ProgressEvery time.Duration
 }
 
 // Observer receives what polls do, for metrics and progress.
@@ -157,7 +160,7 @@ type fetched struct {
 // between fetches (one IMAP command at a time).
 func (p *Poller) ingestAll(ctx context.Context, s *session, mb *ticket.Mailbox, cp ticket.Checkpoint,
 	pending []sizedUID, st *Stats) error {
-	prog := newProgress(p.log, mb.Name, len(pending))
+	prog := newProgress(p.log, mb.Name, len(pending), p.opts.ProgressEvery)
 	ready := make(chan fetched, 1)
 	committed := make(chan []sizedUID, len(pending)/max(p.opts.BatchMessages, 1)+2)
 	stop := make(chan struct{})

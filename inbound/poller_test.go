@@ -1,7 +1,9 @@
 package inbound_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -340,4 +342,60 @@ func TestMailIsTidiedAfterCommit(t *testing.T) {
 	if got := r.count(`SELECT count(*) FROM messages`); got != 6 {
 		t.Fatalf("%d messages, want 6", got)
 	}
+}
+
+// The first poll of a big mailbox says how far it is: messages done, the
+// rate and what remains, then a summary.
+func TestLongPollLogsProgress(t *testing.T) {
+	r := newRig(t)
+	const n = 60
+	for i := range n {
+		r.append(customerMail("ana@example.org", fmt.Sprintf("p%d@example.org", i), fmt.Sprintf("P %d", i), "x"))
+	}
+	var logs lockedLog
+	p := inbound.NewPoller(r.store, slog.New(slog.NewJSONHandler(&logs, nil)),
+		inbound.Options{BatchMessages: 10, ProgressEvery: time.Nanosecond})
+	defer p.Close()
+	r.poll(p)
+	var steps []map[string]any
+	var done map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		switch rec["msg"] {
+		case "ingesting":
+			steps = append(steps, rec)
+		case "poll done":
+			done = rec
+		}
+	}
+	if len(steps) < 3 || done == nil {
+		t.Fatalf("%d progress lines and summary %v; want several and a summary:\n%s", len(steps), done, logs.String())
+	}
+	last := steps[len(steps)-1]
+	if last["done"].(float64)+last["remaining"].(float64) != n || last["per_second"] == nil {
+		t.Fatalf("progress line %v does not add up to %d", last, n)
+	}
+	if done["messages"].(float64) != n {
+		t.Fatalf("summary %v, want %d messages", done, n)
+	}
+}
+
+type lockedLog struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }

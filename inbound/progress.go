@@ -11,21 +11,25 @@ type progress struct {
 	log       *slog.Logger
 	mailbox   string
 	total     int
+	every     time.Duration
 	done      int
 	start     time.Time
 	lastPrint time.Time
 }
 
-const progressEvery = 5 * time.Second
+const defaultProgressEvery = 5 * time.Second
 
-func newProgress(log *slog.Logger, mailbox string, total int) *progress {
+func newProgress(log *slog.Logger, mailbox string, total int, every time.Duration) *progress {
+	if every <= 0 {
+		every = defaultProgressEvery
+	}
 	now := time.Now()
-	return &progress{log: log, mailbox: mailbox, total: total, start: now, lastPrint: now}
+	return &progress{log: log, mailbox: mailbox, total: total, every: every, start: now, lastPrint: now}
 }
 
 func (p *progress) add(n int) {
 	p.done += n
-	if time.Since(p.lastPrint) < progressEvery {
+	if time.Since(p.lastPrint) < p.every {
 		return
 	}
 	p.lastPrint = time.Now()
