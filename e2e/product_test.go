@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"inboxdesk/testenv/pgtest"
+	"inboxdesk/testenv/syncbuf"
 )
 
 // The demo's seeded accounts and addresses (cmd/inboxdesk/demo.go).
@@ -38,7 +39,7 @@ type product struct {
 	store    *store
 	ports    []string // web, IMAP, SMTP
 	cmd      *exec.Cmd
-	log      *lockedBuffer
+	log      *syncbuf.Buffer
 	exited   chan struct{}
 	exitErr  error
 	stopOnce sync.Once
@@ -105,7 +106,7 @@ func (st *store) launch(t *testing.T, ports []string) (*product, error) {
 		BaseURL:  "http://localhost:" + ports[0],
 		SMTPAddr: "127.0.0.1:" + ports[2],
 		store:    st,
-		log:      &lockedBuffer{},
+		log:      &syncbuf.Buffer{},
 		exited:   make(chan struct{}),
 	}
 	args := []string{"demo", "--database-url", st.admin, "--db-name", st.db,
@@ -266,31 +267,4 @@ func saveLog(t *testing.T, name string, b []byte) {
 	if err := os.WriteFile(filepath.Join(outputDir(t), name), b, 0o644); err != nil {
 		t.Logf("save %s: %v", name, err)
 	}
-}
-
-// lockedBuffer collects a process's output from two pipes at once.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) Bytes() []byte {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return bytes.Clone(b.buf.Bytes())
-}
-
-// Tail returns the last n lines written.
-func (b *lockedBuffer) Tail(n int) string {
-	lines := strings.Split(strings.TrimRight(string(b.Bytes()), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }

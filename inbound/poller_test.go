@@ -1,7 +1,6 @@
 package inbound_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,6 +17,7 @@ import (
 	"inboxdesk/devmail"
 	"inboxdesk/inbound"
 	"inboxdesk/testenv/pgtest"
+	"inboxdesk/testenv/syncbuf"
 	"inboxdesk/ticket"
 )
 
@@ -352,7 +352,7 @@ func TestLongPollLogsProgress(t *testing.T) {
 	for i := range n {
 		r.append(customerMail("ana@example.org", fmt.Sprintf("p%d@example.org", i), fmt.Sprintf("P %d", i), "x"))
 	}
-	var logs lockedLog
+	var logs syncbuf.Buffer
 	p := inbound.NewPoller(r.store, slog.New(slog.NewJSONHandler(&logs, nil)),
 		inbound.Options{BatchMessages: 10, ProgressEvery: time.Nanosecond})
 	defer p.Close()
@@ -381,21 +381,4 @@ func TestLongPollLogsProgress(t *testing.T) {
 	if done["messages"].(float64) != n {
 		t.Fatalf("summary %v, want %d messages", done, n)
 	}
-}
-
-type lockedLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *lockedLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *lockedLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
 }
