@@ -178,7 +178,7 @@ func (b *browser) OpenLive(url, sel string) {
 // subject names the ticket, the text links to its page.
 func checkUpdateAlert(t *testing.T, m sentMail, number int64) {
 	t.Helper()
-	if want := fmt.Sprintf("Your support ticket %d was updated", number); m.Subject != want {
+	if want := fmt.Sprintf("Your support ticket [#%d] was updated", number); m.Subject != want {
 		t.Errorf("alert %s subject %q, want %q", m.ID, m.Subject, want)
 	}
 	if len(m.Links) != 1 || !strings.Contains(m.Links[0], fmt.Sprintf("/t/%d?", number)) {

@@ -138,7 +138,7 @@ func (p *product) MailsTo(t *testing.T, to string) []sentMail {
 }
 
 var (
-	receivedSubject = regexp.MustCompile(`^We received your support request (\d+)$`)
+	receivedSubject = regexp.MustCompile(`^We received your support request \[#(\d+)\]$`)
 	codeLine        = regexp.MustCompile(`(?m)^\s*(\d[\d -]{4,}\d)\s*$`)
 )
 
@@ -147,7 +147,7 @@ func ticketNumber(t *testing.T, ack sentMail) int64 {
 	t.Helper()
 	m := receivedSubject.FindStringSubmatch(ack.Subject)
 	if m == nil {
-		t.Fatalf("acknowledgement subject %q does not read \"We received your support request NUMBER\"", ack.Subject)
+		t.Fatalf("acknowledgement subject %q does not read \"We received your support request [#NUMBER]\"", ack.Subject)
 	}
 	n, _ := strconv.ParseInt(m[1], 10, 64)
 	return n

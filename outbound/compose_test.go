@@ -123,7 +123,7 @@ func TestComposeHeaders(t *testing.T) {
 	want := map[string]string{
 		"From":                     `"Example Support" <no-reply@example.com>`,
 		"To":                       `"Alice Doe" <Alice@Example.org>`,
-		"Subject":                  "Your support ticket 12345 was updated",
+		"Subject":                  "Your support ticket [#12345] was updated",
 		"Date":                     "Mon, 02 Mar 2026 09:30:00 +0000",
 		"Message-Id":               "<alert-7.12345@help.example.com>",
 		"In-Reply-To":              "<CAF00first@mail.example.org>",
@@ -171,16 +171,16 @@ func TestComposeLanguagesAndReasons(t *testing.T) {
 		reason         ticket.AlertReason
 		subject, says  string
 	}{
-		{"en", "en", ticket.ReasonReceived, "We received your support request 12345", "We received your request and opened ticket 12345"},
-		{"en", "en", ticket.ReasonReplied, "Your support ticket 12345 was updated", "The support team replied"},
-		{"en", "en", ticket.ReasonInfoRequested, "Your support ticket 12345 was updated", "needs more details"},
-		{"en", "en", ticket.ReasonResolved, "Your support ticket 12345 was updated", "was resolved"},
-		{"es", "es", ticket.ReasonReceived, "Recibimos tu solicitud de ayuda 12345", "Recibimos tu solicitud y abrimos el ticket 12345"},
-		{"es", "es", ticket.ReasonReplied, "Se actualizó tu ticket de ayuda 12345", "El equipo de soporte respondió"},
-		{"es-MX", "es", ticket.ReasonInfoRequested, "Se actualizó tu ticket de ayuda 12345", "necesita más datos"},
-		{"ES", "es", ticket.ReasonResolved, "Se actualizó tu ticket de ayuda 12345", "se marcó como resuelto"},
-		{"", "en", ticket.ReasonReplied, "Your support ticket 12345 was updated", "The support team replied"},
-		{"fr", "en", ticket.ReasonReplied, "Your support ticket 12345 was updated", "The support team replied"},
+		{"en", "en", ticket.ReasonReceived, "We received your support request [#12345]", "We received your request and opened ticket 12345"},
+		{"en", "en", ticket.ReasonReplied, "Your support ticket [#12345] was updated", "The support team replied"},
+		{"en", "en", ticket.ReasonInfoRequested, "Your support ticket [#12345] was updated", "needs more details"},
+		{"en", "en", ticket.ReasonResolved, "Your support ticket [#12345] was updated", "was resolved"},
+		{"es", "es", ticket.ReasonReceived, "Recibimos tu solicitud de ayuda [#12345]", "Recibimos tu solicitud y abrimos el ticket 12345"},
+		{"es", "es", ticket.ReasonReplied, "Se actualizó tu ticket de ayuda [#12345]", "El equipo de soporte respondió"},
+		{"es-MX", "es", ticket.ReasonInfoRequested, "Se actualizó tu ticket de ayuda [#12345]", "necesita más datos"},
+		{"ES", "es", ticket.ReasonResolved, "Se actualizó tu ticket de ayuda [#12345]", "se marcó como resuelto"},
+		{"", "en", ticket.ReasonReplied, "Your support ticket [#12345] was updated", "The support team replied"},
+		{"fr", "en", ticket.ReasonReplied, "Your support ticket [#12345] was updated", "The support team replied"},
 	}
 	footer := map[string]string{
 		"en": "This email is informational only. Replies to it are not read here: please reply on the ticket page.",
@@ -210,6 +210,30 @@ func TestComposeLanguagesAndReasons(t *testing.T) {
 	}
 }
 
+// A reply that lost In-Reply-To and References (some clients drop them, a
+// customer may copy the subject into a new mail) still threads by the subject
+// token, so every alert's subject carries it.
+func TestComposeSubjectCarriesTicketToken(t *testing.T) {
+	dec := new(mime.WordDecoder)
+	for _, lang := range []string{"en", "es"} {
+		for _, reason := range reasons {
+			job := testJob()
+			job.Language, job.Reason = lang, reason
+			raw, err := testComposer(t).Compose(job)
+			if err != nil {
+				t.Fatal(err)
+			}
+			subject, err := dec.DecodeHeader(parseAlert(t, raw).Header.Get("Subject"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := ticket.SubjectNumber("Re: " + subject); n != job.TicketNumber {
+				t.Errorf("%s/%s: subject %q gives ticket %d, want %d", lang, reason, subject, n, job.TicketNumber)
+			}
+		}
+	}
+}
+
 func TestComposeSpanishSubjectIsEncoded(t *testing.T) {
 	job := testJob()
 	job.Language = "es"
@@ -217,7 +241,7 @@ func TestComposeSpanishSubjectIsEncoded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(raw, []byte("\r\nSubject: =?utf-8?q?Se_actualiz=C3=B3_tu_ticket_de_ayuda_12345?=\r\n")) {
+	if !bytes.Contains(raw, []byte("\r\nSubject: =?utf-8?q?Se_actualiz=C3=B3_tu_ticket_de_ayuda_[#12345]?=\r\n")) {
 		t.Errorf("Spanish subject not RFC 2047-encoded:\n%s", raw[:bytes.Index(raw, []byte("\r\n\r\n"))])
 	}
 	for i, b := range raw {
