@@ -89,14 +89,23 @@ func queueWhere(f QueueFilter) (queueClauses, []any) {
 
 // searchClause matches a ticket number, a customer address (or part of it),
 // or every word in the subject or any message (full-text, prefix matching).
+// "#12345" is only a ticket number; a bare number is also a word (an order
+// or invoice number the customer wrote).
 func searchClause(q string, arg func(any) string) string {
-	q = strings.TrimPrefix(q, "#")
-	if n, err := strconv.ParseInt(q, 10, 64); err == nil {
-		return "t.number = " + arg(n)
+	if n, err := strconv.ParseInt(strings.TrimPrefix(q, "#"), 10, 64); err == nil {
+		if strings.HasPrefix(q, "#") {
+			return "t.number = " + arg(n)
+		}
+		return "(t.number = " + arg(n) + " OR " + wordsClause(q, arg) + ")"
 	}
 	if strings.Contains(q, "@") {
 		return "c.email ILIKE " + arg("%"+escapeLike(strings.ToLower(q))+"%")
 	}
+	return wordsClause(q, arg)
+}
+
+// wordsClause matches tickets with a message holding every word of q.
+func wordsClause(q string, arg func(any) string) string {
 	tsq := searchQuery(q)
 	if tsq == "" {
 		return "false"

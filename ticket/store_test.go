@@ -381,7 +381,7 @@ func TestAutoCloseClosesOldResolvedTickets(t *testing.T) {
 func TestQueueFiltersAndSearch(t *testing.T) {
 	f := newFixture(t, testConfig())
 	a := mustTicket(t, f, f.ingest(mail("ana@example.org", "Printer jam", "the tray squeaks loudly")).Ticket)
-	b := mustTicket(t, f, f.ingest(mail("bob@example.org", "Invoice", "wrong total")).Ticket)
+	b := mustTicket(t, f, f.ingest(mail("bob@example.org", "Invoice", "wrong total on order 4471")).Ticket)
 	if _, err := f.store.Act(f.ctx, 0, ticket.ActResolve, ticket.Post{TicketID: b.ID}); err != nil {
 		t.Fatal(err)
 	}
@@ -395,6 +395,9 @@ func TestQueueFiltersAndSearch(t *testing.T) {
 		{"body word", ticket.QueueFilter{Search: "squeaks"}, []int64{a.Number}},
 		{"subject word", ticket.QueueFilter{Search: "invoice"}, []int64{b.Number}},
 		{"number", ticket.QueueFilter{Search: fmt.Sprintf("#%d", a.Number)}, []int64{a.Number}},
+		{"bare number", ticket.QueueFilter{Search: fmt.Sprint(a.Number)}, []int64{a.Number}},
+		{"number in the text", ticket.QueueFilter{Search: "4471"}, []int64{b.Number}},
+		{"#number is only a ticket", ticket.QueueFilter{Search: "#4471"}, nil},
 		{"address", ticket.QueueFilter{Search: "bob@"}, []int64{b.Number}},
 		{"unassigned", ticket.QueueFilter{Assignee: "unassigned", Status: ticket.StatusResolved}, []int64{b.Number}},
 		{"nothing", ticket.QueueFilter{Search: "zebra"}, nil},
