@@ -13,6 +13,10 @@ import (
 // queuePerPage is how many tickets one queue page lists.
 const queuePerPage = 50
 
+// maxQueuePage bounds the page number a URL may ask for, so that the
+// page's offset in the database cannot overflow.
+const maxQueuePage = 1 << 20
+
 // queueStatuses are the queue's tabs, in order; "all" is every status.
 var queueStatuses = []string{"open", "pending", "resolved", "closed", "all"}
 
@@ -92,7 +96,7 @@ func parseQueueQuery(v url.Values) queueQuery {
 	}
 	q.Mailbox, _ = strconv.ParseInt(v.Get("mailbox"), 10, 64)
 	q.Page, _ = strconv.Atoi(v.Get("page"))
-	q.Page = max(q.Page, 1)
+	q.Page = min(max(q.Page, 1), maxQueuePage)
 	return q
 }
 

@@ -28,3 +28,14 @@ func TestAgentSearchFindsBodyWords(t *testing.T) {
 		}
 	}
 }
+
+// TestAgentQueueOutlandishPage: a page number past the end, however large,
+// shows an empty page rather than a server error.
+func TestAgentQueueOutlandishPage(t *testing.T) {
+	e := newEnv(t, nil)
+	e.mailIn(mail("ana@example.org", "Printer", "It beeps.", ""))
+	b, _ := e.agentBrowser("zoe@support.example")
+	for _, page := range []string{"2", "-1", "9223372036854775807", "99999999999999999999", "46116860184273880"} {
+		b.get("/agent?status=all&page=" + page).want(http.StatusOK)
+	}
+}
