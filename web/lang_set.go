@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // langSet remembers the visitor's language choice and goes back to the
@@ -16,7 +17,10 @@ func (s *Server) langSet(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setCookie(w, langCookie, lang, 365*24*time.Hour)
 	next := r.URL.Query().Get("next")
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+	// Browsers drop tabs and newlines inside a URL ("/\t/evil.example" is
+	// "//evil.example" to them): no control character may pass.
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsRune(next, '\\') ||
+		strings.ContainsFunc(next, unicode.IsControl) {
 		next = "/"
 	}
 	http.Redirect(w, r, s.path(next), http.StatusSeeOther)

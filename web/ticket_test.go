@@ -187,6 +187,15 @@ func TestLanguage(t *testing.T) {
 	if p := b.get("/lang/en?next=//evil.example/x"); p.url.Host != strings.TrimPrefix(e.srv.URL, "http://") {
 		t.Fatalf("open redirect to %s", p.url)
 	}
+	// A browser drops tabs and newlines inside the Location it follows.
+	site, _ := url.Parse(e.srv.URL)
+	for _, next := range []string{"/%09/evil.example/x", "/%0A/evil.example/x", "/%0D%0A/evil.example/x", "%09//evil.example/x"} {
+		loc := b.noFollow(http.MethodGet, "/lang/en?next="+next).Header.Get("Location")
+		to, err := site.Parse(strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(loc))
+		if err != nil || to.Host != site.Host {
+			t.Errorf("next=%s: Location %q leads to %v (%v)", next, loc, to, err)
+		}
+	}
 	// A customer known to write Spanish gets Spanish without asking.
 	n := e.mailIn(&ticket.Inbound{MessageID: "es1@example.org", From: ticket.Address{Email: "lola@example.es"},
 		Subject: "Hola", Text: "Hola", ContentHash: []byte("es1"), Language: "es"})
