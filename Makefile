@@ -20,7 +20,7 @@ lint: vet
 
 # Tests need PostgreSQL (found or started by scripts/pg.sh), Dovecot and Chromium (installed here).
 test: deps vet
-	DATABASE_URL="$$(scripts/pg.sh)" $(GO) test -count=1 -timeout 20m ./...
+	DATABASE_URL="$$(scripts/pg.sh)" $(GO) test -race -count=1 -timeout 20m ./...
 
 # Fault tests (faults/ and any Test...Fault... beside its package) need Dovecot: it may not be skipped.
 test-faults: deps
