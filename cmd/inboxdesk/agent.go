@@ -49,29 +49,36 @@ func runAgent(ctx context.Context, args []string, out io.Writer) error {
 }
 
 // readPassword takes the password from the first line of in (a pipe), or
-// makes a strong one and prints it once when in is a terminal or empty.
-func readPassword(in *os.File, out io.Writer) (string, error) {
+// makes a strong one when in is a terminal or empty (generated is then true:
+// the caller prints it once the account has it).
+func readPassword(in *os.File) (pw string, generated bool, err error) {
 	if st, err := in.Stat(); err == nil && st.Mode()&os.ModeCharDevice == 0 {
 		line, err := bufio.NewReader(in).ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
-			return "", err
+			return "", false, err
 		}
 		if p := strings.TrimRight(line, "\r\n"); p != "" {
-			return p, nil
+			return p, false, nil
 		}
 	}
 	b := make([]byte, 15)
 	_, _ = rand.Read(b)
-	p := base64.RawURLEncoding.EncodeToString(b)
-	fmt.Fprintf(out, "password (shown once): %s\n", p)
-	return p, nil
+	return base64.RawURLEncoding.EncodeToString(b), true, nil
+}
+
+// showPassword prints a generated password, only after it was stored: a
+// password for an add or change that failed would be one nobody can use.
+func showPassword(out io.Writer, pw string, generated bool) {
+	if generated {
+		fmt.Fprintf(out, "password (shown once): %s\n", pw)
+	}
 }
 
 func agentAdd(ctx context.Context, store *auth.Store, email, name string, in *os.File, out io.Writer) error {
 	if email == "" || name == "" {
 		return errors.New("--email and --name are required (the password is read from stdin, or generated)")
 	}
-	pw, err := readPassword(in, out)
+	pw, generated, err := readPassword(in)
 	if err != nil {
 		return err
 	}
@@ -79,6 +86,7 @@ func agentAdd(ctx context.Context, store *auth.Store, email, name string, in *os
 	if err != nil {
 		return err
 	}
+	showPassword(out, pw, generated)
 	_, err = fmt.Fprintf(out, "added agent %s <%s>\n", a.Name, a.Email)
 	return err
 }
@@ -87,11 +95,15 @@ func agentPassword(ctx context.Context, store *auth.Store, email string, in *os.
 	if email == "" {
 		return errors.New("--email is required")
 	}
-	pw, err := readPassword(in, out)
+	pw, generated, err := readPassword(in)
 	if err != nil {
 		return err
 	}
-	return store.SetPassword(ctx, email, pw)
+	if err := store.SetPassword(ctx, email, pw); err != nil {
+		return err
+	}
+	showPassword(out, pw, generated)
+	return nil
 }
 
 func agentList(ctx context.Context, store *auth.Store, out io.Writer) error {

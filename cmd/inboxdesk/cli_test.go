@@ -60,6 +60,20 @@ func TestAgentCommands(t *testing.T) {
 	if !strings.Contains(out, "password (shown once): ") {
 		t.Fatalf("agent add without a password on stdin should print a generated one once: %q", out)
 	}
+	// A password is shown only when an account has it.
+	for _, args := range [][]string{
+		{"agent", "add", "--database-url", db, "--email", "alex@example.com", "--name", "Alex again"},
+		{"agent", "add", "--database-url", db, "--email", "not-an-address", "--name", "Nobody"},
+		{"agent", "password", "--database-url", db, "--email", "nobody@example.com"},
+	} {
+		if out, code := inboxdesk(t, args...); code == 0 || strings.Contains(out, "password (shown once)") {
+			t.Errorf("%v: exit %d, printed %q", args[1:2], code, out)
+		}
+	}
+	if out, code := inboxdesk(t, "agent", "password", "--database-url", db, "--email", "alex@example.com"); code != 0 ||
+		!strings.Contains(out, "password (shown once): ") {
+		t.Fatalf("agent password: %d %q", code, out)
+	}
 	if _, code := inboxdesk(t, "agent", "disable", "--database-url", db, "--email", "alex@example.com"); code != 0 {
 		t.Fatal("agent disable failed")
 	}
