@@ -230,14 +230,20 @@ func knownMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, mails []Mail) (kno
 			ids = append(ids, m.Parsed.MessageID)
 		}
 	}
-	// Three lookups, each on its own index: one query with OR between the
+	// Separate lookups, each on its own index: one query with OR between the
 	// conditions is planned (as a prepared statement) as a scan of the whole
-	// messages table, which made every batch slower than the last.
+	// messages table, which made every batch slower than the last. Mail of a
+	// removed mailbox (mailbox_id NULL) counts as known too: removing a
+	// mailbox and adding it again, the way to change its address, scans it
+	// from the start.
 	rows, err := tx.Query(ctx, `
 		SELECT uid, message_id, content_hash FROM messages
 		WHERE mailbox_id = $1 AND uidvalidity = $2 AND uid = ANY($3) AND uid IS NOT NULL
 		UNION ALL
 		SELECT NULL, message_id, content_hash FROM messages WHERE message_id = ANY($4) AND mailbox_id = $1
+		UNION ALL
+		SELECT NULL, message_id, content_hash FROM messages
+		WHERE message_id = ANY($4) AND mailbox_id IS NULL AND source = 'email'
 		UNION ALL
 		SELECT uid, '', NULL FROM quarantine
 		WHERE mailbox_id = $1 AND uidvalidity = $2 AND uid = ANY($3) AND uid IS NOT NULL`,

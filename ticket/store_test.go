@@ -462,3 +462,38 @@ func TestReusedUIDLosesNoMail(t *testing.T) {
 		t.Fatalf("re-fetch: %+v %v, want two duplicates", res, err)
 	}
 }
+
+// Removing a mailbox and adding it again (the way to change its address or
+// password) scans it from the start: mail ingested before is recognised, not
+// opened again as new tickets with new acknowledgements.
+func TestReAddedMailboxIngestsNothingTwice(t *testing.T) {
+	f := newFixture(t, testConfig())
+	first := mail("ana@example.org", "Printer", "it beeps")
+	r := f.ingest(first)
+	if err := f.store.RemoveMailbox(f.ctx, "support"); err != nil {
+		t.Fatal(err)
+	}
+	id, err := f.store.AddMailbox(f.ctx, ticket.Mailbox{Name: "support", URL: "imap://u:p2@127.0.0.1:1/INBOX"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.ResetCheckpoint(f.ctx, ticket.Checkpoint{MailboxID: id}, 7); err != nil {
+		t.Fatal(err)
+	}
+	f.cp, f.uid = ticket.Checkpoint{MailboxID: id, UIDValidity: 7}, 0
+	again := *first
+	if res := f.ingest(&again); res.Outcome != ticket.OutcomeDuplicate {
+		t.Fatalf("the same mail in the re-added mailbox: %+v, want a duplicate of ticket %d", res, r.Ticket)
+	}
+	var tickets, alerts int
+	if err := f.store.Pool().QueryRow(f.ctx, `SELECT (SELECT count(*) FROM tickets), (SELECT count(*) FROM alerts)`).
+		Scan(&tickets, &alerts); err != nil {
+		t.Fatal(err)
+	}
+	if tickets != 1 || alerts != 1 {
+		t.Fatalf("%d tickets, %d alerts; want 1 and 1", tickets, alerts)
+	}
+	if res := f.ingest(mail("bo@example.org", "Login", "cannot sign in")); res.Outcome != ticket.OutcomeNewTicket {
+		t.Fatalf("new mail in the re-added mailbox: %+v", res)
+	}
+}
