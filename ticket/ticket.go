@@ -118,13 +118,22 @@ func SubjectNumber(subject string) int64 {
 
 var replyPrefix = regexp.MustCompile(`(?i)^\s*((re|fw|fwd|aw|wg|sv|vs|rv|res|enc)\s*(\[\d+\])?\s*:\s*)+`)
 
-// CleanSubject strips reply prefixes and our ticket token, for a new ticket's subject.
+// MaxSubjectRunes bounds a ticket's subject (the web form's field takes as
+// many): a longer one is cut, so that no mail or form fills the agents'
+// queue with one subject.
+const MaxSubjectRunes = 200
+
+// CleanSubject strips reply prefixes and our ticket token, for a new ticket's
+// subject, and cuts it to MaxSubjectRunes.
 func CleanSubject(subject string) string {
 	s := subjectToken.ReplaceAllString(subject, "")
 	s = replyPrefix.ReplaceAllString(s, "")
 	s = strings.Join(strings.Fields(s), " ")
 	if s == "" {
 		return "(no subject)"
+	}
+	if r := []rune(s); len(r) > MaxSubjectRunes {
+		s = strings.TrimSpace(string(r[:MaxSubjectRunes-1])) + "…"
 	}
 	return s
 }
