@@ -47,6 +47,7 @@ func settings() []*setting {
 		{flag: "vapid-private-key", env: "INBOXDESK_VAPID_PRIVATE_KEY", help: "Web Push VAPID private key", secret: true},
 		{flag: "vapid-subject", env: "INBOXDESK_VAPID_SUBJECT", help: "contact for push services: mailto:… or https://… (default mailto: the --from address)"},
 		{flag: "log-format", env: "INBOXDESK_LOG_FORMAT", def: "auto", help: "text, json or auto (text on a terminal)"},
+		{flag: "client-ip-header", env: "INBOXDESK_CLIENT_IP_HEADER", help: "header a trusted reverse proxy sets to the client's address, e.g. X-Forwarded-For (first entry used; set it only behind a proxy that overwrites it); empty: the connection's address"},
 	}
 }
 
@@ -67,6 +68,7 @@ type Config struct {
 	TLSCert       string
 	TLSKey        string
 	LogFormat     string
+	ClientIP      string // header carrying the client's address behind a proxy ("" = the connection's)
 	VAPID         ticket.VAPIDKeyPair
 	VAPIDSubject  string
 	Domain        string // Message-ID domain, from the From address
@@ -185,6 +187,9 @@ func buildConfig(ss []*setting) (*Config, error) {
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		bad(v["tls-cert"], "set both INBOXDESK_TLS_CERT and INBOXDESK_TLS_KEY, or neither")
 	}
+	if c.ClientIP = v["client-ip-header"].value; c.ClientIP != "" && !validHeaderName(c.ClientIP) {
+		bad(v["client-ip-header"], "must be a header name like X-Forwarded-For, got %q", c.ClientIP)
+	}
 	if f := c.LogFormat; f != "auto" && f != "text" && f != "json" {
 		bad(v["log-format"], "must be auto, text or json")
 	}
@@ -192,6 +197,13 @@ func buildConfig(ss []*setting) (*Config, error) {
 		return nil, errors.Join(errs...)
 	}
 	return c, nil
+}
+
+// validHeaderName reports whether s is an HTTP header name (RFC 9110 token).
+func validHeaderName(s string) bool {
+	return s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return r <= ' ' || r >= 0x7f || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r)
+	}) < 0
 }
 
 func days(s *setting, bad func(*setting, string, ...any)) time.Duration {

@@ -39,6 +39,7 @@ func TestServeRefusesWrongSetting(t *testing.T) {
 		{"half of tls", "INBOXDESK_TLS_CERT", "cert.pem", "INBOXDESK_TLS_CERT (--tls-cert)"},
 		{"half of vapid", "INBOXDESK_VAPID_PUBLIC_KEY", "BOr8Tq1cNp0", "INBOXDESK_VAPID_PUBLIC_KEY (--vapid-public-key)"},
 		{"vapid subject", "INBOXDESK_VAPID_SUBJECT", "ops@example.com", "INBOXDESK_VAPID_SUBJECT (--vapid-subject)"},
+		{"client ip header", "INBOXDESK_CLIENT_IP_HEADER", "X-Forwarded-For: 1.2.3.4", "INBOXDESK_CLIENT_IP_HEADER (--client-ip-header)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
