@@ -18,8 +18,20 @@ type report struct {
 	recipient string
 	status    string
 	diag      string
-	chosen    bool // a recipient was read
-	failed    bool // the chosen recipient's Action is "failed"
+	chosen    bool   // a recipient was read
+	failed    bool   // the chosen recipient's Action is "failed"
+	action    string // the chosen recipient's Action, lower case
+}
+
+// notDeliveryFailure reports whether the report only tells of progress: its
+// recipient was delayed (a warning; the MTA keeps trying), delivered,
+// relayed or expanded. That is no bounce.
+func (r *report) notDeliveryFailure() bool {
+	switch r.action {
+	case "delayed", "delivered", "relayed", "expanded":
+		return r.chosen && !r.failed
+	}
+	return false
 }
 
 func (r *report) note(media string, params map[string]string) {
@@ -80,11 +92,12 @@ func (r *report) readFields(h textproto.Header) {
 	}
 	// The first failed recipient is the one to report; others were delayed
 	// or delivered.
-	failed := strings.EqualFold(firstWord(h.Get("Action")), "failed")
+	action := strings.ToLower(firstWord(h.Get("Action")))
+	failed := action == "failed"
 	if r.chosen && (r.failed || !failed) {
 		return
 	}
-	r.chosen, r.failed = true, failed
+	r.chosen, r.failed, r.action = true, failed, action
 	r.recipient = strings.ToLower(typedValue(h.Get("Final-Recipient")))
 	r.status = firstWord(h.Get("Status"))
 	r.diag = typedValue(h.Get("Diagnostic-Code"))

@@ -70,6 +70,64 @@ func TestDSNWithFullOriginal(t *testing.T) {
 	}
 }
 
+// TestDelayWarningIsNoBounce: "Action: delayed" (the MTA keeps trying) or a
+// success notice must not mark the alert bounced; it stays machine mail.
+func TestDelayWarningIsNoBounce(t *testing.T) {
+	for _, action := range []string{"delayed", "Delivered", "relayed", "expanded"} {
+		in := mustParse(t, rawMail(
+			"From: MAILER-DAEMON@mx.example.net",
+			"Content-Type: multipart/report; report-type=delivery-status; boundary=r",
+			"",
+			"--r",
+			"Content-Type: text/plain",
+			"",
+			"This is a warning only; we will keep trying.",
+			"--r",
+			"Content-Type: message/delivery-status",
+			"",
+			"Reporting-MTA: dns; mx.example.net",
+			"",
+			"Final-Recipient: rfc822; slow@example.com",
+			"Action: "+action,
+			"Status: 4.4.1",
+			"",
+			"--r",
+			"Content-Type: text/rfc822-headers",
+			"",
+			"Message-ID: <alert-9@inboxdesk.example.org>",
+			"",
+			"--r--",
+		))
+		if in.Bounce != nil {
+			t.Errorf("Action %s: Bounce = %+v, want nil", action, in.Bounce)
+		}
+		if in.AutoSubmitted == "" {
+			t.Errorf("Action %s: not machine mail", action)
+		}
+	}
+	// A report on a delayed and a failed recipient is a bounce for the failed one.
+	in := mustParse(t, rawMail(
+		"From: MAILER-DAEMON@mx.example.net",
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=r",
+		"",
+		"--r",
+		"Content-Type: message/delivery-status",
+		"",
+		"Final-Recipient: rfc822; slow@example.com",
+		"Action: delayed",
+		"Status: 4.4.1",
+		"",
+		"Final-Recipient: rfc822; gone@example.com",
+		"Action: failed",
+		"Status: 5.1.1",
+		"",
+		"--r--",
+	))
+	if in.Bounce == nil || in.Bounce.Recipient != "gone@example.com" {
+		t.Errorf("Bounce = %+v, want the failed recipient", in.Bounce)
+	}
+}
+
 func TestNoBounceForOtherReports(t *testing.T) {
 	in := mustParse(t, rawMail(
 		"From: a@example.com",

@@ -164,7 +164,9 @@ func (w *walker) finish() {
 	if strings.TrimSpace(w.in.Text) == "" && w.in.HTML != "" {
 		w.in.Text = htmlToText(w.in.HTML)
 	}
-	if w.report.dsn {
+	// A delay warning or a success notice is still a machine's mail (it never
+	// opens a ticket) but not a bounce: the alert was not refused.
+	if w.report.dsn && !w.report.notDeliveryFailure() {
 		w.in.Bounce = w.report.bounce()
 	}
 }
