@@ -2,7 +2,9 @@ package inbound
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -103,9 +105,19 @@ func (s *Scheduler) job(ctx context.Context, name string) cron.Job {
 }
 
 // ValidSchedule reports whether spec is a cron schedule the scheduler accepts.
+// "@every" takes a positive whole number of seconds or more: cron would run a
+// shorter, zero or negative interval every second, hammering the mail server.
 func ValidSchedule(spec string) error {
-	_, err := cron.ParseStandard(spec)
-	return err
+	if _, err := cron.ParseStandard(spec); err != nil {
+		return err
+	}
+	if every, ok := strings.CutPrefix(strings.TrimSpace(spec), "@every "); ok {
+		d, err := time.ParseDuration(strings.TrimSpace(every))
+		if err != nil || d < time.Second {
+			return fmt.Errorf("%q: an @every interval must be at least 1s", spec)
+		}
+	}
+	return nil
 }
 
 // cronLogger adapts slog to cron's logger.
