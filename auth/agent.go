@@ -83,6 +83,12 @@ func (s *Store) DisableAgent(ctx context.Context, email string) error {
 	return s.changeAgent(ctx, `UPDATE agents SET disabled = true WHERE email = lower(trim($1)) RETURNING id`, email)
 }
 
+// EnableAgent lets a disabled agent sign in again (with their password as it
+// was, or as set since).
+func (s *Store) EnableAgent(ctx context.Context, email string) error {
+	return s.changeAgent(ctx, `UPDATE agents SET disabled = false WHERE email = lower(trim($1)) RETURNING id`, email)
+}
+
 // changeAgent runs an update of one agent that returns its id, and ends the
 // agent's sessions in the same transaction. No such agent gives ErrNotFound.
 func (s *Store) changeAgent(ctx context.Context, sql string, args ...any) error {

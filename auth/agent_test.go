@@ -53,6 +53,16 @@ func TestAgentAccounts(t *testing.T) {
 	if err := f.store.DisableAgent(f.ctx, "nobody@support.example"); !errors.Is(err, auth.ErrNotFound) {
 		t.Fatalf("disable unknown: %v", err)
 	}
+	// A disabled agent can be let in again.
+	if err := f.store.EnableAgent(f.ctx, "Zoe@support.example"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := f.store.AgentLogin(f.ctx, "zoe@support.example", "a long enough secret", "10.0.0.2"); err != nil || got.ID != a.ID {
+		t.Fatalf("enabled agent signs in: %+v, %v", got, err)
+	}
+	if err := f.store.EnableAgent(f.ctx, "nobody@support.example"); !errors.Is(err, auth.ErrNotFound) {
+		t.Fatalf("enable unknown: %v", err)
+	}
 }
 
 func TestAgentLoginRateLimit(t *testing.T) {

@@ -17,7 +17,7 @@ import (
 
 func runAgent(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: inboxdesk agent add|list|disable|password [flags]")
+		return errors.New("usage: inboxdesk agent add|list|disable|enable|password [flags]")
 	}
 	fs := newFlags("agent "+args[0], out)
 	db := dbFlag(fs)
@@ -44,8 +44,13 @@ func runAgent(ctx context.Context, args []string, out io.Writer) error {
 			return errors.New("--email is required")
 		}
 		return store.DisableAgent(ctx, *email)
+	case "enable":
+		if *email == "" {
+			return errors.New("--email is required")
+		}
+		return store.EnableAgent(ctx, *email)
 	}
-	return fmt.Errorf("unknown agent command %q (add, list, disable, password)", args[0])
+	return fmt.Errorf("unknown agent command %q (add, list, disable, enable, password)", args[0])
 }
 
 // readPassword takes the password from the first line of in (a pipe), or

@@ -81,6 +81,12 @@ func TestAgentCommands(t *testing.T) {
 	if !strings.Contains(list, "alex@example.com") || !strings.Contains(list, "disabled") {
 		t.Fatalf("agent list:\n%s", list)
 	}
+	if out, code := inboxdesk(t, "agent", "enable", "--database-url", db, "--email", "alex@example.com"); code != 0 {
+		t.Fatalf("agent enable: %d %q", code, out)
+	}
+	if list, _ := inboxdesk(t, "agent", "list", "--database-url", db); strings.Contains(list, "disabled") {
+		t.Fatalf("enabled agent still listed disabled:\n%s", list)
+	}
 }
 
 func TestHelpAndVersion(t *testing.T) {

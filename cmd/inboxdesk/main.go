@@ -29,7 +29,7 @@ func commands() []command {
 		{"migrate", "", "apply database migrations and exit", runMigrate},
 		{"poll", "[--mailbox NAME]", "poll every mailbox (or one) once and exit", runPoll},
 		{"mailbox", "add|list|remove …", "manage the IMAP mailboxes inboxdesk polls", runMailbox},
-		{"agent", "add|list|disable …", "manage agent accounts", runAgent},
+		{"agent", "add|list|disable|enable …", "manage agent accounts", runAgent},
 		{"link-key", "", "print a new magic-link key for INBOXDESK_LINK_KEYS", runLinkKey},
 		{"vapid-keys", "", "print a new Web Push key pair for INBOXDESK_VAPID_*", runVAPIDKeys},
 		{"version", "", "print the version", func(_ context.Context, _ []string, out io.Writer) error {
