@@ -167,7 +167,10 @@ func (s *session) fetch(uids []uint32, headerOnly bool) (map[uint32][]byte, erro
 		}
 		uid, raw, err := readFetched(msg)
 		if err != nil {
-			cmd.Close()
+			// A literal broke off: the connection is out of step. Drop it
+			// (the poller logs in again) rather than drain the command over
+			// it, which races with the client's reader on a closing socket.
+			_ = s.c.Close()
 			return nil, fmt.Errorf("fetch: %w", err)
 		}
 		if raw != nil {
