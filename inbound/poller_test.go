@@ -207,9 +207,12 @@ func TestSameMessageIDDifferentContentKeptExactRedeliveryNot(t *testing.T) {
 	a := customerMail("ana@example.org", "same@example.org", "Hello", "first body")
 	r.append(a)
 	r.append(a) // exact re-delivery
+	// The same mail again by another route: only the delivery path's fields differ.
+	r.append("Return-Path: <ana@example.org>\r\nReceived: from mx2.example.com by imap.example.com; Mon, 30 Nov 2026 10:01:00 +0000\r\n" +
+		"Delivered-To: help@example.com\r\n" + a)
 	r.append(customerMail("ana@example.org", "same@example.org", "Hello", "a different body"))
 	st := r.poll(r.poller(inbound.Options{}))
-	if st.Outcomes[ticket.OutcomeDuplicate] != 1 {
+	if st.Outcomes[ticket.OutcomeDuplicate] != 2 {
 		t.Fatalf("outcomes %+v", st.Outcomes)
 	}
 	if got := r.count(`SELECT count(*) FROM messages WHERE message_id = 'same@example.org'`); got != 2 {

@@ -11,7 +11,6 @@ package mailparse
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -116,7 +115,7 @@ func parse(raw []byte, lim Limits) (*ticket.Inbound, error) {
 	if blk.header.Len() == 0 {
 		return nil, &Error{Reason: "no mail header found", Err: ErrMalformed}
 	}
-	in := newInbound(raw)
+	in := newInbound(raw, blk)
 	readEnvelope(in, blk.header)
 	if !blk.separated && in.From.Email == "" {
 		return nil, &Error{Reason: "no header/body separation and no sender", Err: ErrMalformed}
@@ -176,9 +175,8 @@ func (e endOnError) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func newInbound(raw []byte) *ticket.Inbound {
-	sum := sha256.Sum256(raw)
-	return &ticket.Inbound{ContentHash: sum[:], Size: len(raw)}
+func newInbound(raw []byte, blk headerBlock) *ticket.Inbound {
+	return &ticket.Inbound{ContentHash: contentHash(blk), Size: len(raw)}
 }
 
 // syntheticMessageID gives a message without Message-ID a stable identity, so
