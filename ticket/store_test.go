@@ -161,8 +161,8 @@ func TestMailOnOldResolvedTicketOpensLinkedTicket(t *testing.T) {
 	if r.Outcome != ticket.OutcomeNewTicket || r.Ticket == open.Ticket {
 		t.Fatalf("late reply: %+v", r)
 	}
-	if got := mustTicket(t, f, r.Ticket).LinkedTicketID; got != tk.ID {
-		t.Fatalf("linked = %d, want %d", got, tk.ID)
+	if got := mustTicket(t, f, r.Ticket); got.LinkedTicketID != tk.ID || got.LinkedNumber != tk.Number {
+		t.Fatalf("linked = %d (#%d), want %d (#%d)", got.LinkedTicketID, got.LinkedNumber, tk.ID, tk.Number)
 	}
 }
 

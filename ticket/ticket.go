@@ -64,6 +64,7 @@ type Ticket struct {
 	AssigneeName   string
 	MailboxID      int64
 	LinkedTicketID int64 // the older ticket this one continues (0 = none)
+	LinkedNumber   int64 // that ticket's number (0 = none)
 	Version        int64
 	CreatedAt      time.Time
 	UpdatedAt      time.Time

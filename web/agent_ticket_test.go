@@ -145,3 +145,35 @@ func TestAgentAssign(t *testing.T) {
 		t.Error("an unknown agent was assigned")
 	}
 }
+
+// TestAgentTicketSaysWhichTicketItContinues: mail on a closed ticket opens a
+// new one, whose page links the ticket it continues.
+func TestAgentTicketSaysWhichTicketItContinues(t *testing.T) {
+	e := newEnv(t, nil)
+	first := mail("ana@example.org", "Invoice", "wrong amount", "")
+	old := e.mailIn(first)
+	b, agent := e.agentBrowser("zoe@support.example")
+	if _, err := e.tickets.Act(e.ctx, agent, ticket.ActResolve, ticket.Post{TicketID: e.ticketByNumber(old).ID}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Millisecond)
+	if n, err := e.tickets.AutoClose(e.ctx, time.Nanosecond); err != nil || n != 1 {
+		t.Fatalf("auto-close: %d %v", n, err)
+	}
+	later := mail("ana@example.org", "Re: Invoice", "still wrong", "")
+	later.InReplyTo = []string{first.MessageID}
+	n := e.mailIn(later)
+	if n == old {
+		t.Fatal("mail on a closed ticket went into it")
+	}
+	p := b.get(fmt.Sprintf("/agent/tickets/%d", n))
+	p.want(http.StatusOK)
+	link := p.byID("ticket-continues")
+	if link == nil || attr(link, "href") != fmt.Sprintf("/agent/tickets/%d", old) ||
+		!strings.Contains(p.text("ticket-continues"), fmt.Sprint(old)) {
+		t.Fatalf("no link to the continued ticket #%d: %v", old, link)
+	}
+	if p := b.get(fmt.Sprintf("/agent/tickets/%d", old)); p.byID("ticket-continues") != nil {
+		t.Fatal("the older ticket claims to continue another")
+	}
+}
