@@ -2,9 +2,12 @@ package ticket
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -125,6 +128,10 @@ func (s *Store) CustomerReply(ctx context.Context, customerID int64, p Post) (*T
 		if t.RequesterID != customerID {
 			return ErrNotFound
 		}
+		if again, err := resubmitted(ctx, tx, t.ID, customerID, p); err != nil || again {
+			out = t
+			return err
+		}
 		if err := s.insertWebMessage(ctx, tx, t, webMessage{customerID: customerID, text: p.Text,
 			atts: p.Attachments}); err != nil {
 			return err
@@ -139,6 +146,35 @@ func (s *Store) CustomerReply(ctx context.Context, customerID int64, p Post) (*T
 		return err
 	})
 	return out, err
+}
+
+// resubmitWindow is how soon the same reply again counts as the form sent twice.
+const resubmitWindow = 30 * time.Second
+
+// resubmitted reports whether the customer's newest message on the ticket is
+// this very reply — same text, same files — sent moments ago: a double click
+// or a re-sent form, which must not store the message twice. The ticket row
+// is locked, so two submissions at once are told apart in turn.
+func resubmitted(ctx context.Context, tx pgx.Tx, ticketID, customerID int64, p Post) (bool, error) {
+	var text, files string
+	var age time.Duration
+	err := tx.QueryRow(ctx, `SELECT m.body_text, now() - m.created_at,
+			coalesce((SELECT string_agg(encode(a.sha256, 'hex'), ',' ORDER BY a.id) FROM attachments a
+				WHERE a.message_id = m.id), '')
+		FROM messages m WHERE m.ticket_id = $1 AND m.customer_id = $2 AND m.source = 'web'
+		ORDER BY m.id DESC LIMIT 1`, ticketID, customerID).Scan(&text, &age, &files)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("last reply: %w", err)
+	}
+	sums := make([]string, 0, len(p.Attachments))
+	for _, a := range p.Attachments {
+		sum := sha256.Sum256(a.Data)
+		sums = append(sums, hex.EncodeToString(sum[:]))
+	}
+	return age < resubmitWindow && text == cleanText(p.Text) && files == strings.Join(sums, ","), nil
 }
 
 // OpenFromWeb opens a ticket for a signed-in customer.

@@ -497,3 +497,36 @@ func TestReAddedMailboxIngestsNothingTwice(t *testing.T) {
 		t.Fatalf("new mail in the re-added mailbox: %+v", res)
 	}
 }
+
+// A form sent twice (a double click) stores the reply once; the same words
+// sent again later, or with another file, are a new message.
+func TestCustomerReplySentTwiceIsStoredOnce(t *testing.T) {
+	f := newFixture(t, testConfig())
+	open := f.ingest(mail("ana@example.org", "Help", "x"))
+	tk := mustTicket(t, f, open.Ticket)
+	reply := ticket.Post{TicketID: tk.ID, Text: "Here is the receipt",
+		Attachments: []ticket.Attachment{{Filename: "r.txt", ContentType: "text/plain", Data: []byte("TX-88120")}}}
+	for range 2 {
+		if _, err := f.store.CustomerReply(f.ctx, tk.RequesterID, reply); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func() int {
+		msgs, err := f.store.Messages(f.ctx, tk.ID, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(msgs)
+	}
+	if got := count(); got != 2 {
+		t.Fatalf("%d messages after a double submit, want 2 (the mail and one reply)", got)
+	}
+	other := reply
+	other.Attachments = []ticket.Attachment{{Filename: "r.txt", ContentType: "text/plain", Data: []byte("TX-88121")}}
+	if _, err := f.store.CustomerReply(f.ctx, tk.RequesterID, other); err != nil {
+		t.Fatal(err)
+	}
+	if got := count(); got != 3 {
+		t.Fatalf("%d messages: the same words with another file must be a new message", got)
+	}
+}
