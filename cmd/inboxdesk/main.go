@@ -28,8 +28,8 @@ func commands() []command {
 		{"demo", "[--reset] [--listen ADDR]", "run everything in one process with embedded mail servers", runDemo},
 		{"migrate", "", "apply database migrations and exit", runMigrate},
 		{"poll", "[--mailbox NAME]", "poll every mailbox (or one) once and exit", runPoll},
-		{"mailbox", "add|list|remove …", "manage the IMAP mailboxes inboxdesk polls", runMailbox},
-		{"agent", "add|list|disable|enable …", "manage agent accounts", runAgent},
+		{"mailbox", "add|list|remove", "manage the IMAP mailboxes inboxdesk polls", runMailbox},
+		{"agent", "add|list|password|disable|enable", "manage agent accounts", runAgent},
 		{"link-key", "", "print a new magic-link key for INBOXDESK_LINK_KEYS", runLinkKey},
 		{"vapid-keys", "", "print a new Web Push key pair for INBOXDESK_VAPID_*", runVAPIDKeys},
 		{"version", "", "print the version", func(_ context.Context, _ []string, out io.Writer) error {
@@ -44,7 +44,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nUsage: inboxdesk COMMAND [flags]   (inboxdesk COMMAND --help for its flags)")
 	fmt.Fprintln(w, "\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %-28s %s\n", c.name, c.args, c.help)
+		fmt.Fprintf(w, "  %-11s %-30s %s\n", c.name, c.args, c.help)
 	}
 	fmt.Fprintln(w, "\nEvery flag also reads an environment variable (DATABASE_URL, INBOXDESK_*); see `inboxdesk serve --help`.")
 }
