@@ -44,7 +44,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nUsage: inboxdesk COMMAND [flags]   (inboxdesk COMMAND --help for its flags)")
 	fmt.Fprintln(w, "\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-11s %-30s %s\n", c.name, c.args, c.help)
+		fmt.Fprintf(w, "  %-11s %-32s %s\n", c.name, c.args, c.help)
 	}
 	fmt.Fprintln(w, "\nEvery flag also reads an environment variable (DATABASE_URL, INBOXDESK_*); see `inboxdesk serve --help`.")
 }
