@@ -98,10 +98,12 @@ func searchClause(q string, arg func(any) string) string {
 		}
 		return "(t.number = " + arg(n) + " OR " + wordsClause(q, arg) + ")"
 	}
+	like := arg("%" + escapeLike(strings.ToLower(q)) + "%")
 	if strings.Contains(q, "@") {
-		return "c.email ILIKE " + arg("%"+escapeLike(strings.ToLower(q))+"%")
+		return "c.email ILIKE " + like
 	}
-	return wordsClause(q, arg)
+	// Words of the conversation, or part of the customer's name or address.
+	return "(" + wordsClause(q, arg) + " OR c.name ILIKE " + like + " OR c.email ILIKE " + like + ")"
 }
 
 // wordsClause matches tickets with a message holding every word of q.

@@ -530,3 +530,21 @@ func TestCustomerReplySentTwiceIsStoredOnce(t *testing.T) {
 		t.Fatalf("%d messages: the same words with another file must be a new message", got)
 	}
 }
+
+// Agents find a customer's tickets by part of their name or address too.
+func TestQueueSearchFindsCustomersByNameAndAddress(t *testing.T) {
+	f := newFixture(t, testConfig())
+	in := mail("carla.nunez@shop.example", "Hello", "a question")
+	in.From.Name = "Carla Núñez"
+	c := mustTicket(t, f, f.ingest(in).Ticket)
+	f.ingest(mail("dan@example.org", "Other", "unrelated"))
+	for _, q := range []string{"carla", "Núñez", "nunez@shop", "shop.example", "carla núñez"} {
+		p, err := f.store.Queue(f.ctx, ticket.QueueFilter{Search: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Total != 1 || p.Tickets[0].Number != c.Number {
+			t.Errorf("search %q: %+v, want only ticket %d", q, p.Tickets, c.Number)
+		}
+	}
+}
