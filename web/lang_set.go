@@ -1,10 +1,13 @@
 package web
 
 import (
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 	"unicode"
+
+	"inboxdesk/auth"
 )
 
 // langSet remembers the visitor's language choice and goes back to the
@@ -24,6 +27,19 @@ func (s *Server) langSet(w http.ResponseWriter, r *http.Request) {
 		next = "/"
 	}
 	http.Redirect(w, r, s.path(next), http.StatusSeeOther)
+}
+
+// rememberLanguage makes the language a signed-in customer picked on the
+// site their language for alerts. It runs on their own form posts only: a
+// GET (the language link itself) must change nothing stored.
+func (s *Server) rememberLanguage(r *http.Request) {
+	sess, lang := sessionFrom(r), s.chosenLanguage(r)
+	if sess == nil || sess.Role != auth.RoleCustomer || lang == "" || lang == sess.Language {
+		return
+	}
+	if _, err := s.deps.Tickets.EnsureCustomer(r.Context(), sess.Email, lang); err != nil {
+		s.log.Warn("web: remember language", "customer", sess.CustomerID, slog.Any("err", err))
+	}
 }
 
 // chosenLanguage returns the language the visitor picked on the site, or "".

@@ -292,3 +292,30 @@ func TestEveryPageTranslated(t *testing.T) {
 		}
 	}
 }
+
+// A signed-in customer who switches the site to Spanish gets their alerts in
+// Spanish from their next reply on; the language link alone changes nothing.
+func TestCustomersLanguageChoiceReachesTheirAlerts(t *testing.T) {
+	e := newEnv(t, nil)
+	n := e.mailIn(mail("ana@example.org", "Broken", "it broke", ""))
+	b := e.browser()
+	b.signIn("ana@example.org")
+	language := func() string {
+		c, err := e.tickets.CustomerByEmail(e.ctx, "ana@example.org")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Language
+	}
+	before := language()
+	p := b.get(fmt.Sprintf("/lang/es?next=/tickets/%d", n))
+	p.want(http.StatusOK)
+	if got := language(); got != before {
+		t.Fatalf("following the language link stored %q", got)
+	}
+	p = b.postMultipart(fmt.Sprintf("/tickets/%d/reply", n), [][2]string{{"csrf", p.input("csrf")}, {"text", "Sigue roto"}})
+	p.want(http.StatusOK, "Sigue roto")
+	if got := language(); got != "es" {
+		t.Fatalf("language after a reply from the Spanish site: %q, want es", got)
+	}
+}
