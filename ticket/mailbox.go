@@ -41,6 +41,23 @@ func (s *Store) AddMailbox(ctx context.Context, m Mailbox) (int64, error) {
 	return id, nil
 }
 
+// UpdateMailbox changes the mailbox named m.Name to m's URL, schedule and
+// after-commit bookkeeping. rescan starts its checkpoint over (another
+// server, account or folder: its UIDs say nothing about ours); mail already
+// ingested is then recognised by Message-ID and content.
+func (s *Store) UpdateMailbox(ctx context.Context, m Mailbox, rescan bool) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE mailboxes SET url = $2, schedule = $3, processed_folder = $4, mark_seen = $5,
+			uidvalidity = CASE WHEN $6 THEN 0 ELSE uidvalidity END, last_uid = CASE WHEN $6 THEN 0 ELSE last_uid END
+		WHERE name = $1`, m.Name, m.URL, m.Schedule, m.ProcessedFolder, m.MarkSeen, rescan)
+	if err != nil {
+		return fmt.Errorf("update mailbox: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
 // RemoveMailbox deletes a mailbox by name; its tickets and messages stay.
 func (s *Store) RemoveMailbox(ctx context.Context, name string) error {
 	tag, err := s.pool.Exec(ctx, `DELETE FROM mailboxes WHERE name = $1`, name)

@@ -144,3 +144,56 @@ func TestDemoDatabaseIsItsOwn(t *testing.T) {
 		t.Fatal("a database name that is not a plain identifier was accepted")
 	}
 }
+
+func TestMailboxUpdateKeepsOrRestartsTheCheckpoint(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.NewURL(t)
+	if _, code := inboxdesk(t, "mailbox", "add", "--database-url", db, "--name", "support",
+		"--url", "imaps://support:OldSecret1@imap.example.com/INBOX"); code != 0 {
+		t.Fatal("mailbox add failed")
+	}
+	conn, err := pgx.Connect(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	checkpoint := func() (uv, last int64) {
+		if err := conn.QueryRow(ctx, `SELECT uidvalidity, last_uid FROM mailboxes WHERE name = 'support'`).
+			Scan(&uv, &last); err != nil {
+			t.Fatal(err)
+		}
+		return uv, last
+	}
+	if _, err := conn.Exec(ctx, `UPDATE mailboxes SET uidvalidity = 7, last_uid = 50`); err != nil {
+		t.Fatal(err)
+	}
+	out, code := inboxdesk(t, "mailbox", "update", "--database-url", db, "--name", "support",
+		"--url", "imaps://support:NewSecret2@imap.example.com/INBOX")
+	if code != 0 || strings.Contains(out, "NewSecret2") || strings.Contains(out, "scanned from the start") {
+		t.Fatalf("password change: %d %q", code, out)
+	}
+	if uv, last := checkpoint(); uv != 7 || last != 50 {
+		t.Fatalf("a new password moved the checkpoint to (%d, %d)", uv, last)
+	}
+	if out, code = inboxdesk(t, "mailbox", "update", "--database-url", db, "--name", "support", "--schedule", "@every 5m"); code != 0 {
+		t.Fatalf("schedule change: %q", out)
+	}
+	list, _ := inboxdesk(t, "mailbox", "list", "--database-url", db)
+	if !strings.Contains(list, "@every 5m") || !strings.Contains(list, "imap.example.com") {
+		t.Fatalf("list after updates:\n%s", list)
+	}
+	out, code = inboxdesk(t, "mailbox", "update", "--database-url", db, "--name", "support",
+		"--url", "imaps://support:NewSecret2@mail.example.net/INBOX")
+	if code != 0 || !strings.Contains(out, "scanned from the start") {
+		t.Fatalf("server change: %d %q", code, out)
+	}
+	if uv, last := checkpoint(); uv != 0 || last != 0 {
+		t.Fatalf("another server kept the old checkpoint (%d, %d): its mail below UID %d would be skipped", uv, last, last)
+	}
+	if _, code := inboxdesk(t, "mailbox", "update", "--database-url", db, "--name", "nope", "--schedule", "@every 5m"); code == 0 {
+		t.Fatal("updating an unknown mailbox succeeded")
+	}
+	if _, code := inboxdesk(t, "mailbox", "update", "--database-url", db, "--name", "support", "--schedule", "@every 1ms"); code == 0 {
+		t.Fatal("a bad schedule was accepted")
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,7 +17,7 @@ import (
 
 func runMailbox(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: inboxdesk mailbox add|list|remove [flags]")
+		return errors.New("usage: inboxdesk mailbox add|list|update|remove [flags]")
 	}
 	fs := newFlags("mailbox "+args[0], out)
 	db := dbFlag(fs)
@@ -40,13 +41,62 @@ func runMailbox(ctx context.Context, args []string, out io.Writer) error {
 			ProcessedFolder: *processed, MarkSeen: *seen})
 	case "list":
 		return mailboxList(ctx, store, out)
+	case "update":
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		return mailboxUpdate(ctx, store, out, ticket.Mailbox{Name: *name, URL: *rawURL, Schedule: *schedule,
+			ProcessedFolder: *processed, MarkSeen: *seen}, set)
 	case "remove":
 		if *name == "" {
 			return errors.New("--name is required")
 		}
 		return store.RemoveMailbox(ctx, *name)
 	}
-	return fmt.Errorf("unknown mailbox command %q (add, list, remove)", args[0])
+	return fmt.Errorf("unknown mailbox command %q (add, list, update, remove)", args[0])
+}
+
+// mailboxUpdate changes the settings given on the command line (a new
+// password, say) and keeps the rest. A URL naming another server, account
+// or folder starts the mailbox's checkpoint over; a new password alone does not.
+func mailboxUpdate(ctx context.Context, store *ticket.Store, out io.Writer, given ticket.Mailbox, set map[string]bool) error {
+	if given.Name == "" {
+		return errors.New("--name is required")
+	}
+	mb, err := store.MailboxByName(ctx, given.Name)
+	if err != nil {
+		return fmt.Errorf("mailbox %q: %w", given.Name, err)
+	}
+	rescan := false
+	if set["url"] {
+		oldT, _ := inbound.ParseURL(mb.URL)
+		newT, err := inbound.ParseURL(given.URL)
+		if err != nil {
+			return err
+		}
+		rescan = oldT.Addr != newT.Addr || oldT.User != newT.User || oldT.Folder != newT.Folder
+		mb.URL = given.URL
+	}
+	if set["schedule"] {
+		if err := inbound.ValidSchedule(given.Schedule); err != nil {
+			return fmt.Errorf("--schedule: %w", err)
+		}
+		mb.Schedule = given.Schedule
+	}
+	if set["processed-folder"] {
+		mb.ProcessedFolder = given.ProcessedFolder
+	}
+	if set["mark-seen"] {
+		mb.MarkSeen = given.MarkSeen
+	}
+	if err := store.UpdateMailbox(ctx, *mb, rescan); err != nil {
+		return err
+	}
+	note := ""
+	if rescan {
+		note = " (another server, account or folder: it is scanned from the start; mail seen before is recognised)"
+	}
+	_, err = fmt.Fprintf(out, "updated mailbox %s: %s, polled %s%s\n", mb.Name, inbound.Redact(mb.URL), mb.Schedule, note)
+	return err
 }
 
 func mailboxAdd(ctx context.Context, store *ticket.Store, out io.Writer, mb ticket.Mailbox) error {

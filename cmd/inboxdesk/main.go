@@ -28,7 +28,7 @@ func commands() []command {
 		{"demo", "[--reset] [--listen ADDR]", "run everything in one process with embedded mail servers", runDemo},
 		{"migrate", "", "apply database migrations and exit", runMigrate},
 		{"poll", "[--mailbox NAME]", "poll every mailbox (or one) once and exit", runPoll},
-		{"mailbox", "add|list|remove", "manage the IMAP mailboxes inboxdesk polls", runMailbox},
+		{"mailbox", "add|list|update|remove", "manage the IMAP mailboxes inboxdesk polls", runMailbox},
 		{"agent", "add|list|password|disable|enable", "manage agent accounts", runAgent},
 		{"link-key", "", "print a new magic-link key for INBOXDESK_LINK_KEYS", runLinkKey},
 		{"vapid-keys", "", "print a new Web Push key pair for INBOXDESK_VAPID_*", runVAPIDKeys},
