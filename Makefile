@@ -30,7 +30,7 @@ bench: deps build
 	DATABASE_URL="$$(scripts/pg.sh)" scripts/bench.sh
 
 demo: build
-	DATABASE_URL="$$(scripts/pg.sh)" bin/inboxdesk demo
+	DATABASE_URL="$$(scripts/pg.sh)" bin/inboxdesk demo $(DEMO_FLAGS)
 
 # Production: every setting comes from INBOXDESK_* and DATABASE_URL (see README).
 serve: build
