@@ -2,7 +2,6 @@ package ticket
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -171,8 +170,8 @@ func resubmitted(ctx context.Context, tx pgx.Tx, ticketID, customerID int64, p P
 	}
 	sums := make([]string, 0, len(p.Attachments))
 	for _, a := range p.Attachments {
-		sum := sha256.Sum256(a.Data)
-		sums = append(sums, hex.EncodeToString(sum[:]))
+		_, sum, _ := attachmentBytes(a)
+		sums = append(sums, hex.EncodeToString(sum))
 	}
 	return age < resubmitWindow && text == cleanText(p.Text) && files == strings.Join(sums, ","), nil
 }

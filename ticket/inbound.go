@@ -71,7 +71,7 @@ func (in *Inbound) Prepare() {
 	}
 }
 
-func (in *Inbound) searchVector() string {
+func (in *Inbound) preparedVector() string {
 	in.Prepare()
 	return in.search
 }

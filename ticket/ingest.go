@@ -230,9 +230,10 @@ func knownMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, mails []Mail) (kno
 			ids = append(ids, m.Parsed.MessageID)
 		}
 	}
-	// Separate lookups, each on its own index: one query with OR between the
-	// conditions is planned (as a prepared statement) as a scan of the whole
-	// messages table, which made every batch slower than the last. Mail of a
+	// One lookup per index (UIDs, Message-IDs, held mail): one query with OR
+	// between the UID and Message-ID conditions is planned (as a prepared
+	// statement) as a scan of the whole messages table, which made every
+	// batch slower than the last. Mail of a
 	// removed mailbox (mailbox_id NULL) counts as known too: removing a
 	// mailbox and adding it again, the way to change its address, scans it
 	// from the start.
@@ -240,10 +241,8 @@ func knownMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, mails []Mail) (kno
 		SELECT uid, message_id, content_hash FROM messages
 		WHERE mailbox_id = $1 AND uidvalidity = $2 AND uid = ANY($3) AND uid IS NOT NULL
 		UNION ALL
-		SELECT NULL, message_id, content_hash FROM messages WHERE message_id = ANY($4) AND mailbox_id = $1
-		UNION ALL
 		SELECT NULL, message_id, content_hash FROM messages
-		WHERE message_id = ANY($4) AND mailbox_id IS NULL AND source = 'email'
+		WHERE message_id = ANY($4) AND (mailbox_id = $1 OR mailbox_id IS NULL AND source = 'email')
 		UNION ALL
 		SELECT uid, '', NULL FROM quarantine
 		WHERE mailbox_id = $1 AND uidvalidity = $2 AND uid = ANY($3) AND uid IS NOT NULL`,
@@ -337,7 +336,7 @@ func (s *Store) openArgs(cp Checkpoint, m Mail, old *Ticket) []any {
 		CleanSubject(in.Subject), cp.MailboxID, linked, in.Subject, in.Text, in.HTML,
 		int64(cp.UIDValidity), int64(m.UID), in.MessageID, strings.Join(in.InReplyTo, " "), in.References,
 		in.ContentHash, sentAt(in), detail, s.newMessageID("alert"), s.cfg.CoalesceWindow,
-		in.searchVector()}
+		in.preparedVector()}
 }
 
 func (s *Store) openFromMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, old *Ticket) (Result, error) {

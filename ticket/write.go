@@ -80,7 +80,7 @@ func insertMailMessage(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, ti
 		RETURNING id`,
 		ticketID, kind, cust, in.From.Name, in.From.Email, in.Subject, in.Text, in.HTML, auto != "", auto,
 		cp.MailboxID, int64(cp.UIDValidity), int64(m.UID), in.MessageID, strings.Join(in.InReplyTo, " "),
-		in.References, in.ContentHash, sentAt(in), in.searchVector()).Scan(&id)
+		in.References, in.ContentHash, sentAt(in), in.preparedVector()).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert message: %w", err)
 	}
