@@ -23,10 +23,7 @@ func runAgent(ctx context.Context, args []string, out io.Writer) error {
 	db := dbFlag(fs)
 	email := fs.String("email", "", "agent's email address (their sign-in name)")
 	name := fs.String("name", "", "agent's display name")
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	pool, err := openDB(ctx, *db)
+	pool, err := parseAndOpen(ctx, fs, db, args[1:])
 	if err != nil {
 		return err
 	}

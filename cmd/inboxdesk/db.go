@@ -38,13 +38,19 @@ func dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("database-url", os.Getenv("DATABASE_URL"), "PostgreSQL URL (env DATABASE_URL)")
 }
 
+// parseAndOpen parses a subcommand's flags (db is its --database-url) and
+// opens the database, migrated.
+func parseAndOpen(ctx context.Context, fs *flag.FlagSet, db *string, args []string) (*pgxpool.Pool, error) {
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return openDB(ctx, *db)
+}
+
 func runMigrate(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlags("migrate", out)
 	db := dbFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	pool, err := openDB(ctx, *db)
+	pool, err := parseAndOpen(ctx, fs, db, args)
 	if err != nil {
 		return err
 	}

@@ -26,10 +26,7 @@ func runMailbox(ctx context.Context, args []string, out io.Writer) error {
 	schedule := fs.String("schedule", "@every 1m", "poll schedule (cron spec or @every DURATION)")
 	processed := fs.String("processed-folder", "", "move mail here after it is ingested (optional)")
 	seen := fs.Bool("mark-seen", false, "set \\Seen on mail after it is ingested")
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	pool, err := openDB(ctx, *db)
+	pool, err := parseAndOpen(ctx, fs, db, args[1:])
 	if err != nil {
 		return err
 	}
@@ -138,10 +135,7 @@ func runPoll(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlags("poll", out)
 	db := dbFlag(fs)
 	only := fs.String("mailbox", "", "poll only this mailbox")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	pool, err := openDB(ctx, *db)
+	pool, err := parseAndOpen(ctx, fs, db, args)
 	if err != nil {
 		return err
 	}
