@@ -35,12 +35,20 @@ var chromium struct {
 // when INBOXDESK_REQUIRE_CHROMIUM=1.
 func needChromium(t *testing.T) string {
 	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser"} {
+	return needTool(t, "chromium", "chromium", "chromium-browser")
+}
+
+// needTool returns the path of the first of names installed; without any,
+// the test is skipped, or fails when INBOXDESK_REQUIRE_CHROMIUM=1 (CI, where
+// `make deps` installed the Debian package pkg).
+func needTool(t *testing.T, pkg string, names ...string) string {
+	t.Helper()
+	for _, name := range names {
 		if path, err := exec.LookPath(name); err == nil {
 			return path
 		}
 	}
-	msg := "chromium is not installed: scripts/install-chromium.sh (or `make deps`) installs Debian's chromium"
+	msg := fmt.Sprintf("%s is not installed: scripts/install-%s.sh (or `make deps`) installs Debian's %s", pkg, pkg, pkg)
 	if os.Getenv("INBOXDESK_REQUIRE_CHROMIUM") == "1" {
 		t.Fatal(msg + " (INBOXDESK_REQUIRE_CHROMIUM=1)")
 	}

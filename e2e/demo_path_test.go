@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
 	"testing"
 	"time"
@@ -94,14 +93,5 @@ func TestDemoPath(t *testing.T) {
 // without, unless INBOXDESK_REQUIRE_CHROMIUM=1 (`make deps` installs both).
 func needSwaks(t *testing.T) string {
 	t.Helper()
-	path, err := exec.LookPath("swaks")
-	if err == nil {
-		return path
-	}
-	msg := "swaks is not installed: scripts/install-swaks.sh (or `make deps`) installs Debian's swaks"
-	if os.Getenv("INBOXDESK_REQUIRE_CHROMIUM") == "1" {
-		t.Fatal(msg + " (INBOXDESK_REQUIRE_CHROMIUM=1)")
-	}
-	t.Skip(msg)
-	return ""
+	return needTool(t, "swaks", "swaks")
 }

@@ -40,9 +40,16 @@ func (s *Server) ticketShow(w http.ResponseWriter, r *http.Request) {
 // ownTicket loads the ticket in the path if it is the signed-in customer's;
 // otherwise it answers 404 and reports false.
 func (s *Server) ownTicket(w http.ResponseWriter, r *http.Request) (*ticket.Ticket, bool) {
+	return s.ticketInPath(w, r, func(t *ticket.Ticket) bool { return t.RequesterID == sessionFrom(r).CustomerID })
+}
+
+// ticketInPath loads the ticket numbered in the path when visible says the
+// visitor may see it; a ticket they may not see answers 404, as a missing
+// one does, and it reports false.
+func (s *Server) ticketInPath(w http.ResponseWriter, r *http.Request, visible func(*ticket.Ticket) bool) (*ticket.Ticket, bool) {
 	t, err := s.deps.Tickets.TicketByNumber(r.Context(), pathNumber(r, "number"))
 	switch {
-	case errors.Is(err, ticket.ErrNotFound) || err == nil && t.RequesterID != sessionFrom(r).CustomerID:
+	case errors.Is(err, ticket.ErrNotFound) || err == nil && !visible(t):
 		s.notFound(w, r)
 		return nil, false
 	case err != nil:
