@@ -52,11 +52,12 @@ type querier interface {
 const ticketColumns = `
 	t.id, t.number, t.subject, t.status, t.requester_id, c.email, c.name,
 	coalesce(t.assignee_id, 0), coalesce(a.name, ''), coalesce(t.mailbox_id, 0),
-	coalesce(t.linked_ticket_id, 0), coalesce(lt.number, 0), t.version, t.created_at, t.updated_at, t.resolved_at`
+	coalesce(t.linked_ticket_id, 0),
+	coalesce((SELECT lt.number FROM tickets lt WHERE lt.id = t.linked_ticket_id), 0),
+	t.version, t.created_at, t.updated_at, t.resolved_at`
 
 const ticketFrom = `
-	FROM tickets t JOIN customers c ON c.id = t.requester_id LEFT JOIN agents a ON a.id = t.assignee_id
-		LEFT JOIN tickets lt ON lt.id = t.linked_ticket_id`
+	FROM tickets t JOIN customers c ON c.id = t.requester_id LEFT JOIN agents a ON a.id = t.assignee_id`
 
 func scanTicket(row pgx.Row) (*Ticket, error) {
 	var t Ticket
