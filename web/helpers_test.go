@@ -312,13 +312,7 @@ func (p *page) input(name string) string {
 
 // byID returns the element with the id, or nil.
 func (p *page) byID(id string) *html.Node {
-	var out *html.Node
-	walk(p.doc(), func(n *html.Node) {
-		if out == nil && n.Type == html.ElementNode && attr(n, "id") == id {
-			out = n
-		}
-	})
-	return out
+	return elementByID(p.doc(), id)
 }
 
 // text returns the text inside the element with the id ("" when none).
