@@ -110,7 +110,6 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 	a.mux.Handle("/", a.web)
 	a.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	a.mux.HandleFunc("GET /readyz", a.ready)
-	a.mux.Handle("GET /metrics", a.metrics.Handler())
 	return nil
 }
 
@@ -155,6 +154,11 @@ func (a *app) run(ctx context.Context) error {
 			errc <- fmt.Errorf("serving on %s: %w", ln.Addr(), err)
 		}
 	}()
+	metricsSrv, err := a.serveMetrics(errc)
+	if err != nil {
+		_ = srv.Close()
+		return err
+	}
 	var wg sync.WaitGroup
 	for _, loop := range []func(context.Context){
 		func(ctx context.Context) { _ = a.sched.Run(ctx) },
@@ -165,7 +169,6 @@ func (a *app) run(ctx context.Context) error {
 		wg.Add(1)
 		go func() { defer wg.Done(); loop(ctx) }()
 	}
-	var err error
 	select {
 	case <-ctx.Done():
 	case err = <-errc:
@@ -174,9 +177,39 @@ func (a *app) run(ctx context.Context) error {
 	shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 	defer cancel()
 	_ = srv.Shutdown(shut)
+	if metricsSrv != nil {
+		_ = metricsSrv.Shutdown(shut)
+	}
 	wg.Wait()
 	a.close()
 	return err
+}
+
+// serveMetrics serves /metrics on its own listener (--metrics-listen), so
+// that it is never public on the web port; nil when not configured. A
+// serving failure goes to errc.
+func (a *app) serveMetrics(errc chan<- error) (*http.Server, error) {
+	if a.cfg.MetricsListen == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", a.cfg.MetricsListen)
+	if err != nil {
+		return nil, fmt.Errorf("INBOXDESK_METRICS_LISTEN (--metrics-listen) %s: %w", a.cfg.MetricsListen, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", a.metrics.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
+	a.log.Info("metrics listening", "addr", ln.Addr().String())
+	go func() {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			select {
+			case errc <- fmt.Errorf("serving metrics on %s: %w", ln.Addr(), err):
+			default:
+			}
+		}
+	}()
+	return srv, nil
 }
 
 func (a *app) close() {

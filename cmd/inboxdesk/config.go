@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"net/mail"
 	"net/url"
 	"os"
@@ -31,6 +32,7 @@ func settings() []*setting {
 	return []*setting{
 		{flag: "database-url", env: "DATABASE_URL", help: "PostgreSQL URL", secret: true, required: true},
 		{flag: "listen", env: "INBOXDESK_LISTEN", def: ":8080", help: "HTTP listen address"},
+		{flag: "metrics-listen", env: "INBOXDESK_METRICS_LISTEN", help: "address of a separate listener for /metrics, e.g. 127.0.0.1:9090 (empty: metrics not served)"},
 		{flag: "base-url", env: "INBOXDESK_BASE_URL", def: "http://localhost:8080", help: "public URL of the web view, used in links"},
 		{flag: "link-keys", env: "INBOXDESK_LINK_KEYS", help: "magic-link keys kid:base64,… (first signs; `inboxdesk link-key` makes one)", secret: true, required: true},
 		{flag: "smtp-url", env: "INBOXDESK_SMTP_URL", help: "SMTP relay: smtp://user:pass@host:587 or smtps://…", secret: true, required: true},
@@ -55,6 +57,7 @@ func settings() []*setting {
 type Config struct {
 	DatabaseURL   string
 	Listen        string
+	MetricsListen string // "" = /metrics not served
 	BaseURL       *url.URL
 	LinkKeys      *link.Keyring
 	SMTPURL       string
@@ -132,7 +135,8 @@ func buildConfig(ss []*setting) (*Config, error) {
 	for _, s := range ss {
 		v[s.flag] = s
 	}
-	c := &Config{DatabaseURL: v["database-url"].value, Listen: v["listen"].value, SMTPURL: v["smtp-url"].value,
+	c := &Config{DatabaseURL: v["database-url"].value, Listen: v["listen"].value,
+		MetricsListen: v["metrics-listen"].value, SMTPURL: v["smtp-url"].value,
 		TLSCert: v["tls-cert"].value, TLSKey: v["tls-key"].value, LogFormat: v["log-format"].value}
 	var errs []error
 	bad := func(s *setting, format string, a ...any) {
@@ -189,6 +193,11 @@ func buildConfig(ss []*setting) (*Config, error) {
 	}
 	if c.ClientIP = v["client-ip-header"].value; c.ClientIP != "" && !validHeaderName(c.ClientIP) {
 		bad(v["client-ip-header"], "must be a header name like X-Forwarded-For, got %q", c.ClientIP)
+	}
+	if m := c.MetricsListen; m != "" {
+		if _, _, err := net.SplitHostPort(m); err != nil {
+			bad(v["metrics-listen"], "must be host:port like 127.0.0.1:9090, got %q", m)
+		}
 	}
 	if f := c.LogFormat; f != "auto" && f != "text" && f != "json" {
 		bad(v["log-format"], "must be auto, text or json")

@@ -40,6 +40,7 @@ func TestServeRefusesWrongSetting(t *testing.T) {
 		{"half of vapid", "INBOXDESK_VAPID_PUBLIC_KEY", "BOr8Tq1cNp0", "INBOXDESK_VAPID_PUBLIC_KEY (--vapid-public-key)"},
 		{"vapid subject", "INBOXDESK_VAPID_SUBJECT", "ops@example.com", "INBOXDESK_VAPID_SUBJECT (--vapid-subject)"},
 		{"client ip header", "INBOXDESK_CLIENT_IP_HEADER", "X-Forwarded-For: 1.2.3.4", "INBOXDESK_CLIENT_IP_HEADER (--client-ip-header)"},
+		{"metrics listen", "INBOXDESK_METRICS_LISTEN", "9090", "INBOXDESK_METRICS_LISTEN (--metrics-listen)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -150,6 +151,32 @@ func TestReadyzFollowsDatabase(t *testing.T) {
 	}
 }
 
+// /metrics is served only on --metrics-listen, never on the public web port.
+func TestMetricsOnlyOnTheirOwnListener(t *testing.T) {
+	p := newProduct(t)
+	srv := startProc(t, "serve", append(p.env(p.dbURL), "INBOXDESK_METRICS_LISTEN=127.0.0.1:0"), "serve")
+	base, metricsURL := srv.webURL(), srv.listenURL("metrics listening")
+	if base == metricsURL {
+		t.Fatalf("metrics share the web address %s", base)
+	}
+	if m := body(t, metricsURL+"/metrics"); !strings.Contains(m, "inboxdesk_") {
+		t.Fatalf("--metrics-listen serves no inboxdesk metrics:\n%s", m)
+	}
+	if got := status(base + "/metrics"); got != http.StatusNotFound {
+		t.Fatalf("/metrics on the web port = %d, want 404", got)
+	}
+	if code := srv.signal(syscall.SIGTERM, 20*time.Second); code != 0 {
+		t.Fatalf("exit code %d after SIGTERM, want 0", code)
+	}
+	plain := startProc(t, "serve-plain", p.env(p.dbURL), "serve")
+	if got := status(plain.webURL() + "/metrics"); got != http.StatusNotFound {
+		t.Fatalf("/metrics without --metrics-listen = %d, want 404", got)
+	}
+	if len(plain.logLines("metrics listening")) != 0 {
+		t.Fatal("a metrics listener was opened without --metrics-listen")
+	}
+}
+
 func TestServeSIGTERMDuringPollLosesNothing(t *testing.T) {
 	const n = 3000
 	p := newProduct(t)
@@ -184,9 +211,9 @@ func TestServeSIGTERMDuringPollLosesNothing(t *testing.T) {
 func TestTwoReplicasShareWork(t *testing.T) {
 	const n = 400
 	p := newProduct(t)
-	a := startProc(t, "serve-a", p.env(p.dbURL), "serve")
+	a := startProc(t, "serve-a", append(p.env(p.dbURL), "INBOXDESK_METRICS_LISTEN=127.0.0.1:0"), "serve")
 	b := startProc(t, "serve-b", p.env(p.dbURL), "serve")
-	base := a.webURL()
+	metricsURL := a.listenURL("metrics listening")
 	b.webURL()
 	p.mail(t, n)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
@@ -195,7 +222,7 @@ func TestTwoReplicasShareWork(t *testing.T) {
 		t.Fatalf("waiting for %d alerts: %v (got %d)", n, err, len(p.smtp.Messages()))
 	}
 	time.Sleep(3 * time.Second) // both keep running: nothing more may be sent or ingested
-	if m := body(t, base+"/metrics"); !strings.Contains(m, fmt.Sprintf(`inboxdesk_alerts{state="sent"} %d`, n)) {
+	if m := body(t, metricsURL+"/metrics"); !strings.Contains(m, fmt.Sprintf(`inboxdesk_alerts{state="sent"} %d`, n)) {
 		t.Fatalf("/metrics does not count %d sent alerts:\n%s", n, grepLines(m, "inboxdesk_alerts"))
 	}
 	for _, s := range []*proc{a, b} {
