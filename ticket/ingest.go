@@ -41,6 +41,7 @@ const (
 	OutcomeQuarantined Outcome = "quarantined"
 	OutcomeBounce      Outcome = "bounce"
 	OutcomeAutoLogged  Outcome = "auto_logged" // machine mail recorded on its ticket
+	OutcomeThirdParty  Outcome = "third_party" // mail from a non-participant recorded for agents only
 )
 
 // Result is the outcome of one mail of a batch.
@@ -170,10 +171,16 @@ func (s *Store) ingestOne(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail)
 	if in.From.Email == "" {
 		return s.quarantine(ctx, tx, cp, m, "no sender address")
 	}
-	if t == nil || s.startsNewTicket(t) {
+	thirdParty := t != nil && !t.Requester(in.From.Email)
+	switch {
+	case t == nil:
+		return s.openFromMail(ctx, tx, cp, m, nil)
+	case s.startsNewTicket(t) && thirdParty:
+		return s.openFromMail(ctx, tx, cp, m, nil) // their own ticket, linking none of someone else's
+	case s.startsNewTicket(t):
 		return s.openFromMail(ctx, tx, cp, m, t)
 	}
-	return s.threadCustomerMail(ctx, tx, cp, m, t)
+	return s.threadCustomerMail(ctx, tx, cp, m, t, thirdParty)
 }
 
 // knownSet is what a batch already finds stored, keyed by UID (a re-fetch)
@@ -388,14 +395,20 @@ func (s *Store) openMany(ctx context.Context, tx pgx.Tx, cp Checkpoint, mails []
 	return out, nil
 }
 
-func (s *Store) threadCustomerMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, t *Ticket) (Result, error) {
+// threadCustomerMail adds a person's mail to t; thirdParty says the sender
+// is not t's requester (see thirdPartyWrote).
+func (s *Store) threadCustomerMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, t *Ticket,
+	thirdParty bool) (Result, error) {
 	in := m.Parsed
 	cust, err := ensureCustomer(ctx, tx, in.From, in.Language)
 	if err != nil {
 		return Result{}, err
 	}
-	if _, err := insertMailMessage(ctx, tx, cp, m, t.ID, cust, ""); err != nil {
+	if _, err := insertMailMessage(ctx, tx, cp, m, t.ID, cust, "", thirdParty); err != nil {
 		return Result{}, err
+	}
+	if thirdParty {
+		return thirdPartyWrote(ctx, tx, m, t, cust)
 	}
 	out := OutcomeThreaded
 	reopened, err := customerWrote(ctx, tx, t, cust)
@@ -406,6 +419,19 @@ func (s *Store) threadCustomerMail(ctx context.Context, tx pgx.Tx, cp Checkpoint
 		out = OutcomeReopened
 	}
 	return Result{UID: m.UID, Outcome: out, Ticket: t.Number}, nil
+}
+
+// thirdPartyWrote notes on t mail from someone who is not its requester
+// (cust) that threaded in by Message-ID — anyone who saw an alert's or a
+// reply's Message-ID can write so. The message is stored for agents only,
+// marked with the address; it changes no status, reopens nothing and alerts
+// nobody: the sender gets nothing back.
+func thirdPartyWrote(ctx context.Context, tx pgx.Tx, m Mail, t *Ticket, cust int64) (Result, error) {
+	if _, err := tx.Exec(ctx, `UPDATE tickets SET updated_at = now(), version = version + 1 WHERE id = $1`, t.ID); err != nil {
+		return Result{}, fmt.Errorf("update ticket: %w", err)
+	}
+	err := addEvent(ctx, tx, t.ID, "third_party_mail", customerActor(cust), map[string]any{"from": m.Parsed.From.Email})
+	return Result{UID: m.UID, Outcome: OutcomeThirdParty, Ticket: t.Number}, err
 }
 
 // customerWrote applies a customer's new message to t: a pending or resolved
@@ -437,7 +463,7 @@ func customerWrote(ctx context.Context, tx pgx.Tx, t *Ticket, cust int64) (bool,
 // logAuto records machine-generated mail on the ticket it threads to, as an
 // internal note: it changes no status and alerts nobody.
 func (s *Store) logAuto(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, t *Ticket) (Result, error) {
-	if _, err := insertMailMessage(ctx, tx, cp, m, t.ID, 0, m.Parsed.AutoSubmitted); err != nil {
+	if _, err := insertMailMessage(ctx, tx, cp, m, t.ID, 0, m.Parsed.AutoSubmitted, false); err != nil {
 		return Result{}, err
 	}
 	err := addEvent(ctx, tx, t.ID, "auto_reply_logged", "system", map[string]any{"reason": m.Parsed.AutoSubmitted})
@@ -469,7 +495,7 @@ func (s *Store) ingestBounce(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Ma
 	if err := addEvent(ctx, tx, ticketID, "alert_bounced", "system", map[string]any{"reason": reason}); err != nil {
 		return Result{}, err
 	}
-	if _, err := insertMailMessage(ctx, tx, cp, m, ticketID, 0, m.Parsed.AutoSubmitted); err != nil {
+	if _, err := insertMailMessage(ctx, tx, cp, m, ticketID, 0, m.Parsed.AutoSubmitted, false); err != nil {
 		return Result{}, err
 	}
 	return Result{UID: m.UID, Outcome: OutcomeBounce, Ticket: number, Reason: reason}, nil

@@ -48,8 +48,11 @@ func (s *Server) agentTicketData(r *http.Request, t *ticket.Ticket, f agentForm)
 	}
 	views, remote := s.messageViews(r, msgs)
 	for i, v := range views {
-		d.Messages = append(d.Messages, agentMessage{messageView: v, Internal: msgs[i].Internal,
-			Auto: msgs[i].AutoSubmitted != ""})
+		am := agentMessage{messageView: v, Internal: msgs[i].Internal, Auto: msgs[i].AutoSubmitted != ""}
+		if msgs[i].ThirdParty {
+			am.Internal, am.ThirdParty = false, msgs[i].FromEmail
+		}
+		d.Messages = append(d.Messages, am)
 	}
 	d.remoteImages = remote
 	names := agentNames(agents)
@@ -119,7 +122,7 @@ func eventDetail(ev ticket.Event, agents map[string]string) string {
 		}
 		return "→ –"
 	}
-	for _, k := range []string{"reason", "by", "source"} {
+	for _, k := range []string{"reason", "by", "source", "from"} {
 		if v, ok := ev.Detail[k]; ok && fmt.Sprint(v) != "" {
 			return fmt.Sprint(v)
 		}
