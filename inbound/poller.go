@@ -21,6 +21,9 @@ type Options struct {
 	// ProgressEvery is how often a long poll (the first of a big mailbox)
 	// logs how far it is; zero means every 5 seconds.
 	ProgressEvery time.Duration
+	// TrustedAuthservID names the mail server whose Authentication-Results
+	// judge senders (mailparse.SenderAuthFailure); "" checks nothing.
+	TrustedAuthservID string
 }
 
 // Observer receives what polls do, for metrics and progress.

@@ -28,6 +28,10 @@ type Mail struct {
 	// HeadersOnly says Raw is the header alone (the mail was over the size
 	// limit and was not downloaded); it is quarantined and cannot be retried.
 	HeadersOnly bool
+	// Released says an agent released the mail from the quarantine it was
+	// held in for failing sender authentication: it opens a new ticket,
+	// never threading into an existing one.
+	Released bool
 }
 
 // Outcome says what became of one ingested mail.
@@ -155,10 +159,13 @@ func (s *Store) ingestOne(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail)
 		return s.quarantine(ctx, tx, cp, m, m.ParseReason)
 	}
 	in := m.Parsed
-	if in.Bounce != nil {
+	if in.SenderAuthFailure != "" && !m.Released {
+		return s.quarantine(ctx, tx, cp, m, in.SenderAuthFailure)
+	}
+	if in.Bounce != nil && !m.Released {
 		return s.ingestBounce(ctx, tx, cp, m)
 	}
-	t, err := s.findThread(ctx, tx, in)
+	t, err := s.threadOf(ctx, tx, m)
 	if err != nil {
 		return res, err
 	}
@@ -181,6 +188,15 @@ func (s *Store) ingestOne(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail)
 		return s.openFromMail(ctx, tx, cp, m, t)
 	}
 	return s.threadCustomerMail(ctx, tx, cp, m, t, thirdParty)
+}
+
+// threadOf is the ticket m threads into, or nil: always nil for mail an
+// agent released from sender-authentication quarantine.
+func (s *Store) threadOf(ctx context.Context, tx pgx.Tx, m Mail) (*Ticket, error) {
+	if m.Released {
+		return nil, nil
+	}
+	return s.findThread(ctx, tx, m.Parsed)
 }
 
 // knownSet is what a batch already finds stored, keyed by UID (a re-fetch)
@@ -363,7 +379,7 @@ func (s *Store) openFromMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Ma
 // one pipelined round trip (openMany).
 func opensPlainTicket(m Mail) bool {
 	in := m.Parsed
-	return in != nil && in.Bounce == nil && in.AutoSubmitted == "" && in.From.Email != "" &&
+	return in != nil && in.Bounce == nil && in.AutoSubmitted == "" && in.From.Email != "" && in.SenderAuthFailure == "" &&
 		len(in.InReplyTo) == 0 && len(in.References) == 0 && SubjectNumber(in.Subject) == 0
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -57,15 +58,18 @@ func (s *Store) DiscardQuarantined(ctx context.Context, id int64) error {
 
 // RetryQuarantined ingests a held mail again, now parsed (after a parser fix,
 // or as an agent's decision for auto-submitted mail: then force treats it as
-// a person's mail). The quarantine row is marked retried in the same transaction.
+// a person's mail). Mail held for failing sender authentication is released:
+// it opens a new ticket, never threading into an existing one. The
+// quarantine row is marked retried in the same transaction.
 func (s *Store) RetryQuarantined(ctx context.Context, id int64, in *Inbound, force bool) (Result, error) {
 	var res Result
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		var mailbox *int64
 		var raw []byte
 		var headersOnly bool
+		var reason string
 		err := tx.QueryRow(ctx, `UPDATE quarantine SET state = 'retried' WHERE id = $1 AND state = 'held'
-			RETURNING mailbox_id, raw, headers_only`, id).Scan(&mailbox, &raw, &headersOnly)
+			RETURNING mailbox_id, raw, headers_only, reason`, id).Scan(&mailbox, &raw, &headersOnly, &reason)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -83,7 +87,8 @@ func (s *Store) RetryQuarantined(ctx context.Context, id int64, in *Inbound, for
 		if mailbox != nil {
 			cp.MailboxID = *mailbox
 		}
-		res, err = s.ingestOne(ctx, tx, cp, Mail{Raw: raw, Parsed: in})
+		res, err = s.ingestOne(ctx, tx, cp, Mail{Raw: raw, Parsed: in,
+			Released: strings.HasPrefix(reason, SenderAuthReason)})
 		if err == nil && res.Outcome == OutcomeQuarantined {
 			return fmt.Errorf("still not ingestible: %s", res.Reason)
 		}
