@@ -22,12 +22,19 @@ type Quarantined struct {
 	// HeadersOnly marks a mail held with its header alone (over the size
 	// limit); the whole mail is on the mail server, and retry is refused.
 	HeadersOnly bool
+	// Head is the start of the raw mail (its header, cut at HeadBytes), to
+	// show who sent it and its subject.
+	Head []byte
 }
+
+// HeadBytes is how much of a held mail QuarantineList returns in Head.
+const HeadBytes = 16 << 10
 
 // QuarantineList returns held mail, newest first.
 func (s *Store) QuarantineList(ctx context.Context, limit int) ([]Quarantined, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, coalesce(mailbox_id, 0), coalesce(uid, 0), reason, length(raw), state,
-		created_at, headers_only FROM quarantine WHERE state = 'held' ORDER BY id DESC LIMIT $1`, limit)
+		created_at, headers_only, substring(raw FROM 1 FOR $2) FROM quarantine WHERE state = 'held'
+		ORDER BY id DESC LIMIT $1`, limit, HeadBytes)
 	if err != nil {
 		return nil, fmt.Errorf("quarantine: %w", err)
 	}

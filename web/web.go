@@ -59,10 +59,13 @@ type Config struct {
 	// BaseURL is https.
 	SecureCookies bool
 	// ClientIPHeader names a header set by a trusted reverse proxy that
-	// carries the client's address (e.g. "X-Forwarded-For", first entry
-	// used). "" uses the connection's address. Only set it behind a proxy
-	// that overwrites the header: a client can forge it otherwise.
+	// carries the client's address (e.g. "X-Forwarded-For": the last entry,
+	// the one the proxy appended, is used). "" uses the connection's address.
 	ClientIPHeader string
+	// TrustedAuthservID names the mail server whose Authentication-Results
+	// judge a held mail's sender again when an agent retries it
+	// (mailparse.SenderAuthFailure); "" checks nothing.
+	TrustedAuthservID string
 	// CodePageTTL is how long the page that takes a sign-in code stays
 	// valid after /login; zero means DefaultCodePageTTL.
 	CodePageTTL time.Duration

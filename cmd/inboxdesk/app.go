@@ -67,6 +67,7 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 	a.auth = auth.NewStore(a.pool, auth.Config{CodeKey: cfg.LinkKeys.Derive("one-time codes")})
 	opts := inbound.DefaultOptions()
 	opts.Observe = a.metrics
+	opts.TrustedAuthservID = cfg.AuthservID
 	a.poller = inbound.NewPoller(a.store, a.log, opts)
 	a.sched = inbound.NewScheduler(a.poller, a.store, a.log)
 	var err error
@@ -101,7 +102,7 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 	a.live = web.NewLive(a.store, a.log)
 	a.web, err = web.New(web.Config{BaseURL: cfg.BaseURL, Keys: cfg.LinkKeys, MaxUploadBytes: cfg.UploadMax,
 		DefaultLanguage: cfg.Language, SecureCookies: cfg.BaseURL.Scheme == "https", PushPublicKey: pd.PublicKey(),
-		ClientIPHeader: cfg.ClientIP},
+		ClientIPHeader: cfg.ClientIP, TrustedAuthservID: cfg.AuthservID},
 		web.Deps{Tickets: a.store, Auth: a.auth, Codes: codes, Live: a.live, Logger: a.log})
 	if err != nil {
 		return err

@@ -48,6 +48,7 @@ func settings() []*setting {
 		{flag: "vapid-public-key", env: "INBOXDESK_VAPID_PUBLIC_KEY", help: "Web Push VAPID public key (`inboxdesk vapid-keys` makes a pair; empty: generated once and kept in the database)"},
 		{flag: "vapid-private-key", env: "INBOXDESK_VAPID_PRIVATE_KEY", help: "Web Push VAPID private key", secret: true},
 		{flag: "vapid-subject", env: "INBOXDESK_VAPID_SUBJECT", help: "contact for push services: mailto:… or https://… (default mailto: the --from address)"},
+		{flag: "trusted-authserv-id", env: "INBOXDESK_TRUSTED_AUTHSERV_ID", help: "authserv-id of your own mail server's Authentication-Results header (e.g. mx.example.com): mail it finds forged (DMARC, or DKIM and SPF, failing) is held in quarantine; empty: senders are not checked"},
 		{flag: "log-format", env: "INBOXDESK_LOG_FORMAT", def: "auto", help: "text, json or auto (text on a terminal)"},
 		{flag: "client-ip-header", env: "INBOXDESK_CLIENT_IP_HEADER", help: "header a trusted reverse proxy sets to the client's address, e.g. X-Forwarded-For (the last entry, the one the proxy appended, is used); empty: the connection's address"},
 	}
@@ -72,6 +73,7 @@ type Config struct {
 	TLSKey        string
 	LogFormat     string
 	ClientIP      string // header carrying the client's address behind a proxy ("" = the connection's)
+	AuthservID    string // mail server whose Authentication-Results are trusted ("" = no sender checks)
 	VAPID         ticket.VAPIDKeyPair
 	VAPIDSubject  string
 	Domain        string // Message-ID domain, from the From address
@@ -198,6 +200,9 @@ func buildConfig(ss []*setting) (*Config, error) {
 		if _, _, err := net.SplitHostPort(m); err != nil {
 			bad(v["metrics-listen"], "must be host:port like 127.0.0.1:9090, got %q", m)
 		}
+	}
+	if c.AuthservID = v["trusted-authserv-id"].value; strings.ContainsAny(c.AuthservID, " \t;()") {
+		bad(v["trusted-authserv-id"], "must be a host name like mx.example.com, got %q", c.AuthservID)
 	}
 	if f := c.LogFormat; f != "auto" && f != "text" && f != "json" {
 		bad(v["log-format"], "must be auto, text or json")

@@ -41,6 +41,7 @@ func TestServeRefusesWrongSetting(t *testing.T) {
 		{"vapid subject", "INBOXDESK_VAPID_SUBJECT", "ops@example.com", "INBOXDESK_VAPID_SUBJECT (--vapid-subject)"},
 		{"client ip header", "INBOXDESK_CLIENT_IP_HEADER", "X-Forwarded-For: 1.2.3.4", "INBOXDESK_CLIENT_IP_HEADER (--client-ip-header)"},
 		{"metrics listen", "INBOXDESK_METRICS_LISTEN", "9090", "INBOXDESK_METRICS_LISTEN (--metrics-listen)"},
+		{"trusted authserv id", "INBOXDESK_TRUSTED_AUTHSERV_ID", "mx.example.com; dkim=pass", "INBOXDESK_TRUSTED_AUTHSERV_ID (--trusted-authserv-id)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -174,6 +175,33 @@ func TestMetricsOnlyOnTheirOwnListener(t *testing.T) {
 	}
 	if len(plain.logLines("metrics listening")) != 0 {
 		t.Fatal("a metrics listener was opened without --metrics-listen")
+	}
+}
+
+// serve passes --trusted-authserv-id to the poller: mail that server found
+// forged is held, the rest is ingested.
+func TestServeHoldsForgedSenders(t *testing.T) {
+	p := newProduct(t)
+	for i, verdict := range []string{"dmarc=fail header.from=example.org", "dmarc=pass header.from=example.org"} {
+		raw := fmt.Sprintf("Authentication-Results: mx.example.com; %s\r\nFrom: <victim@example.org>\r\n"+
+			"To: support@example.com\r\nSubject: Mail %d\r\nMessage-ID: <auth%d@example.org>\r\n\r\nHello\r\n", verdict, i, i)
+		if _, err := p.imap.Append("INBOX", []byte(raw)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := startProc(t, "serve", append(p.env(p.dbURL), "INBOXDESK_TRUSTED_AUTHSERV_ID=mx.example.com"), "serve")
+	srv.webURL()
+	eventually(t, 20*time.Second, "both mails handled", func() bool {
+		return p.count(t, "SELECT count(*) FROM messages")+p.count(t, "SELECT count(*) FROM quarantine") == 2
+	})
+	if got := p.count(t, "SELECT count(*) FROM quarantine WHERE reason LIKE 'sender authentication failed%'"); got != 1 {
+		t.Fatalf("%d mails held for their sender, want 1", got)
+	}
+	if got := p.count(t, "SELECT count(*) FROM messages WHERE message_id = 'auth1@example.org'"); got != 1 {
+		t.Fatal("the mail that passed was not ingested")
+	}
+	if code := srv.signal(syscall.SIGTERM, 20*time.Second); code != 0 {
+		t.Fatalf("exit code %d after SIGTERM", code)
 	}
 }
 
