@@ -56,8 +56,9 @@ func authVerdict(results []authres.Result) string {
 	}
 	switch {
 	case failed(dmarc):
-		if from != "" {
-			return fmt.Sprintf("%s: dmarc=fail (header.from=%s)", ticket.SenderAuthReason, from)
+		if from != "" { // the sender's words: made storable and kept short
+			return fmt.Sprintf("%s: dmarc=fail (header.from=%s)", ticket.SenderAuthReason,
+				truncateUTF8(cleanString(from), 200))
 		}
 		return ticket.SenderAuthReason + ": dmarc=fail"
 	case passed(dmarc):

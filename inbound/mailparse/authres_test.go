@@ -3,6 +3,7 @@ package mailparse
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"inboxdesk/ticket"
 )
@@ -63,4 +64,20 @@ func TestSummary(t *testing.T) {
 	if from, subject := Summary([]byte("\x00\x01 not a mail")); from.Email != "" || strings.ContainsRune(subject, 0) {
 		t.Fatalf("Summary of junk = %+v, %q", from, subject)
 	}
+}
+
+func FuzzSenderAuthFailure(f *testing.F) {
+	f.Add("Authentication-Results: mx.example; dmarc=fail header.from=a.example\r\nFrom: a@a.example\r\n\r\nx")
+	f.Add("Authentication-Results: mx.example 1; dkim=fail (bad sig; really); spf=fail\r\n\r\n")
+	f.Add("Authentication-Results: mx.example;\r\n\tdmarc=\r\n\r\n")
+	f.Add("Authentication-Results: mx.example; dmarc=fail header.from=a\x00\xff" + strings.Repeat("b", 500) + "\r\n\r\n")
+	f.Fuzz(func(t *testing.T, raw string) {
+		got := SenderAuthFailure([]byte(raw), "mx.example")
+		if got != "" && !strings.HasPrefix(got, ticket.SenderAuthReason) {
+			t.Fatalf("reason %q does not start with %q", got, ticket.SenderAuthReason)
+		}
+		if !utf8.ValidString(got) || strings.ContainsRune(got, 0) || len(got) > 300 {
+			t.Fatalf("reason %q cannot be stored as it is", got)
+		}
+	})
 }
