@@ -106,6 +106,8 @@ func (s *Server) eventViews(events []ticket.Event, agents map[string]string, t *
 			v.Actor = name
 		case ev.Actor == fmt.Sprintf("customer:%d", t.RequesterID):
 			v.Actor = t.RequesterEmail
+		case ev.Kind == "third_party_mail":
+			v.Actor = fmt.Sprint(ev.Detail["from"]) // the sender, who is not the requester
 		case ev.Actor == "system":
 			v.Actor = ""
 		}
@@ -122,7 +124,7 @@ func eventDetail(ev ticket.Event, agents map[string]string) string {
 		}
 		return "→ –"
 	}
-	for _, k := range []string{"reason", "by", "source", "from"} {
+	for _, k := range []string{"reason", "by", "source"} {
 		if v, ok := ev.Detail[k]; ok && fmt.Sprint(v) != "" {
 			return fmt.Sprint(v)
 		}

@@ -33,6 +33,9 @@ func TestThirdPartyMailShownToAgentNotToCustomer(t *testing.T) {
 	if p.byID(fmt.Sprintf("third-party-%d", msgs[0].ID)) != nil {
 		t.Fatal("the requester's own mail is marked as a third party's")
 	}
+	if h := strings.Join(strings.Fields(p.text("events")), " "); !strings.Contains(h, "Mail from someone other than the requester · eve@evil.example") {
+		t.Errorf("history does not name the third party:\n%s", h)
+	}
 
 	customer := e.browser()
 	customer.signIn("ana@example.org")
