@@ -38,6 +38,29 @@ type rejectedFile struct {
 
 func (f *form) get(name string) string { return f.values.Get(name) }
 
+var errBadText = errors.New("a field holds a NUL byte or invalid UTF-8")
+
+// checkText refuses a form whose field names or values are not valid UTF-8
+// or hold a NUL byte: no page or store takes such text, so it is a bad
+// request however it came.
+func (f *form) checkText() error {
+	for k, vs := range f.values {
+		if !storableText(k) {
+			return errBadText
+		}
+		for _, v := range vs {
+			if !storableText(v) {
+				return errBadText
+			}
+		}
+	}
+	return nil
+}
+
+func storableText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
 // postHandler handles a POST whose form is read and whose CSRF token is checked.
 type postHandler func(w http.ResponseWriter, r *http.Request, f *form)
 
@@ -52,6 +75,9 @@ func (s *Server) postFiles(h postHandler) http.HandlerFunc { return s.postForm(t
 func (s *Server) postForm(uploads bool, h postHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		f, err := s.readForm(w, r, uploads)
+		if err == nil {
+			err = f.checkText()
+		}
 		if err != nil {
 			s.log.Info("web: unreadable form", "path", r.URL.Path, "err", err)
 			s.renderError(w, r, http.StatusBadRequest, "error_bad_form")
