@@ -31,10 +31,15 @@ type Config struct {
 	CodeTTL      time.Duration // how long a code works (10 min)
 	CodeAttempts int           // wrong tries that kill a code (5)
 
-	SendsPerAddress int           // codes one address may be sent per AddressWindow (3)
-	AddressWindow   time.Duration // (10 min)
-	SendsPerIP      int           // codes one client may ask for per IPWindow (10)
-	IPWindow        time.Duration // (1 h)
+	SendsPerAddress      int           // codes one client may have sent to one address per AddressWindow (3)
+	AddressWindow        time.Duration // (10 min)
+	SendsPerAddressTotal int           // codes one address may be sent per AddressTotalWindow, by all clients (10)
+	AddressTotalWindow   time.Duration // (1 h)
+	SendsPerIP           int           // codes one client may ask for per IPWindow (10)
+	IPWindow             time.Duration // (1 h)
+
+	WrongCodesPerIP         int // wrong codes one client may type per IPWindow (20)
+	WrongCodesPerAddressDay int // wrong codes per address per day before each code allows one try (50)
 
 	SessionIdle time.Duration // a session unused this long ends (12 h)
 	SessionMax  time.Duration // a session ends this long after sign-in, used or not (7 days)
@@ -54,8 +59,12 @@ func DefaultConfig() Config {
 		CodeAttempts:            5,
 		SendsPerAddress:         3,
 		AddressWindow:           10 * time.Minute,
+		SendsPerAddressTotal:    10,
+		AddressTotalWindow:      time.Hour,
 		SendsPerIP:              10,
 		IPWindow:                time.Hour,
+		WrongCodesPerIP:         20,
+		WrongCodesPerAddressDay: 50,
 		SessionIdle:             12 * time.Hour,
 		SessionMax:              7 * 24 * time.Hour,
 		LoginFailuresPerAddress: 5,
@@ -74,6 +83,8 @@ var (
 	ErrCodeWrong      = errors.New("auth: wrong code")
 	ErrCodeExpired    = errors.New("auth: code expired")
 	ErrCodeUsedUp     = errors.New("auth: too many wrong tries; ask for a new code")
+	ErrTooManyChecks  = errors.New("auth: too many wrong codes from this client; wait a while")
+	ErrNoBrowser      = errors.New("auth: a code needs the asking browser's nonce")
 	ErrBadLogin       = errors.New("auth: wrong address or password")
 	ErrTooManyLogins  = errors.New("auth: too many failed sign-ins; wait a while")
 	ErrWeakPassword   = fmt.Errorf("auth: a password needs %d to %d characters", MinPasswordLen, MaxPasswordLen)
@@ -107,12 +118,16 @@ func withDefaults(c Config) Config {
 	setDur(&c.CodeTTL, d.CodeTTL)
 	setDur(&c.AddressWindow, d.AddressWindow)
 	setDur(&c.IPWindow, d.IPWindow)
+	setDur(&c.AddressTotalWindow, d.AddressTotalWindow)
 	setDur(&c.SessionIdle, d.SessionIdle)
 	setDur(&c.SessionMax, d.SessionMax)
 	setDur(&c.LoginWindow, d.LoginWindow)
 	setInt(&c.CodeAttempts, d.CodeAttempts)
 	setInt(&c.SendsPerAddress, d.SendsPerAddress)
 	setInt(&c.SendsPerIP, d.SendsPerIP)
+	setInt(&c.SendsPerAddressTotal, d.SendsPerAddressTotal)
+	setInt(&c.WrongCodesPerIP, d.WrongCodesPerIP)
+	setInt(&c.WrongCodesPerAddressDay, d.WrongCodesPerAddressDay)
 	setInt(&c.LoginFailuresPerAddress, d.LoginFailuresPerAddress)
 	setInt(&c.LoginFailuresPerIP, d.LoginFailuresPerIP)
 	if c.Now == nil {
