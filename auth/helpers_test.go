@@ -45,6 +45,12 @@ func (f *fixture) check(email, code string) (auth.CodeGrant, error) {
 	return f.store.CheckCode(f.ctx, auth.CodeCheck{Email: email, Code: code, Browser: "b1", IP: "10.0.0.1"})
 }
 
+// login signs in from a browser without a device cookie.
+func (f *fixture) login(email, password, ip string) (*auth.Agent, error) {
+	a, _, err := f.store.AgentLogin(f.ctx, auth.LoginAttempt{Email: email, Password: password, IP: ip})
+	return a, err
+}
+
 // other returns a six-digit code that is not c.
 func other(c string) string {
 	if c == "000000" {

@@ -44,9 +44,20 @@ type Config struct {
 	SessionIdle time.Duration // a session unused this long ends (12 h)
 	SessionMax  time.Duration // a session ends this long after sign-in, used or not (7 days)
 
-	LoginFailuresPerAddress int           // failed agent sign-ins per address per LoginWindow (5)
-	LoginFailuresPerIP      int           // failed agent sign-ins per client per LoginWindow (20)
-	LoginWindow             time.Duration // (15 min)
+	// Failed agent sign-ins within LoginWindow (15 min): those of one
+	// (address, client) past LoginFailuresPerAddress (5), and those of an
+	// address past LoginFailuresPerAddressTotal (50) for browsers it never
+	// signed in from, slow further tries (1 s, doubling, at most
+	// LoginMaxDelay, 1 min); LoginFailuresPerIP (20) over all addresses
+	// refuse the client until the window passes.
+	LoginFailuresPerAddress      int
+	LoginFailuresPerAddressTotal int
+	LoginFailuresPerIP           int
+	LoginWindow                  time.Duration
+	LoginMaxDelay                time.Duration
+	// DeviceMaxAge is how long a browser an agent signed in from stays
+	// known without a sign-in (180 days).
+	DeviceMaxAge time.Duration
 
 	// Now is the clock (time.Now when nil); tests move it.
 	Now func() time.Time
@@ -70,7 +81,11 @@ func DefaultConfig() Config {
 		LoginFailuresPerAddress: 5,
 		LoginFailuresPerIP:      20,
 		LoginWindow:             15 * time.Minute,
-		Now:                     time.Now,
+		LoginMaxDelay:           time.Minute,
+		DeviceMaxAge:            180 * 24 * time.Hour,
+
+		LoginFailuresPerAddressTotal: 50,
+		Now:                          time.Now,
 	}
 }
 
@@ -122,6 +137,8 @@ func withDefaults(c Config) Config {
 	setDur(&c.SessionIdle, d.SessionIdle)
 	setDur(&c.SessionMax, d.SessionMax)
 	setDur(&c.LoginWindow, d.LoginWindow)
+	setDur(&c.LoginMaxDelay, d.LoginMaxDelay)
+	setDur(&c.DeviceMaxAge, d.DeviceMaxAge)
 	setInt(&c.CodeAttempts, d.CodeAttempts)
 	setInt(&c.SendsPerAddress, d.SendsPerAddress)
 	setInt(&c.SendsPerIP, d.SendsPerIP)
@@ -130,6 +147,7 @@ func withDefaults(c Config) Config {
 	setInt(&c.WrongCodesPerAddressDay, d.WrongCodesPerAddressDay)
 	setInt(&c.LoginFailuresPerAddress, d.LoginFailuresPerAddress)
 	setInt(&c.LoginFailuresPerIP, d.LoginFailuresPerIP)
+	setInt(&c.LoginFailuresPerAddressTotal, d.LoginFailuresPerAddressTotal)
 	if c.Now == nil {
 		c.Now = d.Now
 	}

@@ -22,8 +22,10 @@ CREATE TABLE code_failures (
 CREATE INDEX code_failures_email_idx ON code_failures (email, created_at);
 CREATE INDEX code_failures_ip_idx ON code_failures (ip, created_at);
 
--- Failed agent sign-ins are counted per (address, client).
+-- Failed agent sign-ins are counted per (address, client), and per device.
 CREATE INDEX login_failures_email_ip_idx ON login_failures (email, ip, created_at);
+ALTER TABLE login_failures ADD COLUMN device_hash bytea;
+CREATE INDEX login_failures_device_idx ON login_failures (device_hash, created_at) WHERE device_hash IS NOT NULL;
 
 -- Browsers an agent has signed in from: the SHA-256 of a device cookie.
 -- Failed sign-ins by others never refuse a right password from one of them.
@@ -37,6 +39,8 @@ CREATE INDEX agent_devices_agent_idx ON agent_devices (agent_id);
 
 -- +goose Down
 DROP TABLE agent_devices;
+DROP INDEX login_failures_device_idx;
+ALTER TABLE login_failures DROP COLUMN device_hash;
 DROP INDEX login_failures_email_ip_idx;
 DROP TABLE code_failures;
 DROP INDEX code_sends_email_ip_idx;

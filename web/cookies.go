@@ -15,6 +15,9 @@ const (
 	// codeCookie is the browser's secret nonce a one-time code is bound to:
 	// only the browser that asked for a code can use it.
 	codeCookie = "inboxdesk_code"
+	// deviceCookie marks a browser an agent signed in from: failed sign-ins
+	// by others never refuse it the right password.
+	deviceCookie = "inboxdesk_device"
 )
 
 func (s *Server) cookiePath() string {
