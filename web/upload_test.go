@@ -219,3 +219,19 @@ func TestConcurrentUploadsCapped(t *testing.T) {
 	}
 	b.postMultipart(reply, fields, upload{"c.png", pngBytes}).want(http.StatusOK)
 }
+
+// A form with files may take longer to arrive than the server's read
+// timeout allows other requests.
+func TestUploadOutlastsTheReadTimeout(t *testing.T) {
+	e := newEnvServer(t, nil, func(s *http.Server) { s.ReadTimeout = 300 * time.Millisecond })
+	n := e.mailIn(mail("ana@example.org", "Help", "first", ""))
+	b := e.browser()
+	b.signIn("ana@example.org")
+	csrf := b.get(fmt.Sprintf("/tickets/%d", n)).input("csrf")
+	u := b.startUpload(fmt.Sprintf("/tickets/%d/reply", n), [][2]string{{"csrf", csrf}, {"text", "slow"}}, "a.png")
+	time.Sleep(700 * time.Millisecond)
+	_, _ = u.file.Write(pngBytes)
+	if r := u.finish(); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("slow upload: status %d, want 303", r.StatusCode)
+	}
+}
