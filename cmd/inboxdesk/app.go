@@ -40,11 +40,26 @@ type app struct {
 	// listener, when set, is where run serves (the demo listens before it
 	// knows its base URL); nil means cfg.Listen.
 	listener net.Listener
+	tune     appTuning
 }
 
 // appTuning holds what the demo sets differently from production.
 type appTuning struct {
 	senderPoll time.Duration // how often the sender looks for due alerts
+	// The web server's timeouts (see httpServer); zero means the default.
+	readHeaderTimeout, readTimeout, idleTimeout time.Duration
+}
+
+func (t appTuning) withDefaults() appTuning {
+	for _, d := range []struct {
+		v   *time.Duration
+		def time.Duration
+	}{{&t.readHeaderTimeout, 10 * time.Second}, {&t.readTimeout, time.Minute}, {&t.idleTimeout, 2 * time.Minute}} {
+		if *d.v <= 0 {
+			*d.v = d.def
+		}
+	}
+	return t
 }
 
 func newApp(ctx context.Context, cfg *Config, log *slog.Logger, tune appTuning) (*app, error) {
@@ -52,7 +67,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger, tune appTuning) 
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, pool: pool, metrics: metrics.New(pool)}
+	a := &app{cfg: cfg, log: log, pool: pool, metrics: metrics.New(pool), tune: tune}
 	if err := a.build(ctx, tune); err != nil {
 		pool.Close()
 		return nil, err
@@ -133,8 +148,7 @@ func (a *app) ready(w http.ResponseWriter, r *http.Request) {
 // taking requests, polls finish the batch they are committing, the sender
 // records what it sent.
 func (a *app) run(ctx context.Context) error {
-	srv := &http.Server{Addr: a.cfg.Listen, Handler: a.metrics.Middleware(a.mux),
-		ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
+	srv := a.httpServer(a.metrics.Middleware(a.mux))
 	ln := a.listener
 	if ln == nil {
 		var err error
@@ -211,6 +225,18 @@ func (a *app) serveMetrics(errc chan<- error) (*http.Server, error) {
 		}
 	}()
 	return srv, nil
+}
+
+// httpServer returns the server for h with the timeouts of tune (defaults
+// where zero): a client must send its headers, and then its whole request,
+// within a deadline, and an idle keep-alive connection is closed, so slow or
+// silent clients cannot hold connections forever. Handlers that need longer
+// (uploads, the live event stream) move their own deadline.
+func (a *app) httpServer(h http.Handler) *http.Server {
+	t := a.tune.withDefaults()
+	return &http.Server{Addr: a.cfg.Listen, Handler: h, ReadHeaderTimeout: t.readHeaderTimeout,
+		ReadTimeout: t.readTimeout, IdleTimeout: t.idleTimeout,
+		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
 }
 
 func (a *app) close() {

@@ -96,8 +96,8 @@ func TestSanitizeFilename(t *testing.T) {
 		{strings.Repeat("é", 300) + ".pdf", "application/pdf", strings.Repeat("é", 125) + ".pdf"},
 	}
 	for _, tt := range tests {
-		if got := sanitizeFilename(tt.in, 3, tt.media); got != tt.want {
-			t.Errorf("sanitizeFilename(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := SanitizeFilename(tt.in, 3, tt.media); got != tt.want {
+			t.Errorf("SanitizeFilename(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

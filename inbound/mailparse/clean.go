@@ -64,10 +64,11 @@ func cleanInbound(in *ticket.Inbound) {
 // maxFilenameLen is what most file systems accept for one name.
 const maxFilenameLen = 255
 
-// sanitizeFilename makes a sender-chosen name safe to offer for download: no
+// SanitizeFilename makes a sender-chosen name safe to offer for download: no
 // directories, no control or bidirectional-override characters (which can
 // disguise "exe.pdf" as "fdp.exe"), no leading dots; n numbers the fallback.
-func sanitizeFilename(name string, n int, mediaType string) string {
+// Mail attachments and web uploads both go through it.
+func SanitizeFilename(name string, n int, mediaType string) string {
 	name = cleanString(name)
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
 		name = name[i+1:]
@@ -80,7 +81,7 @@ func sanitizeFilename(name string, n int, mediaType string) string {
 	}, name)
 	name = strings.Trim(name, " .")
 	if name == "" {
-		return fmt.Sprintf("attachment-%d%s", n, extensionFor(mediaType))
+		return fmt.Sprintf("attachment-%d%s", n, ExtensionFor(mediaType))
 	}
 	return truncateName(name)
 }
@@ -113,9 +114,10 @@ func truncateUTF8(s string, n int) string {
 	return s[:n]
 }
 
-// extensionFor names fallback files; a fixed table keeps names the same on
-// every host (mime.ExtensionsByType reads the system's tables).
-func extensionFor(mediaType string) string {
+// ExtensionFor is the file extension (with its dot) for a media type, ".bin"
+// for one not listed; a fixed table keeps names the same on every host
+// (mime.ExtensionsByType reads the system's tables).
+func ExtensionFor(mediaType string) string {
 	switch mediaType {
 	case "text/plain":
 		return ".txt"
@@ -133,6 +135,8 @@ func extensionFor(mediaType string) string {
 		return ".jpg"
 	case "image/gif":
 		return ".gif"
+	case "image/webp":
+		return ".webp"
 	case "application/pdf":
 		return ".pdf"
 	}

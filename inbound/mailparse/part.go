@@ -174,7 +174,7 @@ func (w *walker) attach(p partInfo, data []byte, stream *ticket.AttachmentStream
 		name = forwardedName(data, w.lim.MaxHeaderBytes)
 	}
 	w.in.Attachments = append(w.in.Attachments, ticket.Attachment{
-		Filename:    sanitizeFilename(name, len(w.in.Attachments)+1, p.media),
+		Filename:    SanitizeFilename(name, len(w.in.Attachments)+1, p.media),
 		ContentType: p.media,
 		ContentID:   p.contentID,
 		Inline:      p.contentID != "" && p.disp != "attachment",
