@@ -163,7 +163,7 @@ func (s *Store) ingestOne(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail)
 	}
 	if in.AutoSubmitted != "" {
 		if t == nil {
-			return s.quarantine(ctx, tx, cp, m, "auto-submitted: "+in.AutoSubmitted)
+			return s.quarantine(ctx, tx, cp, m, machineReason(in.AutoSubmitted))
 		}
 		return s.logAuto(ctx, tx, cp, m, t)
 	}
@@ -174,6 +174,17 @@ func (s *Store) ingestOne(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail)
 		return s.openFromMail(ctx, tx, cp, m, t)
 	}
 	return s.threadCustomerMail(ctx, tx, cp, m, t)
+}
+
+// machineReason is the quarantine reason of machine mail that has no ticket:
+// labelled "auto-submitted" (the quarantine page offers to force such mail
+// in), unless the parser's reason, from the Auto-Submitted field, is so
+// labelled already.
+func machineReason(why string) string {
+	if strings.HasPrefix(why, "auto-submitted") {
+		return why
+	}
+	return "auto-submitted: " + why
 }
 
 // knownSet is what a batch already finds stored, keyed by UID (a re-fetch)

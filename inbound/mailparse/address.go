@@ -3,6 +3,7 @@ package mailparse
 import (
 	"net/mail"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/emersion/go-message/textproto"
 
@@ -10,10 +11,14 @@ import (
 )
 
 // addressList parses every field named key (some mailers repeat To or Cc).
-func addressList(h textproto.Header, key string) []ticket.Address {
+// Undeclared 8-bit bytes are read in the charset hint, else detected.
+func addressList(h textproto.Header, key, hint string) []ticket.Address {
 	v := strings.Join(h.Values(key), ", ")
 	if strings.TrimSpace(v) == "" {
 		return nil
+	}
+	if !utf8.ValidString(v) {
+		v = string(toUTF8([]byte(v), hint))
 	}
 	return parseAddressList(v)
 }
@@ -38,7 +43,7 @@ func parseAddressList(v string) []ticket.Address {
 func convertAddresses(l []*mail.Address) []ticket.Address {
 	out := make([]ticket.Address, 0, len(l))
 	for _, a := range l {
-		out = append(out, ticket.Address{Name: a.Name, Email: strings.ToLower(a.Address)})
+		out = append(out, ticket.Address{Name: quotedWords(a.Name), Email: strings.ToLower(a.Address)})
 	}
 	if len(out) == 0 {
 		return nil
@@ -52,9 +57,19 @@ func parseOneAddress(p *mail.AddressParser, s string) (ticket.Address, bool) {
 		return ticket.Address{}, false
 	}
 	if a, err := p.Parse(s); err == nil {
-		return ticket.Address{Name: a.Name, Email: strings.ToLower(a.Address)}, true
+		return ticket.Address{Name: quotedWords(a.Name), Email: strings.ToLower(a.Address)}, true
 	}
 	return salvageAddress(s)
+}
+
+// quotedWords decodes encoded-words a sender put inside a quoted display
+// name: RFC 2047 section 5 forbids that, but mail clients decode them, and
+// the raw "=?...?=" means nothing to an agent.
+func quotedWords(name string) string {
+	if !strings.Contains(name, "=?") {
+		return name
+	}
+	return decodeText(name)
 }
 
 // salvageAddress reads "Name <addr>" or any token with an "@" out of a piece

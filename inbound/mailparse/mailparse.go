@@ -134,8 +134,9 @@ func parse(raw []byte, lim Limits) (*ticket.Inbound, error) {
 // walker over it.
 func rootWalker(raw []byte, blk headerBlock, lim Limits, in *ticket.Inbound) (*message.Entity, *walker) {
 	body := bytes.NewReader(blk.body)
-	root, _ := message.New(message.Header{Header: blk.header}, body)
+	root := newEntity(blk.header, body)
 	w := newWalker(lim, in)
+	w.charset = headerCharset(blk.header)
 	w.unread, w.raw = body, raw
 	return root, w
 }

@@ -18,9 +18,12 @@ type partInfo struct {
 	disp      string // "inline", "attachment" or ""
 	filename  string // as sent, decoded
 	contentID string
+	charset   string // declared, "" when not
 }
 
-func describe(h message.Header) partInfo {
+// describe reads a part's header; msgCharset is the message's declared
+// charset, for a file name in undeclared 8-bit bytes.
+func describe(h message.Header, msgCharset string) partInfo {
 	media, ctParams := parseParams(h.Get("Content-Type"))
 	if !strings.Contains(media, "/") {
 		// RFC 2045 section 5.2: a missing or invalid type means text/plain.
@@ -31,7 +34,9 @@ func describe(h message.Header) partInfo {
 	if name == "" {
 		name = ctParams["name"]
 	}
-	return partInfo{media: media, disp: disp, filename: decodeText(name), contentID: cleanContentID(h.Get("Content-Id"))}
+	cs := ctParams["charset"]
+	return partInfo{media: media, disp: disp, filename: decodeText(name, cs, msgCharset),
+		contentID: cleanContentID(h.Get("Content-Id")), charset: cs}
 }
 
 func cleanContentID(v string) string {
@@ -52,7 +57,7 @@ func (w *walker) leaf(e *message.Entity, depth int) error {
 		}
 		return nil
 	}
-	p := describe(e.Header)
+	p := describe(e.Header, w.charset)
 	// A broken transfer encoding (bad base64, truncated part) still yields
 	// what was decoded before the fault; that is worth keeping.
 	data, stream := w.readPart(e, p, depth)
@@ -61,8 +66,30 @@ func (w *walker) leaf(e *message.Entity, depth int) error {
 		return nil
 	}
 	w.report.read(p.media, data, w.lim.MaxHeaderBytes)
-	if w.takeBody(p, data, e.Header) {
+	if strings.HasPrefix(p.media, "text/") {
+		return w.textLeaf(p, data, e.Header)
+	}
+	w.attach(p, data, nil)
+	return nil
+}
+
+// textLeaf puts a text part in the body or, converted from its declared
+// charset, among the attachments. A body part without a charset, or with a
+// wrong one, is decoded as toUTF8 finds (the message's charset, ISO-2022-JP
+// escapes, detection).
+func (w *walker) textLeaf(p partInfo, data []byte, h message.Header) error {
+	if p.media != "text/html" || p.charset != "" {
+		// HTML without a declaration names its charset in a <meta> tag, which
+		// htmlString reads.
+		body := toUTF8(data, p.charset, w.charset)
+		if w.takeBody(p, body, h) {
+			return nil
+		}
+	} else if w.takeBody(p, data, h) {
 		return nil
+	}
+	if out, ok := decodeStrict(p.charset, data); ok && p.charset != "" {
+		data = out
 	}
 	w.attach(p, data, nil)
 	return nil

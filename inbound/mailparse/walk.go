@@ -23,6 +23,7 @@ type walker struct {
 	leaves    int       // leaf parts visited so far
 	extract   int       // when > 0, stop at this leaf (openPart) ...
 	extracted io.Reader // ... and keep its decoded body here
+	charset   string    // the top-level Content-Type's, a hint for undeclared 8-bit text
 	in        *ticket.Inbound
 	parts     int
 	stack     []*frame
@@ -75,10 +76,7 @@ func (w *walker) step() error {
 	}
 	top.parts++
 	top.rec.stop()
-	// An unknown charset or transfer encoding leaves the body undecoded;
-	// showing it raw beats dropping it.
-	e, _ := message.New(message.Header{Header: p.Header}, p)
-	return w.visit(e, top.depth+1)
+	return w.visit(newEntity(p.Header, p), top.depth+1)
 }
 
 func (w *walker) visit(e *message.Entity, depth int) error {

@@ -1,0 +1,146 @@
+package mailparse
+
+import (
+	"encoding/base64"
+	"testing"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// The tests here each pin one way real-world mail broke the parser; their
+// fixtures are written here, shaped like what mail clients and gateways send.
+
+func TestStrayHeaderLinesDoNotEndTheHeader(t *testing.T) {
+	tests := []struct {
+		name string
+		raw  []byte
+	}{
+		{"wrapped line lost its indent", rawMail(
+			"Received: from relay.example.net",
+			"X-Tracker: H4sIAAAAAAAAA+NgFlrIKsWRWlGSWpSXmKPExsWi75nTrTtrwZM",
+			"Ig5drOCwmrVzP5sDoseXbDeYAxijWzLyk/IoE1owFz6ezFkxKrWjafpWpgfFOchcjF4eQwDZG",
+			"iZbLL1ggnEOMEg3T97FCOIcZJX7/WsDcxcgJ5GxmlDg5wwvEZhPwkPhx6DUbiC0iYChxfOFUd",
+			`From: "Doe, Jane" <jane@example.com>`,
+			"Subject: Invoice question",
+			"", "Hello")},
+		{"gateway banner before the fields", rawMail(
+			"---- Original email message ----",
+			"Return-Path: jane@example.com",
+			"From: Jane Doe <jane@example.com>",
+			"Subject: Invoice question",
+			"", "Hello")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := mustParse(t, tt.raw)
+			if in.From.Email != "jane@example.com" || in.Subject != "Invoice question" || in.Text != "Hello\n" {
+				t.Errorf("From %+v, Subject %q, Text %q", in.From, in.Subject, in.Text)
+			}
+		})
+	}
+}
+
+// A header without a blank line after it still ends at a body line that
+// no known field follows.
+func TestBodyLineWithoutBlankLineStillStartsTheBody(t *testing.T) {
+	in := mustParse(t, rawMail("From: jane@example.com", "Subject: Hi", "Hello team", "Status: all good"))
+	if in.Subject != "Hi" || in.Text != "Hello team\nStatus: all good\n" {
+		t.Errorf("Subject %q, Text %q", in.Subject, in.Text)
+	}
+}
+
+func TestParameterWithoutSemicolonStaysAParameter(t *testing.T) {
+	in := mustParse(t, rawMail("From: jane@example.com", "Subject: x", "MIME-Version: 1.0",
+		`Content-Type: multipart/mixed boundary="b1"`, "",
+		"--b1", "Content-Type: text/plain charset=iso-8859-1", "", "caf\xe9", "--b1",
+		"Content-Type: application/pdf name=report.pdf", "Content-Transfer-Encoding: base64", "", "JVBERi0=", "--b1--"))
+	if in.Text != "café" {
+		t.Errorf("Text %q, want the ISO-8859-1 body decoded", in.Text)
+	}
+	if len(in.Attachments) != 1 || in.Attachments[0].ContentType != "application/pdf" || in.Attachments[0].Filename != "report.pdf" {
+		t.Fatalf("attachments %+v", in.Attachments)
+	}
+}
+
+// encodeIn returns s in enc's bytes, for fixtures in legacy charsets.
+func encodeIn(t *testing.T, enc encoding.Encoding, s string) string {
+	t.Helper()
+	b, err := enc.NewEncoder().String(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestUndeclaredEightBitHeadersAreDetected(t *testing.T) {
+	gb := func(s string) string { return encodeIn(t, simplifiedchinese.GB18030, s) }
+	sjis := func(s string) string { return encodeIn(t, japanese.ShiftJIS, s) }
+	latin := func(s string) string { return encodeIn(t, charmap.Windows1252, s) }
+	tests := []struct {
+		name              string
+		raw               []byte
+		fromName, subject string
+		filename          string
+	}{
+		{"GB18030 name and subject, no charset anywhere", rawMail(
+			`From: "`+gb("武兰成")+`" <wu@example.cn>`, "Subject: "+gb("转发：整体提升企业服务水平"), "", "hi"),
+			"武兰成", "转发：整体提升企业服务水平", ""},
+		{"Shift_JIS subject", rawMail("From: bar@example.org", "Subject: "+sjis("ツール"), "", "hi"),
+			"", "ツール", ""},
+		{"Latin-1 file name", rawMail("From: a@example.de", "Subject: Rechnung",
+			"Content-Type: multipart/mixed; boundary=b", "", "--b", "Content-Type: text/plain; charset=utf-8", "", "anbei",
+			"--b", "Content-Type: image/jpeg", `Content-Disposition: attachment; filename="`+latin("Hofjägerallee.jpg")+`"`,
+			"", "jpeg", "--b--"),
+			"", "Rechnung", "Hofjägerallee.jpg"},
+		{"file name in the charset the message declares", rawMail("From: a@example.cn", "Subject: x",
+			`Content-Type: multipart/mixed; boundary="b"; charset="GB2312"`, "", "--b", "Content-Type: text/plain", "", "hi",
+			"--b", `Content-Type: application/octet-stream; name="`+gb("绩效管理.xls")+`"`, "", "xls", "--b--"),
+			"", "x", "绩效管理.xls"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := mustParse(t, tt.raw)
+			if in.From.Name != tt.fromName || in.Subject != tt.subject {
+				t.Errorf("From.Name %q, Subject %q; want %q, %q", in.From.Name, in.Subject, tt.fromName, tt.subject)
+			}
+			if tt.filename != "" && (len(in.Attachments) != 1 || in.Attachments[0].Filename != tt.filename) {
+				t.Errorf("attachments %+v, want %q", in.Attachments, tt.filename)
+			}
+		})
+	}
+}
+
+func TestEncodedWordsInWrongCharsetOrOverPadded(t *testing.T) {
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	sjis := encodeIn(t, japanese.ShiftJIS, "ツール")
+	jis := encodeIn(t, japanese.ISO2022JP, "事務局")
+	in := mustParse(t, rawMail(
+		"From: =?ISO-2022-JP?B?"+b64(sjis+" EXAMPLE")+"?= <bar@example.org>",
+		`Reply-To: "=?ISO-2022-JP?B?`+b64(jis)+`==?=" <noreply@example.org>`,
+		"Subject: =?ISO-2022-JP?B?"+b64(sjis)+"?=", "", "hi"))
+	if in.From.Name != "ツール EXAMPLE" || in.Subject != "ツール" {
+		t.Errorf("Shift_JIS declared as ISO-2022-JP: From.Name %q, Subject %q", in.From.Name, in.Subject)
+	}
+	if len(in.ReplyTo) != 1 || in.ReplyTo[0].Name != "事務局" {
+		t.Errorf("over-padded word: Reply-To %+v", in.ReplyTo)
+	}
+}
+
+func TestISO2022JPBodyWithoutCharset(t *testing.T) {
+	in := mustParse(t, rawMail("From: info@example.com", "Subject: Test inquiry", "Content-Type: text/plain", "",
+		encodeIn(t, japanese.ISO2022JP, "これはテストメールです。")))
+	if in.Text != "これはテストメールです。\n" {
+		t.Errorf("Text %q", in.Text)
+	}
+}
+
+func TestMostlyUTF8BodyWithStrayLatin1(t *testing.T) {
+	in := mustParse(t, rawMail("From: a@example.com", "Subject: x", "Content-Type: text/plain; charset=iso-gb2312", "",
+		"Here it goes - äöü - 差出人", "and - \xe4\xf6\xfc - hi"))
+	if in.Text != "Here it goes - äöü - 差出人\nand - äöü - hi\n" {
+		t.Errorf("Text %q", in.Text)
+	}
+}
