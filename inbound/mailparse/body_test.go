@@ -58,12 +58,13 @@ func TestHTMLToText(t *testing.T) {
 	}
 }
 
-// TestFirstBodyPartsWin: later inline text parts are not lost, they become
-// attachments.
-func TestFirstBodyPartsWin(t *testing.T) {
+// TestLaterVersionsOfAnAlternativeAreKept: inside one multipart/alternative
+// the first plain and HTML versions are the body; a later version is not
+// lost, it becomes an attachment.
+func TestLaterVersionsOfAnAlternativeAreKept(t *testing.T) {
 	in := mustParse(t, rawMail(
 		"From: a@x",
-		"Content-Type: multipart/mixed; boundary=b",
+		"Content-Type: multipart/alternative; boundary=b",
 		"",
 		"--b",
 		"Content-Type: text/plain",

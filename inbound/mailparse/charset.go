@@ -3,6 +3,7 @@ package mailparse
 import (
 	"bytes"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -147,6 +148,14 @@ func detect(b []byte) ([]byte, bool) {
 			return out, true
 		}
 	}
+	// The detector returns ties in no fixed order; break them the same way
+	// every time. Not GB2312-shaped, GB18030 is the least likely.
+	slices.SortStableFunc(results, func(a, b chardet.Result) int {
+		if a.Confidence != b.Confidence {
+			return b.Confidence - a.Confidence
+		}
+		return slices.Index(tieOrder, a.Charset) - slices.Index(tieOrder, b.Charset)
+	})
 	var order []encoding.Encoding
 	for _, r := range results {
 		for _, g := range guessed {
@@ -165,6 +174,8 @@ func detect(b []byte) ([]byte, bool) {
 	}
 	return nil, false
 }
+
+var tieOrder = []string{"Shift_JIS", "Big5", "EUC-KR", "windows-1252", "GB-18030"}
 
 // repairUTF8 decodes b as UTF-8 when at least two thirds of its 8-bit bytes
 // form valid sequences, reading each stray byte as windows-1252.

@@ -19,6 +19,7 @@ type partInfo struct {
 	filename  string // as sent, decoded
 	contentID string
 	charset   string // declared, "" when not
+	title     string // Content-Description, decoded
 }
 
 // describe reads a part's header; msgCharset is the message's declared
@@ -36,7 +37,8 @@ func describe(h message.Header, msgCharset string) partInfo {
 	}
 	cs := ctParams["charset"]
 	return partInfo{media: media, disp: disp, filename: decodeText(name, cs, msgCharset),
-		contentID: cleanContentID(h.Get("Content-Id")), charset: cs}
+		contentID: cleanContentID(h.Get("Content-Id")), charset: cs,
+		title: decodeText(h.Get("Content-Description"), cs, msgCharset)}
 }
 
 func cleanContentID(v string) string {
@@ -160,28 +162,6 @@ func (w *walker) stream(head []byte, rest io.Reader) *ticket.AttachmentStream {
 		Open: func() io.Reader { return openPart(raw, lim, leaf) }}
 }
 
-// takeBody stores the first inline text/plain and text/html parts as the
-// message body.
-func (w *walker) takeBody(p partInfo, data []byte, h message.Header) bool {
-	if p.disp == "attachment" || p.filename != "" {
-		return false
-	}
-	switch {
-	case p.media == "text/plain" && !w.body.text:
-		w.body.text = true
-		w.in.Text = string(data)
-		if w.in.Language == "" {
-			w.in.Language = languageOf(h.Get("Content-Language"))
-		}
-	case p.media == "text/html" && !w.body.html:
-		w.body.html = true
-		w.in.HTML = htmlString(data)
-	default:
-		return false
-	}
-	return true
-}
-
 // htmlString decodes HTML whose charset the MIME header did not (or wrongly)
 // declare, using its <meta> tag, as browsers do.
 func htmlString(data []byte) string {
@@ -200,6 +180,15 @@ func (w *walker) attach(p partInfo, data []byte, stream *ticket.AttachmentStream
 	if name == "" && isMessage(p.media) {
 		name = forwardedName(data, w.lim.MaxHeaderBytes)
 	}
+	if name == "" {
+		name = contentIDName(p.contentID)
+	}
+	if name == "" {
+		name = describedName(p.title, p.media)
+	}
+	if name == "" && isMessage(p.media) {
+		name = "forwarded-message.eml"
+	}
 	w.in.Attachments = append(w.in.Attachments, ticket.Attachment{
 		Filename:    sanitizeFilename(name, len(w.in.Attachments)+1, p.media),
 		ContentType: p.media,
@@ -210,21 +199,48 @@ func (w *walker) attach(p partInfo, data []byte, stream *ticket.AttachmentStream
 	})
 }
 
+// contentIDName is the file name an unnamed part's Content-ID holds, as
+// Outlook writes them ("image001.jpg@01CDB132.D8A510F0"): the part before
+// "@" when it ends in a short alphabetic extension.
+func contentIDName(cid string) string {
+	name, _, _ := strings.Cut(cid, "@")
+	dot := strings.LastIndexByte(name, '.')
+	if dot <= 0 || len(name)-dot < 3 || len(name)-dot > 5 {
+		return ""
+	}
+	for _, c := range name[dot+1:] {
+		if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') {
+			return ""
+		}
+	}
+	return name
+}
+
+// describedName names an unnamed part after its Content-Description
+// ("Delivery report", "Undelivered Message"), when that is a short title.
+func describedName(title, media string) string {
+	title = strings.TrimSpace(title)
+	if title == "" || len(title) > 60 || strings.ContainsAny(title, "/\\\r\n") {
+		return ""
+	}
+	return title + extensionFor(media)
+}
+
 func isMessage(media string) bool {
 	return media == "message/rfc822" || media == "message/global"
 }
 
 // forwardedName names an attached message after its subject, which is what
-// the agent will look for.
+// the agent will look for ("" when it has none).
 func forwardedName(data []byte, maxHeader int) string {
 	blk, err := splitHeader(data, maxHeader)
 	if err != nil {
-		return "forwarded-message.eml"
+		return ""
 	}
 	subject := strings.TrimSpace(decodeText(blk.header.Get("Subject")))
 	subject = strings.NewReplacer("/", "-", `\`, "-").Replace(subject)
 	if subject == "" {
-		return "forwarded-message.eml"
+		return ""
 	}
 	return subject + ".eml"
 }

@@ -2,12 +2,16 @@ package mailparse
 
 import (
 	"encoding/base64"
+	"slices"
+	"strings"
 	"testing"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"inboxdesk/ticket"
 )
 
 // The tests here each pin one way real-world mail broke the parser; their
@@ -141,6 +145,110 @@ func TestMostlyUTF8BodyWithStrayLatin1(t *testing.T) {
 	in := mustParse(t, rawMail("From: a@example.com", "Subject: x", "Content-Type: text/plain; charset=iso-gb2312", "",
 		"Here it goes - äöü - 差出人", "and - \xe4\xf6\xfc - hi"))
 	if in.Text != "Here it goes - äöü - 差出人\nand - äöü - hi\n" {
+		t.Errorf("Text %q", in.Text)
+	}
+}
+
+// In a multipart/mixed every inline text part is shown, in order, whether
+// plain or HTML: a text, a picture, more text, a signature.
+func TestInlineTextPartsOfMixedShowInOrder(t *testing.T) {
+	in := mustParse(t, rawMail("From: a@example.com", "Subject: x", "Content-Type: multipart/mixed; boundary=m", "",
+		"--m", "Content-Type: multipart/alternative; boundary=a", "",
+		"--a", "Content-Type: text/plain", "", "Hello in plain", "--a", "Content-Type: text/html", "", "<p>Hello in <b>HTML</b></p>", "--a--",
+		"--m", "Content-Type: image/png; name=shot.png", "", "png",
+		"--m", "Content-Type: text/plain; charset=utf-8", "", "Text after the picture",
+		"--m", "Content-Type: text/html", "", "<div>The <i>signature</i></div>",
+		"--m--"))
+	if want := "Hello in plain\nText after the picture\nThe signature"; in.Text != want {
+		t.Errorf("Text %q, want %q", in.Text, want)
+	}
+	for _, want := range []string{"<p>Hello in <b>HTML</b></p>", "<div>Text after the picture</div>", "<div>The <i>signature</i></div>"} {
+		if !strings.Contains(in.HTML, want) {
+			t.Errorf("HTML %q lacks %q", in.HTML, want)
+		}
+	}
+	if strings.Index(in.HTML, "Hello") > strings.Index(in.HTML, "picture") || strings.Index(in.HTML, "picture") > strings.Index(in.HTML, "signature") {
+		t.Errorf("HTML out of order: %q", in.HTML)
+	}
+	if len(in.Attachments) != 1 || in.Attachments[0].Filename != "shot.png" {
+		t.Errorf("attachments %+v, want only the picture", in.Attachments)
+	}
+}
+
+func TestUnnamedPartsAreNamedByTypeOrContentID(t *testing.T) {
+	in := mustParse(t, rawMail("From: a@example.com", "Subject: x", "Content-Type: multipart/mixed; boundary=m", "",
+		"--m", "Content-Type: text/plain", "", "see the video",
+		"--m", "Content-Type: video/quicktime", "Content-Disposition: attachment", "", "mov",
+		"--m", "Content-Type: image/jpg", "Content-Disposition: attachment", "", "jpg",
+		"--m", "Content-Type: image/jpeg", "Content-ID: <image001.jpg@01CDB132.D8A510F0>", "", "jpg",
+		"--m", "Content-Type: image/avif", "Content-ID: <32497.1617621278.2>", "", "avif",
+		"--m--"))
+	var names []string
+	for _, a := range in.Attachments {
+		names = append(names, a.Filename)
+	}
+	if want := []string{"attachment-1.mov", "attachment-2.jpg", "image001.jpg", "attachment-4.avif"}; !slices.Equal(names, want) {
+		t.Errorf("names %q, want %q", names, want)
+	}
+}
+
+// RFC 2045 section 6.8: characters outside the base64 alphabet are ignored,
+// never a reason to drop the file.
+func TestBase64WithStrayCharactersDecodesWhole(t *testing.T) {
+	data := []byte("%PDF-1.4 the whole report, every byte of it")
+	enc := base64.StdEncoding.EncodeToString(data)
+	stray := enc[:20] + "!*\r\n" + enc[20:40] + " ~" + enc[40:] + "=="
+	in := mustParse(t, rawMail("From: a@example.com", "Subject: x", "Content-Type: multipart/mixed; boundary=m", "",
+		"--m", "Content-Type: text/plain", "", "report attached",
+		"--m", "Content-Type: application/pdf; name=report.pdf", "Content-Transfer-Encoding: base64", "", stray,
+		"--m--"))
+	if len(in.Attachments) != 1 || string(in.Attachments[0].Data) != string(data) {
+		t.Fatalf("attachments %+v, want report.pdf whole", in.Attachments)
+	}
+}
+
+func TestAddressSalvageTakesNoGuess(t *testing.T) {
+	tests := []struct {
+		from string
+		want ticket.Address
+	}{
+		{"=?iso-8859-1?Q?B=FCrling,=20Andreas?= <smith@example.com>", ticket.Address{Name: "Bürling, Andreas", Email: "smith@example.com"}},
+		{`"your secret past" <power quadrant system@example.com>`, ticket.Address{}},
+		{`"Millions Lottery Spain transfer"@example.com>`, ticket.Address{}},
+		{`"Jane" jane@example.com (broken`, ticket.Address{Email: "jane@example.com"}},
+	}
+	for _, tt := range tests {
+		in, err := Parse(rawMail("From: "+tt.from, "Subject: x", "", "hi"), DefaultLimits())
+		if err != nil {
+			t.Fatalf("%s: %v", tt.from, err)
+		}
+		if in.From != tt.want {
+			t.Errorf("From: %s\n got %+v, want %+v", tt.from, in.From, tt.want)
+		}
+	}
+}
+
+func TestUnnamedPartsAreNamedByDescription(t *testing.T) {
+	in := mustParse(t, rawMail("From: a@example.com", "Subject: x", "Content-Type: multipart/mixed; boundary=m", "",
+		"--m", "Content-Type: text/plain", "", "see below",
+		"--m", "Content-Description: Delivery report", "Content-Type: message/delivery-status", "", "Action: failed",
+		"--m", "Content-Description: Undelivered Message", "Content-Type: message/rfc822", "", "From: b@example.com", "", "hi",
+		"--m--"))
+	var names []string
+	for _, a := range in.Attachments {
+		names = append(names, a.Filename)
+	}
+	if want := []string{"Delivery report.txt", "Undelivered Message.eml"}; !slices.Equal(names, want) {
+		t.Errorf("names %q, want %q", names, want)
+	}
+}
+
+// A multipart that holds no parts but declares a transfer encoding is one
+// text in that encoding.
+func TestPartlessMultipartIsDecoded(t *testing.T) {
+	in := mustParse(t, rawMail("From: a@example.com", "Subject: x", "Content-Transfer-Encoding: quoted-printable",
+		`Content-Type: multipart/mixed; boundary="never-used"`, "", "=E4=F6=FC ad asd"))
+	if in.Text != "äöü ad asd\n" {
 		t.Errorf("Text %q", in.Text)
 	}
 }
