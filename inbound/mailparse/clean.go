@@ -160,3 +160,22 @@ func isAlnum(s string) bool {
 	}
 	return true
 }
+
+// typesByExtension types a file that came without a type (out of a
+// winmail.dat) by its name.
+var typesByExtension = map[string]string{
+	".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+	".gif": "image/gif", ".txt": "text/plain", ".htm": "text/html", ".html": "text/html",
+	".doc": "application/msword", ".xls": "application/vnd.ms-excel", ".ppt": "application/vnd.ms-powerpoint",
+	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+	".zip": "application/zip", ".eml": "message/rfc822", ".csv": "text/csv",
+}
+
+func typeForName(name string) string {
+	if t, ok := typesByExtension[strings.ToLower(path.Ext(name))]; ok {
+		return t
+	}
+	return "application/octet-stream"
+}

@@ -197,6 +197,30 @@ func (w *walker) attach(p partInfo, data []byte, stream *ticket.AttachmentStream
 		Data:        data,
 		Stream:      stream,
 	})
+	if isTNEF(p.media, p.filename) {
+		w.unpackTNEF(data, stream)
+	}
+}
+
+// unpackTNEF adds the files of a winmail.dat after it; the original stays,
+// for whatever the unpacking does not read (the message's own RTF).
+func (w *walker) unpackTNEF(data []byte, stream *ticket.AttachmentStream) {
+	if stream != nil {
+		data, _ = io.ReadAll(io.LimitReader(stream.Open(), w.lim.MaxSize))
+	}
+	files, err := unpackTNEF(data, w.lim.MaxParts-w.parts)
+	if err != nil {
+		return
+	}
+	w.parts += len(files)
+	for _, f := range files {
+		media := typeForName(f.name)
+		w.in.Attachments = append(w.in.Attachments, ticket.Attachment{
+			Filename:    sanitizeFilename(f.name, len(w.in.Attachments)+1, media),
+			ContentType: media,
+			Data:        f.data,
+		})
+	}
 }
 
 // contentIDName is the file name an unnamed part's Content-ID holds, as
