@@ -170,7 +170,7 @@ var typesByExtension = map[string]string{
 	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 	".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-	".zip": "application/zip", ".eml": "message/rfc822", ".csv": "text/csv",
+	".zip":  "application/zip", ".eml": "message/rfc822", ".csv": "text/csv",
 }
 
 func typeForName(name string) string {
