@@ -91,4 +91,3 @@ func walkNodes(n *html.Node, fn func(*html.Node)) {
 		walkNodes(c, fn)
 	}
 }
-
