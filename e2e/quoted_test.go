@@ -96,7 +96,9 @@ func TestQuotedHistoryIsFolded(t *testing.T) {
 func checkFolded(b *browser, list string, c *quotedCase, shot string) {
 	b.t.Helper()
 	b.WaitText(list, c.fresh, pageWait)
-	visible := func() string { return get(b, chromedp.Evaluate[string](`document.querySelector("` + list + `").innerText`)) }
+	visible := func() string {
+		return get(b, chromedp.Evaluate[string](`document.querySelector("`+list+`").innerText`))
+	}
 	if text := visible(); strings.Contains(text, c.old) {
 		b.t.Errorf("%s: the quoted history %q is shown before the toggle opens it", shot, c.old)
 	}
