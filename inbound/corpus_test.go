@@ -41,13 +41,14 @@ type corpusResult struct {
 	Body        string   `json:"body"`        // the first bodyPrefix runes, white space collapsed
 	BodySHA256  string   `json:"body_sha256"` // of the whole collapsed text, first 12 hex digits
 	Attachments []string `json:"attachments"` // "name (size)" in stored order
+	Notes       []string `json:"notes,omitempty"` // what the agent is told was odd
 	// Why says where and why the expectation differs from Zammad's own.
 	Why string `json:"why,omitempty"`
 }
 
 const bodyPrefix = 100
 
-var corpusFields = []string{"outcome", "from", "name", "subject", "body", "attachments"}
+var corpusFields = []string{"outcome", "from", "name", "subject", "body", "attachments", "notes"}
 
 func (c corpusResult) field(name string) string {
 	switch name {
@@ -61,6 +62,8 @@ func (c corpusResult) field(name string) string {
 		return c.Subject
 	case "body":
 		return c.Body + "\x00" + c.BodySHA256
+	case "notes":
+		return strings.Join(c.Notes, "\n")
 	}
 	return strings.Join(c.Attachments, "\n")
 }
@@ -134,8 +137,8 @@ func storedResult(t *testing.T, r *rig, uid uint32) corpusResult {
 	var c corpusResult
 	var id int64
 	var auto, text string
-	err := r.pool.QueryRow(r.ctx, `SELECT id, from_email, from_name, subject, body_text, auto_submitted
-		FROM messages WHERE uid = $1`, int64(uid)).Scan(&id, &c.From, &c.Name, &c.Subject, &text, &auto)
+	err := r.pool.QueryRow(r.ctx, `SELECT id, from_email, from_name, subject, body_text, auto_submitted, parse_notes
+		FROM messages WHERE uid = $1`, int64(uid)).Scan(&id, &c.From, &c.Name, &c.Subject, &text, &auto, &c.Notes)
 	if err == nil {
 		c.Outcome = "message"
 		if auto != "" {
@@ -152,7 +155,7 @@ func storedResult(t *testing.T, r *rig, uid uint32) corpusResult {
 	}
 	c.Outcome = "quarantined: " + reason
 	if in, err := mailparse.Parse(raw, mailparse.Limits{}); err == nil {
-		c.From, c.Name, c.Subject = in.From.Email, in.From.Name, in.Subject
+		c.From, c.Name, c.Subject, c.Notes = in.From.Email, in.From.Name, in.Subject, in.Notes
 		c.Body, c.BodySHA256 = bodyDigest(in.Text)
 		for _, a := range in.Attachments {
 			size := int64(len(a.Data))

@@ -57,6 +57,9 @@ type Inbound struct {
 	// Bounce is set for a delivery status notification (RFC 3464): the
 	// Message-IDs of the mails it reports on.
 	Bounce *Bounce
+	// Notes say what of the mail could not be read as sent (a part whose
+	// encoding broke off); agents see them beside the message.
+	Notes []string
 
 	search string // the full-text search vector, once Prepare made it
 }

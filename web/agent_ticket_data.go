@@ -49,7 +49,7 @@ func (s *Server) agentTicketData(r *http.Request, t *ticket.Ticket, f agentForm)
 	views, remote := s.messageViews(r, msgs)
 	for i, v := range views {
 		d.Messages = append(d.Messages, agentMessage{messageView: v, Internal: msgs[i].Internal,
-			Auto: msgs[i].AutoSubmitted != ""})
+			Auto: msgs[i].AutoSubmitted != "", Notes: msgs[i].Notes})
 	}
 	d.remoteImages = remote
 	names := agentNames(agents)

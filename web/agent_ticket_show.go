@@ -23,7 +23,8 @@ type agentTicketData struct {
 type agentMessage struct {
 	messageView
 	Internal bool
-	Auto     bool // machine-generated mail (auto-reply), logged but not answered
+	Auto     bool     // machine-generated mail (auto-reply), logged but not answered
+	Notes    []string // what the parser could not read as sent
 }
 
 // agentForm is the action form's typed values, kept when an action is refused.

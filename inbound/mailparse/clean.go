@@ -51,6 +51,7 @@ func cleanInbound(in *ticket.Inbound) {
 	in.HTML = cleanString(in.HTML)
 	in.Language = cleanString(in.Language)
 	in.AutoSubmitted = cleanString(in.AutoSubmitted)
+	cleanStrings(in.Notes)
 	for i := range in.Attachments {
 		a := &in.Attachments[i]
 		a.Filename, a.ContentType, a.ContentID = cleanString(a.Filename), cleanString(a.ContentType), cleanString(a.ContentID)

@@ -13,10 +13,11 @@ import (
 // newEntity is message.New read leniently: the type comes from parseParams
 // (go-message's strict parser drops a whole Content-Type over one stray
 // character), base64 ignores characters outside its alphabet, and the
-// charset is left to the leaf, which may have to detect it.
-func newEntity(h textproto.Header, body io.Reader) *message.Entity {
+// charset is left to the leaf, which may have to detect it. Without decode
+// a leaf's body is its bytes as sent.
+func newEntity(h textproto.Header, body io.Reader, decode bool) *message.Entity {
 	media, _ := parseParams(h.Get("Content-Type"))
-	if !strings.HasPrefix(media, "multipart/") {
+	if decode && !strings.HasPrefix(media, "multipart/") {
 		// RFC 2045 section 6.4 allows only identity encodings on multiparts;
 		// some mailers still declare one, which is ignored, as go-message does.
 		body = transferDecoder(h.Get("Content-Transfer-Encoding"), body)

@@ -60,9 +60,15 @@ func (w *walker) leaf(e *message.Entity, depth int) error {
 		return nil
 	}
 	p := describe(e.Header, w.charset)
-	// A broken transfer encoding (bad base64, truncated part) still yields
-	// what was decoded before the fault; that is worth keeping.
+	// A broken transfer encoding (a truncated part, a control byte in
+	// quoted-printable) still yields what was decoded before the fault; that
+	// is kept, and the part as sent beside it, with a note.
+	memo := &faultMemo{r: e.Body}
+	e.Body = memo
 	data, stream := w.readPart(e, p, depth)
+	if memo.err != nil {
+		defer w.keepAsSent(len(w.in.Attachments), e.Header.Get("Content-Transfer-Encoding"), memo.err)
+	}
 	if stream != nil {
 		w.attach(p, nil, stream)
 		return nil
@@ -159,7 +165,7 @@ func (w *walker) stream(head []byte, rest io.Reader) *ticket.AttachmentStream {
 	n, _ := io.Copy(h, rest) // what decodes before a fault, as for held parts
 	raw, lim, leaf := w.raw, w.lim, w.leaves
 	return &ticket.AttachmentStream{Size: int64(len(head)) + n, SHA256: h.Sum(nil),
-		Open: func() io.Reader { return openPart(raw, lim, leaf) }}
+		Open: func() io.Reader { return openPart(raw, lim, leaf, true) }}
 }
 
 // htmlString decodes HTML whose charset the MIME header did not (or wrongly)

@@ -252,3 +252,28 @@ func TestPartlessMultipartIsDecoded(t *testing.T) {
 		t.Errorf("Text %q", in.Text)
 	}
 }
+
+// A part whose encoding breaks off keeps what was decoded, gets its bytes
+// as sent attached beside it, and a note says so.
+func TestUndecodablePartKeptAsSentWithNote(t *testing.T) {
+	in := mustParse(t, rawMail("From: a@example.com", "Subject: x", "Content-Type: multipart/mixed; boundary=m", "",
+		"--m", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: quoted-printable", "",
+		"Readable caf=C3=A9,", "then a stray \x00 byte and the rest=2E",
+		"--m", "Content-Type: application/pdf; name=report.pdf", "Content-Transfer-Encoding: base64", "", "JVBERi0xLjQKJ", "--m--")) // one character short
+	if !strings.HasPrefix(in.Text, "Readable café,") {
+		t.Errorf("Text %q, want what was decoded before the fault", in.Text)
+	}
+	var names []string
+	for _, a := range in.Attachments {
+		names = append(names, a.Filename)
+	}
+	if want := []string{"the message text (as sent).txt", "report.pdf", "report.pdf (as sent).txt"}; !slices.Equal(names, want) {
+		t.Fatalf("attachments %q, want %q", names, want)
+	}
+	if got := string(in.Attachments[0].Data); !strings.Contains(got, "the rest=2E") {
+		t.Errorf("the text part as sent %q lacks its end", got)
+	}
+	if len(in.Notes) != 2 || !strings.Contains(in.Notes[0], "quoted-printable") || !strings.Contains(in.Notes[1], "report.pdf") {
+		t.Errorf("notes %q", in.Notes)
+	}
+}

@@ -24,6 +24,7 @@ type walker struct {
 	leaves    int       // leaf parts visited so far
 	extract   int       // when > 0, stop at this leaf (openPart) ...
 	extracted io.Reader // ... and keep its decoded body here
+	asSent    bool      // ... or its body as sent, not decoded
 	charset   string    // the top-level Content-Type's, a hint for undeclared 8-bit text
 	in        *ticket.Inbound
 	parts     int
@@ -75,7 +76,7 @@ func (w *walker) step() error {
 	}
 	top.parts++
 	top.rec.stop()
-	return w.visit(newEntity(p.Header, p), top.depth+1)
+	return w.visit(newEntity(p.Header, p, !w.asSent), top.depth+1)
 }
 
 func (w *walker) visit(e *message.Entity, depth int) error {
