@@ -38,9 +38,9 @@ type corpusResult struct {
 	From        string   `json:"from"`
 	Name        string   `json:"name"`
 	Subject     string   `json:"subject"`
-	Body        string   `json:"body"`        // the first bodyPrefix runes, white space collapsed
-	BodySHA256  string   `json:"body_sha256"` // of the whole collapsed text, first 12 hex digits
-	Attachments []string `json:"attachments"` // "name (size)" in stored order
+	Body        string   `json:"body"`            // the first bodyPrefix runes, white space collapsed
+	BodySHA256  string   `json:"body_sha256"`     // of the whole collapsed text, first 12 hex digits
+	Attachments []string `json:"attachments"`     // "name (size)" in stored order
 	Notes       []string `json:"notes,omitempty"` // what the agent is told was odd
 	// Why says where and why the expectation differs from Zammad's own.
 	Why string `json:"why,omitempty"`
