@@ -11,14 +11,16 @@ import (
 type bodyPart struct {
 	html    bool
 	content string
-	group   int // the multipart/alternative it is a version in; 0 when none
+	group   int  // the multipart/alternative it is (in) a version of; 0 when none
+	nested  bool // inside a multipart within that alternative (a version of several parts)
 }
 
 // takeBody adds an inline text/plain or text/html part to the body. Inside
 // one multipart/alternative the first part of each type is a version of the
 // same text and later ones become attachments; elsewhere (a multipart/mixed:
 // a text, a picture, more text, a signature) every inline part is shown, in
-// order, as mail clients do.
+// order, as mail clients do; so are the parts of a multipart that is one
+// version of an alternative.
 func (w *walker) takeBody(p partInfo, data []byte, h message.Header) bool {
 	if p.disp == "attachment" || p.filename != "" {
 		return false
@@ -27,8 +29,8 @@ func (w *walker) takeBody(p partInfo, data []byte, h message.Header) bool {
 	if !isHTML && p.media != "text/plain" {
 		return false
 	}
-	group := w.alternative()
-	if group != 0 && w.hasVersion(group, isHTML) {
+	group, nested := w.alternative()
+	if group != 0 && !nested && w.hasVersion(group, isHTML) {
 		return false
 	}
 	content := string(data)
@@ -37,18 +39,19 @@ func (w *walker) takeBody(p partInfo, data []byte, h message.Header) bool {
 	} else if w.in.Language == "" {
 		w.in.Language = languageOf(h.Get("Content-Language"))
 	}
-	w.body = append(w.body, bodyPart{html: isHTML, content: content, group: group})
+	w.body = append(w.body, bodyPart{html: isHTML, content: content, group: group, nested: nested})
 	return true
 }
 
-// alternative returns the id of the innermost open multipart/alternative.
-func (w *walker) alternative() int {
+// alternative returns the id of the innermost open multipart/alternative
+// and whether the part is in a multipart below it rather than its child.
+func (w *walker) alternative() (int, bool) {
 	for i := len(w.stack) - 1; i >= 0; i-- {
 		if w.stack[i].media == "multipart/alternative" {
-			return w.stack[i].id
+			return w.stack[i].id, i < len(w.stack)-1
 		}
 	}
-	return 0
+	return 0, false
 }
 
 func (w *walker) hasVersion(group int, isHTML bool) bool {
@@ -75,16 +78,17 @@ func (w *walker) assembleBody() {
 		}
 		u := &units[len(units)-1]
 		if b.html {
-			u.html = b.content
+			u.html += b.content
 		} else {
-			u.text = b.content
+			u.text = joinText(u.text, b.content)
 		}
 	}
 	if len(units) == 1 {
 		w.in.Text, w.in.HTML = units[0].text, units[0].html
 		return
 	}
-	var text, htm strings.Builder
+	var text string
+	var htm strings.Builder
 	anyHTML := false
 	for _, u := range units {
 		anyHTML = anyHTML || u.html != ""
@@ -94,10 +98,7 @@ func (w *walker) assembleBody() {
 		if t == "" && u.html != "" {
 			t = htmlToText(u.html)
 		}
-		if text.Len() > 0 && !strings.HasSuffix(text.String(), "\n") {
-			text.WriteString("\n")
-		}
-		text.WriteString(t)
+		text = joinText(text, t)
 		if !anyHTML {
 			continue
 		}
@@ -107,5 +108,13 @@ func (w *walker) assembleBody() {
 			htm.WriteString("<div>" + strings.ReplaceAll(html.EscapeString(strings.TrimRight(u.text, "\r\n")), "\n", "<br>\n") + "</div>\n")
 		}
 	}
-	w.in.Text, w.in.HTML = text.String(), htm.String()
+	w.in.Text, w.in.HTML = text, htm.String()
+}
+
+// joinText appends b to a on a line of its own.
+func joinText(a, b string) string {
+	if a != "" && !strings.HasSuffix(a, "\n") {
+		a += "\n"
+	}
+	return a + b
 }

@@ -1,6 +1,7 @@
 package mailparse
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"io"
 	"strings"
@@ -72,6 +73,9 @@ func (w *walker) leaf(e *message.Entity, depth int) error {
 	if stream != nil {
 		w.attach(p, nil, stream)
 		return nil
+	}
+	if e.Header.Len() == 0 && len(bytes.TrimSpace(data)) == 0 {
+		return nil // an empty part without a header (a stray last boundary) holds nothing
 	}
 	w.report.read(p.media, data, w.lim.MaxHeaderBytes)
 	if strings.HasPrefix(p.media, "text/") {

@@ -277,3 +277,27 @@ func TestUndecodablePartKeptAsSentWithNote(t *testing.T) {
 		t.Errorf("notes %q", in.Notes)
 	}
 }
+
+// A last boundary left unclosed opens an empty part without a header;
+// it holds nothing and becomes no attachment.
+func TestEmptyHeaderlessPartIsNoAttachment(t *testing.T) {
+	in := mustParse(t, rawMail("From: a@example.com", "Subject: x", "Content-Type: multipart/alternative; boundary=a", "",
+		"--a", "Content-Type: text/plain", "", "", "--a", "Content-Type: text/html", "", "<b>some html text</b>", "", "--a", ""))
+	if len(in.Attachments) != 0 || !strings.Contains(in.HTML, "some html text") {
+		t.Errorf("attachments %+v, HTML %q", in.Attachments, in.HTML)
+	}
+}
+
+// A version of an alternative may itself be several parts (Outlook: an
+// HTML text and an HTML signature in a multipart/mixed); all of them are
+// that version.
+func TestVersionOfSeveralPartsIsShownWhole(t *testing.T) {
+	in := mustParse(t, rawMail("From: a@example.com", "Subject: x", "Content-Type: multipart/alternative; boundary=a", "",
+		"--a", "Content-Type: text/plain", "", "Dear team, regards",
+		"--a", "Content-Type: multipart/mixed; boundary=m", "",
+		"--m", "Content-Type: text/html", "", "<p>Dear team,</p>", "--m", "Content-Type: text/html", "", "<p>regards</p>", "--m--",
+		"--a--"))
+	if in.Text != "Dear team, regards" || in.HTML != "<p>Dear team,</p><p>regards</p>" || len(in.Attachments) != 0 {
+		t.Errorf("Text %q, HTML %q, attachments %+v", in.Text, in.HTML, in.Attachments)
+	}
+}
