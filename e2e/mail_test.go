@@ -32,6 +32,13 @@ func (p *product) sendTyped(t *testing.T, from, subject, mediaType, body string)
 		"MIME-Version: 1.0\r\nContent-Type: %s; charset=utf-8\r\n\r\n%s\r\n",
 		from, supportAddr, subject, time.Now().Format(time.RFC1123Z), randomHex(8), mediaType,
 		strings.ReplaceAll(body, "\n", "\r\n"))
+	p.SendRaw(t, from, msg)
+}
+
+// SendRaw submits the whole message msg (header and body, CRLF line ends)
+// from the address from to support@example.com.
+func (p *product) SendRaw(t *testing.T, from, msg string) {
+	t.Helper()
 	if err := smtp.SendMail(p.SMTPAddr, nil, from, []string{supportAddr}, []byte(msg)); err != nil {
 		t.Fatalf("send mail to %s via %s: %v", supportAddr, p.SMTPAddr, err)
 	}

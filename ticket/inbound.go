@@ -61,6 +61,9 @@ type Inbound struct {
 	// the sender forged (it starts with SenderAuthReason): such mail is held
 	// in quarantine until an agent releases it, and never threads.
 	SenderAuthFailure string
+	// Notes say what of the mail could not be read as sent (a part whose
+	// encoding broke off); agents see them beside the message.
+	Notes []string
 
 	search string // the full-text search vector, once Prepare made it
 }

@@ -171,7 +171,7 @@ func (s *Store) ingestOne(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail)
 	}
 	if in.AutoSubmitted != "" {
 		if t == nil {
-			return s.quarantine(ctx, tx, cp, m, "auto-submitted: "+in.AutoSubmitted)
+			return s.quarantine(ctx, tx, cp, m, machineReason(in.AutoSubmitted))
 		}
 		return s.logAuto(ctx, tx, cp, m, t)
 	}
@@ -197,6 +197,17 @@ func (s *Store) threadOf(ctx context.Context, tx pgx.Tx, m Mail) (*Ticket, error
 		return nil, nil
 	}
 	return s.findThread(ctx, tx, m.Parsed)
+}
+
+// machineReason is the quarantine reason of machine mail that has no ticket:
+// labelled "auto-submitted" (the quarantine page offers to force such mail
+// in), unless the parser's reason, from the Auto-Submitted field, is so
+// labelled already.
+func machineReason(why string) string {
+	if strings.HasPrefix(why, "auto-submitted") {
+		return why
+	}
+	return "auto-submitted: " + why
 }
 
 // knownSet is what a batch already finds stored, keyed by UID (a re-fetch)
@@ -332,10 +343,10 @@ const openTicketSQL = `
 	msg AS (
 		INSERT INTO messages (ticket_id, author_kind, customer_id, from_name, from_email, subject, body_text,
 			body_html, source, mailbox_id, uidvalidity, uid, message_id, in_reply_to, refs, content_hash, sent_at,
-			search)
+			search, parse_notes)
 		SELECT tk.id, 'customer', cust.id, $2, $1, $7, $8, $9, 'email', NULLIF($5::bigint, 0),
 			NULLIF($10::bigint, 0), NULLIF($11::bigint, 0), $12, $13, coalesce($14, '{}'::text[]), $15, $16,
-			$20::tsvector
+			$20::tsvector, coalesce($21, '{}'::text[])
 		FROM tk, cust RETURNING id),
 	ev AS (
 		INSERT INTO events (ticket_id, kind, actor, detail)
@@ -359,7 +370,7 @@ func (s *Store) openArgs(cp Checkpoint, m Mail, old *Ticket) []any {
 		CleanSubject(in.Subject), cp.MailboxID, linked, in.Subject, in.Text, in.HTML,
 		int64(cp.UIDValidity), int64(m.UID), in.MessageID, strings.Join(in.InReplyTo, " "), in.References,
 		in.ContentHash, sentAt(in), detail, s.newMessageID("alert"), s.cfg.CoalesceWindow,
-		in.preparedVector()}
+		in.preparedVector(), in.Notes}
 }
 
 func (s *Store) openFromMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, old *Ticket) (Result, error) {

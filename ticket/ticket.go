@@ -97,6 +97,7 @@ type Message struct {
 	MessageID     string
 	CreatedAt     time.Time
 	Attachments   []AttachmentInfo
+	Notes         []string // what the parser could not read as sent (mail only)
 }
 
 // AttachmentInfo describes a stored attachment without its bytes.

@@ -48,7 +48,8 @@ func (s *Server) agentTicketData(r *http.Request, t *ticket.Ticket, f agentForm)
 	}
 	views, remote := s.messageViews(r, msgs)
 	for i, v := range views {
-		am := agentMessage{messageView: v, Internal: msgs[i].Internal, Auto: msgs[i].AutoSubmitted != ""}
+		am := agentMessage{messageView: v, Internal: msgs[i].Internal, Auto: msgs[i].AutoSubmitted != "",
+			Notes: msgs[i].Notes}
 		if msgs[i].ThirdParty {
 			am.Internal, am.ThirdParty = false, msgs[i].FromEmail
 		}

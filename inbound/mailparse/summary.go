@@ -10,8 +10,9 @@ func Summary(head []byte) (from ticket.Address, subject string) {
 	if err != nil {
 		return ticket.Address{}, ""
 	}
-	if l := addressList(blk.header, "From"); len(l) > 0 {
+	hint := envelopeCharset(blk.header)
+	if l := addressList(blk.header, "From", hint); len(l) > 0 {
 		from = cleanAddress(l[0])
 	}
-	return from, cleanString(decodeText(blk.header.Get("Subject")))
+	return from, cleanString(decodeText(blk.header.Get("Subject"), hint))
 }
