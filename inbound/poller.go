@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"inboxdesk/inbound/mailparse"
 	"inboxdesk/ticket"
 )
@@ -151,64 +153,72 @@ func (p *Poller) pollLocked(ctx context.Context, mb *ticket.Mailbox, st *Stats) 
 type fetched struct {
 	batch []sizedUID
 	mails []ticket.Mail
-	err   error
 }
 
 // ingestAll fetches and parses the next batch while the previous one
-// commits, so the IMAP server, the parser and PostgreSQL work at once.
-// Server-side bookkeeping of committed batches runs on the fetching side
-// between fetches (one IMAP command at a time).
+// commits, so the IMAP server, the parser and PostgreSQL work at once. The
+// two stages hand batches over unbuffered channels and every send also waits
+// on the context, so neither stage can block the other whatever the batch
+// sizes. Server-side bookkeeping of committed batches runs on the fetching
+// side (one IMAP command at a time).
 func (p *Poller) ingestAll(ctx context.Context, s *session, mb *ticket.Mailbox, cp ticket.Checkpoint,
 	pending []sizedUID, st *Stats) error {
 	prog := newProgress(p.log, mb.Name, len(pending), p.opts.ProgressEvery)
-	ready := make(chan fetched, 1)
-	committed := make(chan []sizedUID, len(pending)/max(p.opts.BatchMessages, 1)+2)
-	stop := make(chan struct{})
-	fetcherDone := make(chan struct{})
-	go func() {
-		defer close(fetcherDone)
-		defer close(ready)
-		p.fetchAhead(ctx, s, mb, pending, ready, committed, stop)
-	}()
-	err := p.commitAll(ctx, mb, cp, ready, committed, st, prog)
-	close(stop)
-	<-fetcherDone
-	close(committed)
-	for batch := range committed {
-		p.bookkeep(s, mb, batch)
+	ready := make(chan fetched)
+	committed := make(chan []sizedUID)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		err := p.fetchAll(gctx, s, mb, pending, ready, committed)
+		close(ready)
+		for batch := range committed { // until the committer is done
+			p.bookkeep(s, mb, batch)
+		}
+		return err
+	})
+	g.Go(func() error {
+		defer close(committed)
+		return p.commitAll(gctx, mb, cp, ready, committed, st, prog)
+	})
+	if err := g.Wait(); err != nil {
+		return err
 	}
-	if err == nil {
-		prog.finish()
+	if err := ctx.Err(); err != nil {
+		return err // stopped early: the rest is left for the next poll
 	}
-	return err
+	prog.finish()
+	return nil
 }
 
-func (p *Poller) fetchAhead(ctx context.Context, s *session, mb *ticket.Mailbox, pending []sizedUID,
-	ready chan<- fetched, committed <-chan []sizedUID, stop <-chan struct{}) {
-	for len(pending) > 0 && ctx.Err() == nil {
-		p.bookkeepReady(s, mb, committed)
+// fetchAll fetches pending batch by batch and hands each to the committer,
+// applying the bookkeeping of committed batches while it waits.
+func (p *Poller) fetchAll(ctx context.Context, s *session, mb *ticket.Mailbox, pending []sizedUID,
+	ready chan<- fetched, committed <-chan []sizedUID) error {
+	for len(pending) > 0 {
 		var f fetched
+		var err error
 		f.batch, pending = p.nextBatch(pending)
-		f.mails, f.err = p.fetchBatch(s, f.batch)
-		select {
-		case ready <- f:
-		case <-stop:
-			return
+		if f.mails, err = p.fetchBatch(s, f.batch); err != nil {
+			return err
 		}
-		if f.err != nil {
-			return
+		for sent := false; !sent; {
+			select {
+			case ready <- f:
+				sent = true
+			case batch := <-committed:
+				p.bookkeep(s, mb, batch)
+			case <-ctx.Done():
+				return nil // the poll's own error (if any) is reported by its caller
+			}
 		}
 	}
+	return nil
 }
 
 func (p *Poller) commitAll(ctx context.Context, mb *ticket.Mailbox, cp ticket.Checkpoint, ready <-chan fetched,
 	committed chan<- []sizedUID, st *Stats, prog *progress) error {
 	for f := range ready {
-		if f.err != nil {
-			return f.err
-		}
-		if err := ctx.Err(); err != nil {
-			return err
+		if ctx.Err() != nil {
+			return nil
 		}
 		// A started commit finishes even when we are told to stop: nothing is half-done.
 		results, err := p.store.IngestBatch(context.WithoutCancel(ctx), cp, f.mails)
@@ -217,22 +227,13 @@ func (p *Poller) commitAll(ctx context.Context, mb *ticket.Mailbox, cp ticket.Ch
 		}
 		cp.LastUID = f.batch[len(f.batch)-1].uid
 		p.count(mb.Name, results, st)
-		committed <- f.batch
 		prog.add(len(f.batch))
-	}
-	return nil // a fetch stopped by ctx leaves the rest for the next poll
-}
-
-// bookkeepReady applies the bookkeeping of every batch committed so far.
-func (p *Poller) bookkeepReady(s *session, mb *ticket.Mailbox, committed <-chan []sizedUID) {
-	for {
 		select {
-		case batch := <-committed:
-			p.bookkeep(s, mb, batch)
-		default:
-			return
+		case committed <- f.batch:
+		case <-ctx.Done():
 		}
 	}
+	return nil
 }
 
 // openSession returns a session on the mailbox (kept from the last poll
