@@ -23,6 +23,13 @@ type Options struct {
 	// ProgressEvery is how often a long poll (the first of a big mailbox)
 	// logs how far it is; zero means every 5 seconds.
 	ProgressEvery time.Duration
+	// CommandTimeout is how long an IMAP command (or connecting) may wait
+	// with the server sending nothing before the connection is dropped.
+	CommandTimeout time.Duration
+	// PollTimeout bounds one whole poll; what it committed stays, the rest
+	// is left for the next poll. It also bounds how long a poll holds the
+	// mailbox's lock.
+	PollTimeout time.Duration
 }
 
 // Observer receives what polls do, for metrics and progress.
@@ -33,7 +40,8 @@ type Observer interface {
 
 // DefaultOptions returns the poller's defaults.
 func DefaultOptions() Options {
-	return Options{Limits: mailparse.DefaultLimits(), BatchMessages: 200, BatchBytes: 32 << 20}
+	return Options{Limits: mailparse.DefaultLimits(), BatchMessages: 200, BatchBytes: 32 << 20,
+		CommandTimeout: time.Minute, PollTimeout: 10 * time.Minute}
 }
 
 // Poller fetches new mail of each mailbox and ingests it exactly once.
@@ -56,6 +64,12 @@ func NewPoller(store *ticket.Store, log *slog.Logger, opts Options) *Poller {
 	if opts.Limits == (mailparse.Limits{}) {
 		opts.Limits = d.Limits
 	}
+	if opts.CommandTimeout <= 0 {
+		opts.CommandTimeout = d.CommandTimeout
+	}
+	if opts.PollTimeout <= 0 {
+		opts.PollTimeout = d.PollTimeout
+	}
 	return &Poller{store: store, log: log, opts: opts, sessions: newSessionCache()}
 }
 
@@ -77,6 +91,9 @@ var ErrUIDValidityChanged = errors.New("UIDVALIDITY changed during the poll")
 // checkpoint in bounded batches, each committed with its checkpoint in one
 // transaction. Only one process polls a mailbox at a time (advisory lock);
 // the checkpoint's compare-and-set keeps it correct even without the lock.
+// A poll gives up after Options.PollTimeout, or when the server is quiet
+// for Options.CommandTimeout, and then releases the lock. Anything that
+// learns of new mail (a schedule, IDLE) may call Poll at any time.
 func (p *Poller) Poll(ctx context.Context, name string) (st Stats, err error) {
 	st.Outcomes = map[ticket.Outcome]int{}
 	mb, err := p.store.MailboxByName(ctx, name)
@@ -89,6 +106,8 @@ func (p *Poller) Poll(ctx context.Context, name string) (st Stats, err error) {
 		return st, err
 	}
 	defer unlock()
+	ctx, cancel := context.WithTimeout(ctx, p.opts.PollTimeout)
+	defer cancel()
 	start := time.Now()
 	defer func() { p.observePoll(name, start, err) }()
 	if mb, err = p.store.MailboxByName(ctx, name); err != nil { // checkpoint as of holding the lock
@@ -112,7 +131,7 @@ func (p *Poller) pollLocked(ctx context.Context, mb *ticket.Mailbox, st *Stats) 
 	if err != nil {
 		return err
 	}
-	s, uv, next, err := p.openSession(ctx, mb.ID, target)
+	s, uv, highest, err := p.openSession(ctx, mb.ID, target)
 	if err != nil {
 		return err
 	}
@@ -136,10 +155,10 @@ func (p *Poller) pollLocked(ctx context.Context, mb *ticket.Mailbox, st *Stats) 
 		}
 		cp = ticket.Checkpoint{MailboxID: mb.ID, UIDValidity: uv}
 	}
-	if next != 0 && next-1 <= cp.LastUID {
+	if highest <= cp.LastUID {
 		return p.store.RecordPollOK(ctx, mb.ID)
 	}
-	selUV, pending, err := s.newUIDs(target.Folder, cp.LastUID)
+	selUV, pending, err := s.newUIDs(cp.LastUID)
 	if err != nil {
 		return err
 	}
@@ -237,25 +256,28 @@ func (p *Poller) commitAll(ctx context.Context, mb *ticket.Mailbox, cp ticket.Ch
 }
 
 // openSession returns a session on the mailbox (kept from the last poll
-// when it still answers, else a new login) with the folder's STATUS.
+// when it still answers, else a new login) with the folder's UIDVALIDITY and
+// highest UID. A kept session that fails is replaced by a new login at once,
+// unless it timed out: a server that does not answer gets no second wait in
+// this poll.
 func (p *Poller) openSession(ctx context.Context, mailboxID int64, t Target) (*session, uint32, uint32, error) {
-	s, reused, err := p.sessions.take(ctx, mailboxID, t)
+	s, reused, err := p.sessions.take(ctx, mailboxID, t, p.opts.CommandTimeout)
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	uv, next, err := s.boundStatus(ctx)
-	if err != nil && reused {
+	uv, highest, err := s.boundCheck(ctx)
+	if err != nil && reused && !errors.Is(err, ErrServerTimeout) && ctx.Err() == nil {
 		s.close() // the server restarted or dropped the idle connection
-		if s, err = dial(ctx, t); err != nil {
+		if s, err = dial(ctx, t, p.opts.CommandTimeout); err != nil {
 			return nil, 0, 0, err
 		}
-		uv, next, err = s.boundStatus(ctx)
+		uv, highest, err = s.boundCheck(ctx)
 	}
 	if err != nil {
 		s.close()
 		return nil, 0, 0, err
 	}
-	return s, uv, next, nil
+	return s, uv, highest, nil
 }
 
 // nextBatch takes mails off pending up to the count and byte bounds (at least one).
