@@ -87,6 +87,10 @@ type Stats struct {
 // the next poll starts over with the new UIDVALIDITY.
 var ErrUIDValidityChanged = errors.New("UIDVALIDITY changed during the poll")
 
+// ErrPollTimeout means a poll ran out of Options.PollTimeout; what it
+// committed stays, the next poll goes on from there.
+var ErrPollTimeout = errors.New("poll ran out of time")
+
 // Poll runs one cycle for the named mailbox: fetch every mail after the
 // checkpoint in bounded batches, each committed with its checkpoint in one
 // transaction. Only one process polls a mailbox at a time (advisory lock);
@@ -114,6 +118,9 @@ func (p *Poller) Poll(ctx context.Context, name string) (st Stats, err error) {
 		return st, err
 	}
 	if err = p.pollLocked(ctx, mb, &st); err != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			err = fmt.Errorf("%w (%s): %w", ErrPollTimeout, p.opts.PollTimeout, err)
+		}
 		_ = p.store.RecordPollError(context.WithoutCancel(ctx), mb.ID, err.Error())
 		return st, fmt.Errorf("poll %s: %w", name, err)
 	}

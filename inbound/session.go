@@ -163,10 +163,12 @@ func (s *session) check() (uidValidity uint32, highest uint32, err error) {
 	err = s.watch(func() error {
 		noop := s.c.Noop()
 		status := s.c.Status(s.target.Folder, &imap.StatusOptions{UIDValidity: true})
-		err1 := noop.Wait()
-		var err2 error
-		st, err2 = status.Wait()
-		return errors.Join(err1, err2)
+		err := noop.Wait()
+		var serr error
+		if st, serr = status.Wait(); err == nil {
+			err = serr
+		}
+		return err
 	})
 	if err != nil {
 		return 0, 0, fmt.Errorf("noop: %w", err)

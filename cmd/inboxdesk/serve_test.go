@@ -35,6 +35,8 @@ func TestServeRefusesWrongSetting(t *testing.T) {
 		{"unknown language", "INBOXDESK_LANGUAGE", "fr", "INBOXDESK_LANGUAGE (--language): must be en or es"},
 		{"bad smtp scheme", "INBOXDESK_SMTP_URL", "http://relay:25", "INBOXDESK_SMTP_URL (--smtp-url)"},
 		{"bad coalesce", "INBOXDESK_COALESCE", "soon", "INBOXDESK_COALESCE (--coalesce)"},
+		{"bad imap timeout", "INBOXDESK_IMAP_TIMEOUT", "0s", "INBOXDESK_IMAP_TIMEOUT (--imap-timeout)"},
+		{"bad poll timeout", "INBOXDESK_POLL_TIMEOUT", "forever", "INBOXDESK_POLL_TIMEOUT (--poll-timeout)"},
 		{"bad upload size", "INBOXDESK_UPLOAD_MAX", "huge", "INBOXDESK_UPLOAD_MAX (--upload-max)"},
 		{"half of tls", "INBOXDESK_TLS_CERT", "cert.pem", "INBOXDESK_TLS_CERT (--tls-cert)"},
 		{"half of vapid", "INBOXDESK_VAPID_PUBLIC_KEY", "BOr8Tq1cNp0", "INBOXDESK_VAPID_PUBLIC_KEY (--vapid-public-key)"},
