@@ -1,0 +1,18 @@
+-- +goose Up
+-- Held mail is recognised by its bytes, like messages by Message-ID and
+-- content: a re-scan after a UIDVALIDITY change, or a copy delivered again,
+-- is not held a second time.
+ALTER TABLE quarantine ADD COLUMN content_hash bytea;
+UPDATE quarantine SET content_hash = sha256(raw);
+ALTER TABLE quarantine ALTER COLUMN content_hash SET NOT NULL;
+CREATE INDEX quarantine_content_idx ON quarantine (content_hash);
+-- Copies held before are set aside (kept, as discarded) behind the first.
+UPDATE quarantine q SET state = 'discarded'
+WHERE state = 'held' AND EXISTS (
+    SELECT 1 FROM quarantine o
+    WHERE o.content_hash = q.content_hash AND o.id < q.id
+      AND (o.mailbox_id = q.mailbox_id OR o.mailbox_id IS NULL));
+
+-- +goose Down
+DROP INDEX quarantine_content_idx;
+ALTER TABLE quarantine DROP COLUMN content_hash;
