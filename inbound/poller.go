@@ -30,6 +30,9 @@ type Options struct {
 	// is left for the next poll. It also bounds how long a poll holds the
 	// mailbox's lock.
 	PollTimeout time.Duration
+	// StalledAfter is how many polls in a row may leave a backlog no
+	// smaller than before until the mailbox is logged and shown as stalled.
+	StalledAfter int
 }
 
 // Observer receives what polls do, for metrics and progress.
@@ -41,7 +44,7 @@ type Observer interface {
 // DefaultOptions returns the poller's defaults.
 func DefaultOptions() Options {
 	return Options{Limits: mailparse.DefaultLimits(), BatchMessages: 200, BatchBytes: 32 << 20,
-		CommandTimeout: time.Minute, PollTimeout: 10 * time.Minute}
+		CommandTimeout: time.Minute, PollTimeout: 10 * time.Minute, StalledAfter: 5}
 }
 
 // Poller fetches new mail of each mailbox and ingests it exactly once.
@@ -70,6 +73,9 @@ func NewPoller(store *ticket.Store, log *slog.Logger, opts Options) *Poller {
 	if opts.PollTimeout <= 0 {
 		opts.PollTimeout = d.PollTimeout
 	}
+	if opts.StalledAfter <= 0 {
+		opts.StalledAfter = d.StalledAfter
+	}
 	return &Poller{store: store, log: log, opts: opts, sessions: newSessionCache()}
 }
 
@@ -81,6 +87,10 @@ type Stats struct {
 	Skipped  bool // another process holds the mailbox's lock
 	Fetched  int
 	Outcomes map[ticket.Outcome]int
+	// Backlog is what the poll left on the server above the checkpoint
+	// (zero when it did not reach the server).
+	Backlog ticket.Backlog
+	lastUID uint32 // checkpoint as committed so far
 }
 
 // ErrUIDValidityChanged means the folder was recreated while we polled it;
@@ -162,7 +172,15 @@ func (p *Poller) pollLocked(ctx context.Context, mb *ticket.Mailbox, st *Stats) 
 		}
 		cp = ticket.Checkpoint{MailboxID: mb.ID, UIDValidity: uv}
 	}
+	return p.ingestNew(ctx, s, mb, cp, uv, highest, st)
+}
+
+// ingestNew ingests the mail above the checkpoint, up to the highest UID
+// the server reported, and notes the backlog the poll leaves.
+func (p *Poller) ingestNew(ctx context.Context, s *session, mb *ticket.Mailbox, cp ticket.Checkpoint,
+	uv, highest uint32, st *Stats) error {
 	if highest <= cp.LastUID {
+		p.noteBacklog(ctx, mb, st, 0, time.Time{})
 		return p.store.RecordPollOK(ctx, mb.ID)
 	}
 	selUV, pending, err := s.newUIDs(cp.LastUID)
@@ -172,7 +190,11 @@ func (p *Poller) pollLocked(ctx context.Context, mb *ticket.Mailbox, st *Stats) 
 	if selUV != uv {
 		return ErrUIDValidityChanged
 	}
-	return p.ingestAll(ctx, s, mb, cp, pending, st)
+	st.lastUID = cp.LastUID
+	err = p.ingestAll(ctx, s, mb, cp, pending, st)
+	uids, oldest := backlogOf(highest, pending, st.lastUID)
+	p.noteBacklog(ctx, mb, st, uids, oldest)
+	return err
 }
 
 // fetched is one batch fetched and parsed, ready to commit.
@@ -252,6 +274,7 @@ func (p *Poller) commitAll(ctx context.Context, mb *ticket.Mailbox, cp ticket.Ch
 			return err
 		}
 		cp.LastUID = f.batch[len(f.batch)-1].uid
+		st.lastUID = cp.LastUID
 		p.count(mb.Name, results, st)
 		prog.add(len(f.batch))
 		select {

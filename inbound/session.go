@@ -223,7 +223,7 @@ func (s *session) newUIDs(last uint32) (uidValidity uint32, msgs []sizedUID, err
 	set.AddRange(imap.UID(last+1), 0) // last+1:*
 	var bufs []*imapclient.FetchMessageBuffer
 	err = s.watch(func() (err error) {
-		bufs, err = s.c.Fetch(set, &imap.FetchOptions{UID: true, RFC822Size: true}).Collect()
+		bufs, err = s.c.Fetch(set, &imap.FetchOptions{UID: true, RFC822Size: true, InternalDate: true}).Collect()
 		return err
 	})
 	if err != nil {
@@ -232,15 +232,16 @@ func (s *session) newUIDs(last uint32) (uidValidity uint32, msgs []sizedUID, err
 	for _, b := range bufs {
 		// "N:*" includes the highest UID even when it is below N (RFC 3501 6.4.8).
 		if uint32(b.UID) > last {
-			msgs = append(msgs, sizedUID{uid: uint32(b.UID), size: b.RFC822Size})
+			msgs = append(msgs, sizedUID{uid: uint32(b.UID), size: b.RFC822Size, arrived: b.InternalDate})
 		}
 	}
 	return s.uidValidity, msgs, nil
 }
 
 type sizedUID struct {
-	uid  uint32
-	size int64
+	uid     uint32
+	size    int64
+	arrived time.Time // INTERNALDATE: when the server received it
 }
 
 // fetch returns the raw messages for uids, whole or (headerOnly) just their

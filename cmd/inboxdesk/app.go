@@ -67,7 +67,7 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 	a.auth = auth.NewStore(a.pool, auth.Config{CodeKey: cfg.LinkKeys.Derive("one-time codes")})
 	opts := inbound.DefaultOptions()
 	opts.Observe = a.metrics
-	opts.CommandTimeout, opts.PollTimeout = cfg.IMAPTimeout, cfg.PollTimeout
+	opts.CommandTimeout, opts.PollTimeout, opts.StalledAfter = cfg.IMAPTimeout, cfg.PollTimeout, cfg.StalledPolls
 	a.poller = inbound.NewPoller(a.store, a.log, opts)
 	a.sched = inbound.NewScheduler(a.poller, a.store, a.log)
 	var err error

@@ -48,6 +48,7 @@ func settings() []*setting {
 		{flag: "vapid-subject", env: "INBOXDESK_VAPID_SUBJECT", help: "contact for push services: mailto:… or https://… (default mailto: the --from address)"},
 		{flag: "imap-timeout", env: "INBOXDESK_IMAP_TIMEOUT", def: "1m", help: "an IMAP command whose server sends nothing for this long is given up and the connection dropped"},
 		{flag: "poll-timeout", env: "INBOXDESK_POLL_TIMEOUT", def: "10m", help: "longest one poll of a mailbox may run (and hold its lock); the next poll goes on from what it committed"},
+		{flag: "stalled-polls", env: "INBOXDESK_STALLED_POLLS", def: "5", help: "polls in a row that leave a mailbox's backlog on the server no smaller before it is logged and shown to agents as stalled"},
 		{flag: "log-format", env: "INBOXDESK_LOG_FORMAT", def: "auto", help: "text, json or auto (text on a terminal)"},
 		{flag: "client-ip-header", env: "INBOXDESK_CLIENT_IP_HEADER", help: "header a trusted reverse proxy sets to the client's address, e.g. X-Forwarded-For (first entry used; set it only behind a proxy that overwrites it); empty: the connection's address"},
 	}
@@ -69,6 +70,7 @@ type Config struct {
 	UploadMax     int64
 	IMAPTimeout   time.Duration
 	PollTimeout   time.Duration
+	StalledPolls  int
 	TLSCert       string
 	TLSKey        string
 	LogFormat     string
@@ -169,6 +171,9 @@ func buildConfig(ss []*setting) (*Config, error) {
 	c.AutoClose = days(v["autoclose-days"], bad)
 	c.IMAPTimeout = positiveDuration(v["imap-timeout"], bad)
 	c.PollTimeout = positiveDuration(v["poll-timeout"], bad)
+	if c.StalledPolls, err = strconv.Atoi(v["stalled-polls"].value); err != nil || c.StalledPolls < 1 {
+		bad(v["stalled-polls"], "must be a whole number ≥ 1")
+	}
 	if c.UploadMax, err = parseBytes(v["upload-max"].value); err != nil || c.UploadMax <= 0 {
 		bad(v["upload-max"], "must be a size like 10MB")
 	}

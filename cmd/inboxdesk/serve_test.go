@@ -37,6 +37,7 @@ func TestServeRefusesWrongSetting(t *testing.T) {
 		{"bad coalesce", "INBOXDESK_COALESCE", "soon", "INBOXDESK_COALESCE (--coalesce)"},
 		{"bad imap timeout", "INBOXDESK_IMAP_TIMEOUT", "0s", "INBOXDESK_IMAP_TIMEOUT (--imap-timeout)"},
 		{"bad poll timeout", "INBOXDESK_POLL_TIMEOUT", "forever", "INBOXDESK_POLL_TIMEOUT (--poll-timeout)"},
+		{"bad stalled polls", "INBOXDESK_STALLED_POLLS", "0", "INBOXDESK_STALLED_POLLS (--stalled-polls)"},
 		{"bad upload size", "INBOXDESK_UPLOAD_MAX", "huge", "INBOXDESK_UPLOAD_MAX (--upload-max)"},
 		{"half of tls", "INBOXDESK_TLS_CERT", "cert.pem", "INBOXDESK_TLS_CERT (--tls-cert)"},
 		{"half of vapid", "INBOXDESK_VAPID_PUBLIC_KEY", "BOr8Tq1cNp0", "INBOXDESK_VAPID_PUBLIC_KEY (--vapid-public-key)"},

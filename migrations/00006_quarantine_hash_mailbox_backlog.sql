@@ -13,6 +13,18 @@ WHERE state = 'held' AND EXISTS (
     WHERE o.content_hash = q.content_hash AND o.id < q.id
       AND (o.mailbox_id = q.mailbox_id OR o.mailbox_id IS NULL));
 
+-- What the last poll that reached the server left there above the
+-- checkpoint (highest UID minus last_uid), since when its oldest mail waits,
+-- and for how many polls in a row it has not shrunk; stalled_since is set
+-- once that count reaches the poller's limit.
+ALTER TABLE mailboxes
+    ADD COLUMN backlog bigint NOT NULL DEFAULT 0,
+    ADD COLUMN backlog_oldest_at timestamptz,
+    ADD COLUMN backlog_polls integer NOT NULL DEFAULT 0,
+    ADD COLUMN backlog_stalled_since timestamptz;
+
 -- +goose Down
+ALTER TABLE mailboxes DROP COLUMN backlog, DROP COLUMN backlog_oldest_at,
+    DROP COLUMN backlog_polls, DROP COLUMN backlog_stalled_since;
 DROP INDEX quarantine_content_idx;
 ALTER TABLE quarantine DROP COLUMN content_hash;
