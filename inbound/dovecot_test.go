@@ -17,10 +17,7 @@ import (
 func TestDovecotIngest(t *testing.T) {
 	dc := dovecot.Start(t)
 	ctx := context.Background()
-	store := ticket.NewStore(pgtest.New(t), testStoreConfig())
-	if _, err := store.AddMailbox(ctx, ticket.Mailbox{Name: "support", URL: dc.URL("INBOX"), ProcessedFolder: "", MarkSeen: true}); err != nil {
-		t.Fatal(err)
-	}
+	store := dovecotStore(t, dc, ticket.Mailbox{MarkSeen: true})
 	var raws [][]byte
 	for i := 0; i < 30; i++ {
 		raws = append(raws, []byte(customerMail(fmt.Sprintf("d%d@example.org", i%4), fmt.Sprintf("dc%d@example.org", i),
@@ -56,4 +53,19 @@ func TestDovecotIngest(t *testing.T) {
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM messages`).Scan(&n); err != nil || n != 32 {
 		t.Fatalf("messages %d (%v), want 32", n, err)
 	}
+}
+
+// dovecotStore is a database with the mailbox "support" on dc's INBOX
+// (mb gives the other settings, and the URL when it goes another way).
+func dovecotStore(t *testing.T, dc *dovecot.Server, mb ticket.Mailbox) *ticket.Store {
+	t.Helper()
+	store := ticket.NewStore(pgtest.New(t), testStoreConfig())
+	mb.Name = "support"
+	if mb.URL == "" {
+		mb.URL = dc.URL("INBOX")
+	}
+	if _, err := store.AddMailbox(context.Background(), mb); err != nil {
+		t.Fatal(err)
+	}
+	return store
 }

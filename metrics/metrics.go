@@ -105,7 +105,14 @@ var (
 	queueDesc  = prometheus.NewDesc("inboxdesk_alert_queue_depth", "Alerts due or waiting to be sent.", nil, nil)
 	lagDesc    = prometheus.NewDesc("inboxdesk_mailbox_poll_lag_seconds",
 		"Seconds since the mailbox was last polled by any replica.", []string{"mailbox"}, nil)
-	quarDesc = prometheus.NewDesc("inboxdesk_quarantined", "Mails held in quarantine.", nil, nil)
+	quarDesc    = prometheus.NewDesc("inboxdesk_quarantined", "Mails held in quarantine.", nil, nil)
+	backlogDesc = prometheus.NewDesc("inboxdesk_mailbox_backlog_uids",
+		"The server's highest UID minus the committed checkpoint, as the last poll that reached the server left it.",
+		[]string{"mailbox"}, nil)
+	oldestDesc = prometheus.NewDesc("inboxdesk_mailbox_backlog_oldest_seconds",
+		"Age of the oldest mail on the server not ingested yet (0 when none).", []string{"mailbox"}, nil)
+	stalledDesc = prometheus.NewDesc("inboxdesk_mailbox_backlog_stalled",
+		"1 when the backlog has not shrunk for the configured number of polls.", []string{"mailbox"}, nil)
 )
 
 func (c *dbCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -113,6 +120,9 @@ func (c *dbCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- queueDesc
 	ch <- lagDesc
 	ch <- quarDesc
+	ch <- backlogDesc
+	ch <- oldestDesc
+	ch <- stalledDesc
 }
 
 func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
@@ -134,14 +144,19 @@ func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
 		rows.Close()
 		ch <- prometheus.MustNewConstMetric(queueDesc, prometheus.GaugeValue, queued)
 	}
-	rows, err = c.pool.Query(ctx, `SELECT name, extract(epoch FROM now() - coalesce(last_poll_at, created_at))
+	rows, err = c.pool.Query(ctx, `SELECT name, extract(epoch FROM now() - coalesce(last_poll_at, created_at)),
+		backlog::float8, coalesce(extract(epoch FROM now() - backlog_oldest_at), 0), backlog_stalled_since IS NOT NULL
 		FROM mailboxes`)
 	if err == nil {
 		for rows.Next() {
 			var name string
-			var lag float64
-			if rows.Scan(&name, &lag) == nil {
+			var lag, backlog, oldest float64
+			var stalled bool
+			if rows.Scan(&name, &lag, &backlog, &oldest, &stalled) == nil {
 				ch <- prometheus.MustNewConstMetric(lagDesc, prometheus.GaugeValue, lag, name)
+				ch <- prometheus.MustNewConstMetric(backlogDesc, prometheus.GaugeValue, backlog, name)
+				ch <- prometheus.MustNewConstMetric(oldestDesc, prometheus.GaugeValue, max(oldest, 0), name)
+				ch <- prometheus.MustNewConstMetric(stalledDesc, prometheus.GaugeValue, boolGauge(stalled), name)
 			}
 		}
 		rows.Close()
@@ -150,4 +165,11 @@ func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
 	if c.pool.QueryRow(ctx, `SELECT count(*) FROM quarantine WHERE state = 'held'`).Scan(&q) == nil {
 		ch <- prometheus.MustNewConstMetric(quarDesc, prometheus.GaugeValue, q)
 	}
+}
+
+func boolGauge(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }

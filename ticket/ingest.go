@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strings"
@@ -308,14 +309,23 @@ func knownMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, mails []Mail) (kno
 	return k, rows.Err()
 }
 
+// quarantine holds m with the reason, unless the same bytes are held (or
+// were, and were retried or discarded) for this mailbox or a removed one:
+// then m is a duplicate.
 func (s *Store) quarantine(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, reason string) (Result, error) {
-	_, err := tx.Exec(ctx, `
-		INSERT INTO quarantine (mailbox_id, uidvalidity, uid, reason, raw, headers_only)
-		VALUES ($1, $2, NULLIF($3::bigint, 0), $4, $5, $6)
+	hash := sha256.Sum256(m.Raw)
+	tag, err := tx.Exec(ctx, `
+		INSERT INTO quarantine (mailbox_id, uidvalidity, uid, reason, raw, headers_only, content_hash)
+		SELECT $1, $2, NULLIF($3::bigint, 0), $4, $5, $6, $7
+		WHERE NOT EXISTS (SELECT 1 FROM quarantine
+			WHERE content_hash = $7 AND (mailbox_id = $1 OR mailbox_id IS NULL))
 		ON CONFLICT DO NOTHING`,
-		cp.MailboxID, int64(cp.UIDValidity), int64(m.UID), reason, m.Raw, m.HeadersOnly)
+		cp.MailboxID, int64(cp.UIDValidity), int64(m.UID), reason, m.Raw, m.HeadersOnly, hash[:])
 	if err != nil {
 		return Result{}, fmt.Errorf("quarantine: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return Result{UID: m.UID, Outcome: OutcomeDuplicate, Reason: "held already: " + reason}, nil
 	}
 	return Result{UID: m.UID, Outcome: OutcomeQuarantined, Reason: reason}, nil
 }

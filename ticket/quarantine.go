@@ -96,7 +96,8 @@ func (s *Store) RetryQuarantined(ctx context.Context, id int64, in *Inbound, for
 		}
 		res, err = s.ingestOne(ctx, tx, cp, Mail{Raw: raw, Parsed: in,
 			Released: strings.HasPrefix(reason, SenderAuthReason)})
-		if err == nil && res.Outcome == OutcomeQuarantined {
+		// Held again, or found held already (its own row): it stays held.
+		if err == nil && (res.Outcome == OutcomeQuarantined || res.Outcome == OutcomeDuplicate) {
 			return fmt.Errorf("still not ingestible: %s", res.Reason)
 		}
 		return err

@@ -83,6 +83,7 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 	opts := inbound.DefaultOptions()
 	opts.Observe = a.metrics
 	opts.TrustedAuthservID = cfg.AuthservID
+	opts.CommandTimeout, opts.PollTimeout, opts.StalledAfter = cfg.IMAPTimeout, cfg.PollTimeout, cfg.StalledPolls
 	a.poller = inbound.NewPoller(a.store, a.log, opts)
 	a.sched = inbound.NewScheduler(a.poller, a.store, a.log)
 	var err error

@@ -49,6 +49,9 @@ func settings() []*setting {
 		{flag: "vapid-private-key", env: "INBOXDESK_VAPID_PRIVATE_KEY", help: "Web Push VAPID private key", secret: true},
 		{flag: "vapid-subject", env: "INBOXDESK_VAPID_SUBJECT", help: "contact for push services: mailto:… or https://… (default mailto: the --from address)"},
 		{flag: "trusted-authserv-id", env: "INBOXDESK_TRUSTED_AUTHSERV_ID", help: "authserv-id of your own mail server's Authentication-Results header (e.g. mx.example.com): mail it finds forged (DMARC, or DKIM and SPF, failing) is held in quarantine; empty: senders are not checked"},
+		{flag: "imap-timeout", env: "INBOXDESK_IMAP_TIMEOUT", def: "1m", help: "an IMAP command whose server sends nothing for this long is given up and the connection dropped"},
+		{flag: "poll-timeout", env: "INBOXDESK_POLL_TIMEOUT", def: "10m", help: "longest one poll of a mailbox may run (and hold its lock); the next poll goes on from what it committed"},
+		{flag: "stalled-polls", env: "INBOXDESK_STALLED_POLLS", def: "5", help: "polls in a row that leave a mailbox's backlog on the server no smaller before it is logged and shown to agents as stalled"},
 		{flag: "log-format", env: "INBOXDESK_LOG_FORMAT", def: "auto", help: "text, json or auto (text on a terminal)"},
 		{flag: "client-ip-header", env: "INBOXDESK_CLIENT_IP_HEADER", help: "header a trusted reverse proxy sets to the client's address, e.g. X-Forwarded-For (the last entry, the one the proxy appended, is used); empty: the connection's address"},
 	}
@@ -69,6 +72,9 @@ type Config struct {
 	ReopenWindow  time.Duration
 	AutoClose     time.Duration
 	UploadMax     int64
+	IMAPTimeout   time.Duration
+	PollTimeout   time.Duration
+	StalledPolls  int
 	TLSCert       string
 	TLSKey        string
 	LogFormat     string
@@ -169,6 +175,11 @@ func buildConfig(ss []*setting) (*Config, error) {
 	}
 	c.ReopenWindow = days(v["reopen-days"], bad)
 	c.AutoClose = days(v["autoclose-days"], bad)
+	c.IMAPTimeout = positiveDuration(v["imap-timeout"], bad)
+	c.PollTimeout = positiveDuration(v["poll-timeout"], bad)
+	if c.StalledPolls, err = strconv.Atoi(v["stalled-polls"].value); err != nil || c.StalledPolls < 1 {
+		bad(v["stalled-polls"], "must be a whole number ≥ 1")
+	}
 	if c.UploadMax, err = parseBytes(v["upload-max"].value); err != nil || c.UploadMax <= 0 {
 		bad(v["upload-max"], "must be a size like 10MB")
 	}
@@ -226,6 +237,14 @@ func days(s *setting, bad func(*setting, string, ...any)) time.Duration {
 		bad(s, "must be a whole number of days ≥ 0")
 	}
 	return time.Duration(n) * 24 * time.Hour
+}
+
+func positiveDuration(s *setting, bad func(*setting, string, ...any)) time.Duration {
+	d, err := time.ParseDuration(s.value)
+	if err != nil || d <= 0 {
+		bad(s, "must be a duration above zero like 30s or 5m")
+	}
+	return d
 }
 
 // parseBytes parses "10MB", "512KB", "1GB" or a plain number of bytes.
