@@ -1,0 +1,73 @@
+package lang
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/abadojack/whatlanggo"
+)
+
+// MinConfidence is how sure the choice between the supported languages must
+// be (0..1, whatlanggo's confidence) before a text counts as written in one.
+const MinConfidence = 0.5
+
+// maxOtherConfidence: a text that looks this much like a language we do not
+// answer in (Portuguese, French, ...) is not forced into one we do.
+const maxOtherConfidence = 0.25
+
+// minLetters is the shortest text worth guessing about: "Gracias" or "ok"
+// says too little.
+const minLetters = 12
+
+// maxDetectBytes is how much of a mail is read: the opening says enough.
+const maxDetectBytes = 4000
+
+var (
+	supportedLangs = map[whatlanggo.Lang]bool{whatlanggo.Eng: true, whatlanggo.Spa: true}
+	// widerLangs are the languages near ours that a text may really be in.
+	widerLangs = map[whatlanggo.Lang]bool{whatlanggo.Eng: true, whatlanggo.Spa: true, whatlanggo.Por: true,
+		whatlanggo.Fra: true, whatlanggo.Ita: true, whatlanggo.Deu: true, whatlanggo.Nld: true}
+)
+
+// Detect returns the supported language text is written in, or "" when the
+// text is too short, in another language, or not clearly one of ours. Quoted
+// lines ("> ...") are someone else's words and are left out.
+func Detect(text string) string {
+	text = ownWords(text)
+	if letters(text) < minLetters {
+		return ""
+	}
+	wide := whatlanggo.DetectWithOptions(text, whatlanggo.Options{Whitelist: widerLangs})
+	if !supportedLangs[wide.Lang] && wide.Confidence >= maxOtherConfidence {
+		return ""
+	}
+	ours := whatlanggo.DetectWithOptions(text, whatlanggo.Options{Whitelist: supportedLangs})
+	if !supportedLangs[ours.Lang] || ours.Confidence < MinConfidence {
+		return ""
+	}
+	return ours.Lang.Iso6391()
+}
+
+// ownWords is text without quoted lines, cut to maxDetectBytes.
+func ownWords(text string) string {
+	if len(text) > maxDetectBytes {
+		text = text[:maxDetectBytes]
+	}
+	var b strings.Builder
+	for line := range strings.Lines(text) {
+		if !strings.HasPrefix(strings.TrimLeft(line, " \t"), ">") {
+			b.WriteString(line)
+		}
+	}
+	return b.String()
+}
+
+func letters(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n
+}
