@@ -28,6 +28,7 @@ const (
 type AlertJob struct {
 	ID           int64
 	TicketNumber int64
+	Subject      string // the ticket's subject (cleaned, at most 200 characters)
 	Recipient    Address
 	Channel      string // "email" or "push"
 	Reason       AlertReason

@@ -105,7 +105,7 @@ func claimDue(ctx context.Context, tx pgx.Tx, limit int, lease time.Duration) ([
 			updated_at = now()
 		FROM due, tickets t JOIN customers c ON c.id = t.requester_id
 		WHERE a.id = due.id AND t.id = a.ticket_id
-		RETURNING a.id, t.number, a.recipient, CASE WHEN c.email = a.recipient THEN c.name ELSE '' END,
+		RETURNING a.id, t.number, t.subject, a.recipient, CASE WHEN c.email = a.recipient THEN c.name ELSE '' END,
 			a.channel, a.reason, a.language, a.message_id, a.tries, a.created_at,
 			coalesce((SELECT m.message_id FROM messages m WHERE m.ticket_id = t.id ORDER BY m.id LIMIT 1), '')`,
 		limit, lease)
@@ -115,7 +115,7 @@ func claimDue(ctx context.Context, tx pgx.Tx, limit int, lease time.Duration) ([
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (AlertJob, error) {
 		var j AlertJob
 		var reason string
-		err := r.Scan(&j.ID, &j.TicketNumber, &j.Recipient.Email, &j.Recipient.Name, &j.Channel, &reason,
+		err := r.Scan(&j.ID, &j.TicketNumber, &j.Subject, &j.Recipient.Email, &j.Recipient.Name, &j.Channel, &reason,
 			&j.Language, &j.MessageID, &j.Tries, &j.CreatedAt, &j.References)
 		j.Reason = AlertReason(reason)
 		return j, err

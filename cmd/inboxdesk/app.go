@@ -75,7 +75,7 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 	}
 	from := ticket.Address{Name: cfg.From.Name, Email: cfg.From.Address}
 	comp, err := outbound.NewComposer(outbound.ComposeConfig{From: from, Keys: cfg.LinkKeys, BaseURL: cfg.BaseURL,
-		DefaultLanguage: cfg.Language, Domain: cfg.Domain})
+		DefaultLanguage: cfg.Language, Domain: cfg.Domain, Brand: cfg.Brand})
 	if err != nil {
 		return err
 	}
