@@ -45,7 +45,53 @@ func Detect(text string) string {
 	if !supportedLangs[ours.Lang] || ours.Confidence < MinConfidence {
 		return ""
 	}
-	return ours.Lang.Iso6391()
+	l := ours.Lang.Iso6391()
+	// Between two languages the trigram model is sure of itself even on a
+	// few words ("Broken, it broke" comes out Spanish): the everyday words
+	// of the text must agree.
+	if commonWords(text) != l {
+		return ""
+	}
+	return l
+}
+
+// everyday holds frequent short words of each supported language that the
+// other does not use (so "a", "no" and "me" are left out).
+var everyday = map[string]map[string]bool{
+	"en": set("the", "and", "to", "is", "it", "my", "i", "you", "of", "in", "for", "on", "with", "not", "can",
+		"have", "has", "this", "that", "please", "thanks", "thank", "hello", "hi", "was", "are", "be", "but",
+		"from", "your", "we", "at", "do", "does", "did", "will", "would", "could", "an", "still", "order"),
+	"es": set("el", "la", "de", "que", "y", "los", "las", "un", "una", "por", "con", "para", "mi", "es", "se",
+		"lo", "hola", "gracias", "puedo", "está", "tengo", "del", "al", "pero", "mis", "su", "sus", "muy",
+		"cuando", "desde", "ayer", "hoy", "pedido", "quiero", "necesito", "ayuda", "buenos", "días", "favor"),
+}
+
+func set(words ...string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+// commonWords is the supported language whose everyday words text uses at
+// least twice and more often than the other's, or "".
+func commonWords(text string) string {
+	count := map[string]int{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		for l, words := range everyday {
+			if words[w] {
+				count[l]++
+			}
+		}
+	}
+	switch {
+	case count["en"] >= 2 && count["en"] > count["es"]:
+		return "en"
+	case count["es"] >= 2 && count["es"] > count["en"]:
+		return "es"
+	}
+	return ""
 }
 
 // ownWords is text without quoted lines, cut to maxDetectBytes.

@@ -71,6 +71,8 @@ func TestDetect(t *testing.T) {
 		{"Hi there, my order did not arrive and the tracking page shows nothing.", "en"},
 		// Below the threshold or too short: no guess, the default applies.
 		{"Gracias", ""},
+		{"Broken\nit broke", ""},
+		{"Broken\nThe printer is broken and it does not print.", "en"},
 		{"ok", ""},
 		{"12345 678 !!!", ""},
 		// Languages we do not answer in are not forced into one we do.

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/text/language"
 
 	"inboxdesk/auth"
+	"inboxdesk/brand"
 )
 
 // page is what every view gets: the layout's needs and the view's Data.
@@ -51,6 +52,9 @@ func (s *Server) renderPart(w http.ResponseWriter, r *http.Request, status int, 
 		s.log.Error("web: render", "view", view, "part", part, slog.Any("err", err))
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 		return
+	}
+	if status < http.StatusBadRequest {
+		s.recordSiteLanguage(r, p.Lang)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Language", p.Lang)
@@ -134,6 +138,10 @@ func (s *Server) funcs() template.FuncMap {
 			return strings.Join(s.cfg.UploadTypes, ",")
 		},
 		"maxSize": func() string { return formatSize(s.cfg.MaxUploadBytes) },
+		"brand":   func() brand.Brand { return s.cfg.Brand },
+		"brandCSS": func() string {
+			return s.path("/brand.css?v=" + cssVersion(s.brandCSS))
+		},
 	}
 }
 

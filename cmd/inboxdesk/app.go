@@ -101,7 +101,7 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 	a.live = web.NewLive(a.store, a.log)
 	a.web, err = web.New(web.Config{BaseURL: cfg.BaseURL, Keys: cfg.LinkKeys, MaxUploadBytes: cfg.UploadMax,
 		DefaultLanguage: cfg.Language, SecureCookies: cfg.BaseURL.Scheme == "https", PushPublicKey: pd.PublicKey(),
-		ClientIPHeader: cfg.ClientIP},
+		ClientIPHeader: cfg.ClientIP, Brand: cfg.Brand},
 		web.Deps{Tickets: a.store, Auth: a.auth, Codes: codes, Live: a.live, Logger: a.log})
 	if err != nil {
 		return err
