@@ -70,6 +70,43 @@ func (kr *Keyring) Sign(c Claims) string {
 // claims. The errors are ErrMalformed, ErrUnknownKey, ErrBadSignature and
 // ErrExpired.
 func (kr *Keyring) Verify(token string, now time.Time) (Claims, error) {
+	c, err := kr.signed(token)
+	if err != nil {
+		return Claims{}, err
+	}
+	if !now.Before(c.Expires) {
+		return Claims{}, ErrExpired
+	}
+	return c, nil
+}
+
+// VerifyExpired checks only that the token is ours, for this ticket and
+// purpose, and returns its claims however long ago it expired. It is for
+// offering an expired link's owner a fresh link, sent to the bound address:
+// never let it open anything.
+func (kr *Keyring) VerifyExpired(token string, ticket int64, purpose string) (Claims, error) {
+	c, err := kr.signed(token)
+	if err != nil {
+		return Claims{}, err
+	}
+	if err := c.check(ticket, purpose); err != nil {
+		return Claims{}, err
+	}
+	return c, nil
+}
+
+func (c Claims) check(ticket int64, purpose string) error {
+	if c.Purpose != purpose {
+		return ErrWrongPurpose
+	}
+	if c.Ticket != ticket {
+		return ErrWrongTicket
+	}
+	return nil
+}
+
+// signed checks the token's form and signature and returns its claims.
+func (kr *Keyring) signed(token string) (Claims, error) {
 	id, body, ok := strings.Cut(token, ".")
 	if !ok || len(token) > maxTokenLen || !validKID(id) {
 		return Claims{}, ErrMalformed
@@ -86,14 +123,7 @@ func (kr *Keyring) Verify(token string, now time.Time) (Claims, error) {
 	if !hmac.Equal(sum, mac(k, payload)) {
 		return Claims{}, ErrBadSignature
 	}
-	c, err := decodeClaims(payload)
-	if err != nil {
-		return Claims{}, err
-	}
-	if !now.Before(c.Expires) {
-		return Claims{}, ErrExpired
-	}
-	return c, nil
+	return decodeClaims(payload)
 }
 
 // VerifyFor is Verify, and then checks that the token was signed for this
@@ -103,11 +133,8 @@ func (kr *Keyring) VerifyFor(token string, now time.Time, ticket int64, purpose 
 	if err != nil {
 		return Claims{}, err
 	}
-	if c.Purpose != purpose {
-		return Claims{}, ErrWrongPurpose
-	}
-	if c.Ticket != ticket {
-		return Claims{}, ErrWrongTicket
+	if err := c.check(ticket, purpose); err != nil {
+		return Claims{}, err
 	}
 	return c, nil
 }
