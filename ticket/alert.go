@@ -10,6 +10,7 @@ const (
 	ReasonReplied       AlertReason = "replied"        // the team replied
 	ReasonInfoRequested AlertReason = "info_requested" // the team needs more details
 	ReasonResolved      AlertReason = "resolved"       // the ticket was resolved
+	ReasonLinkRequested AlertReason = "link_requested" // the customer asked for a fresh link (theirs expired)
 )
 
 // AlertState is where an alert is in its delivery.

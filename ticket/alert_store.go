@@ -35,9 +35,10 @@ func (s *Store) enqueueAlert(ctx context.Context, tx pgx.Tx, ticketID int64, rea
 // alertChannels picks the channels of an alert. Email is the only channel of
 // a customer without a push subscription (every guest); one with a device
 // chose email, push or both. The acknowledgement of a ticket the customer
-// just opened is never pushed: it is no news to them.
+// just opened is never pushed: it is no news to them; nor is a fresh link
+// asked for on a page, which answers by email.
 func alertChannels(reason AlertReason, choice AlertChannels, hasPush bool) []string {
-	if !hasPush || reason == ReasonReceived {
+	if !hasPush || reason == ReasonReceived || reason == ReasonLinkRequested {
 		return []string{"email"}
 	}
 	switch choice {

@@ -15,6 +15,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	// Guest path: magic link → code → session (DESIGN.md, promise 6).
 	mux.HandleFunc("GET /t/{number}", s.linkShow)
 	mux.HandleFunc("POST /t/{number}/code", s.post(s.codeSend))
+	mux.HandleFunc("POST /t/{number}/fresh-link", s.post(s.linkFresh))
 	mux.HandleFunc("GET /login", s.loginShow)
 	mux.HandleFunc("POST /login", s.post(s.loginSend))
 	mux.HandleFunc("GET /code", s.codeShow)

@@ -13,7 +13,17 @@ ALTER TABLE customers DROP COLUMN language;
 ALTER TABLE customers ADD COLUMN language text NOT NULL
     GENERATED ALWAYS AS (coalesce(nullif(language_choice, ''), nullif(language_site, ''), language_mail)) STORED;
 
+-- A customer whose link expired can ask for a fresh one (sent to the address
+-- the old link was for), as an alert of its own reason.
+ALTER TABLE alerts DROP CONSTRAINT alerts_reason_check;
+ALTER TABLE alerts ADD CONSTRAINT alerts_reason_check
+    CHECK (reason IN ('received', 'replied', 'info_requested', 'resolved', 'link_requested'));
+
 -- +goose Down
+DELETE FROM alerts WHERE reason = 'link_requested';
+ALTER TABLE alerts DROP CONSTRAINT alerts_reason_check;
+ALTER TABLE alerts ADD CONSTRAINT alerts_reason_check
+    CHECK (reason IN ('received', 'replied', 'info_requested', 'resolved'));
 ALTER TABLE customers DROP COLUMN language;
 ALTER TABLE customers ADD COLUMN language text NOT NULL DEFAULT '';
 UPDATE customers SET language = coalesce(nullif(language_choice, ''), nullif(language_site, ''), language_mail);
