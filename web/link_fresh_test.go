@@ -59,6 +59,11 @@ func TestExpiredLinkOffersAFreshOne(t *testing.T) {
 	if got := linkRequests(); got != 1 {
 		t.Fatalf("asking twice queued %d fresh links, want 1", got)
 	}
+	// The agent sees why that alert was sent.
+	e.agent("zoe@support.example")
+	a := e.browser()
+	a.agentSignIn("zoe@support.example")
+	a.get(fmt.Sprintf("/agent/tickets/%d", n)).want(http.StatusOK, "New link asked for<br>")
 	// A forged token, or one for another ticket, gets nothing.
 	tampered := expired[:len(expired)-3] + flip(expired[len(expired)-3:])
 	b.post(post, url.Values{"csrf": {csrf}, "k": {tampered}}).want(http.StatusNotFound, "not valid")
