@@ -47,7 +47,7 @@ func TestAlertInChromium(t *testing.T) {
 			}
 		}
 		b.Open("file://"+golden, "a")
-		if wide := get(b, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
+		if b.ScrollsSideways(int(sz.width)) {
 			t.Errorf("%s: the alert scrolls sideways", sz.name)
 		}
 		// The button: the first link, inside the screen, with its label.

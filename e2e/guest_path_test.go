@@ -91,7 +91,7 @@ func TestGuestPath(t *testing.T) {
 		t.Errorf("in Spanish the reply button reads %q, want \"Enviar respuesta\"", got)
 	}
 	b.WaitText("#conversation", answer, pageWait)
-	if wide := get(b, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
+	if b.ScrollsSideways(390) {
 		t.Error("on a 390px wide phone the ticket page scrolls sideways")
 	}
 	b.Shot("ticket-on-phone-in-spanish")

@@ -71,7 +71,7 @@ func TestLanguagePath(t *testing.T) {
 	c.WaitText("#reply-send", "Enviar respuesta", pageWait)
 	c.Do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
 	c.WaitText("#ticket-subject", "ERROR_AUTENTICACION_", pageWait)
-	if wide := get(c, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
+	if c.ScrollsSideways(390) {
 		t.Error("on a 390px wide phone the long unbroken subject makes the ticket page scroll sideways")
 	}
 	c.Shot("ticket-in-spanish-on-phone")
