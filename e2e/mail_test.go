@@ -57,7 +57,7 @@ func (p *product) WriteIn(t *testing.T, from, subject, body string) (sentMail, i
 func (p *product) WaitAck(t *testing.T, to string) (sentMail, int64) {
 	t.Helper()
 	ack := p.WaitMail(t, to, "acknowledgement alert", func(m sentMail) bool {
-		return strings.HasPrefix(m.Subject, "We received your support request")
+		return receivedSubject.MatchString(m.Subject)
 	})
 	return ack, ticketNumber(t, ack)
 }
@@ -151,7 +151,8 @@ func (p *product) MailsTo(t *testing.T, to string) []sentMail {
 }
 
 var (
-	receivedSubject = regexp.MustCompile(`^We received your support request \[#(\d+)\]$`)
+	// The acknowledgement, in English or Spanish: "We received your request [#N]: SUBJECT".
+	receivedSubject = regexp.MustCompile(`^(?:We received your request|Recibimos tu solicitud) \[#(\d+)\](?:: |$)`)
 	codeLine        = regexp.MustCompile(`(?m)^\s*(\d[\d -]{4,}\d)\s*$`)
 )
 
@@ -160,7 +161,7 @@ func ticketNumber(t *testing.T, ack sentMail) int64 {
 	t.Helper()
 	m := receivedSubject.FindStringSubmatch(ack.Subject)
 	if m == nil {
-		t.Fatalf("acknowledgement subject %q does not read \"We received your support request [#NUMBER]\"", ack.Subject)
+		t.Fatalf("acknowledgement subject %q does not read \"We received your request [#NUMBER]: …\"", ack.Subject)
 	}
 	n, _ := strconv.ParseInt(m[1], 10, 64)
 	return n

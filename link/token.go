@@ -79,6 +79,44 @@ func (kr *Keyring) Sign(c Claims) string {
 // its signature) and expiry at now and returns its claims. The errors are
 // ErrMalformed, ErrUnknownKey, ErrBadSignature and ErrExpired.
 func (kr *Keyring) Verify(token string, now time.Time) (Claims, error) {
+	c, err := kr.signed(token)
+	if err != nil {
+		return Claims{}, err
+	}
+	if !now.Before(c.Expires) {
+		return Claims{}, ErrExpired
+	}
+	return c, nil
+}
+
+// VerifyExpired checks only that the token is ours, for this ticket and
+// purpose, and returns its claims however long ago it expired. It is for
+// offering an expired link's owner a fresh link, sent to the bound address:
+// never let it open anything.
+func (kr *Keyring) VerifyExpired(token string, ticket int64, purpose string) (Claims, error) {
+	c, err := kr.signed(token)
+	if err != nil {
+		return Claims{}, err
+	}
+	if err := c.check(ticket, purpose); err != nil {
+		return Claims{}, err
+	}
+	return c, nil
+}
+
+func (c Claims) check(ticket int64, purpose string) error {
+	if c.Purpose != purpose {
+		return ErrWrongPurpose
+	}
+	if c.Ticket != ticket {
+		return ErrWrongTicket
+	}
+	return nil
+}
+
+// signed checks the token's form and seal (or an earlier token's
+// signature) and returns its claims, whatever their expiry.
+func (kr *Keyring) signed(token string) (Claims, error) {
 	i := strings.IndexAny(token, string(sealedSep)+string(legacySep))
 	if i < 0 || len(token) > maxTokenLen || !validKID(token[:i]) {
 		return Claims{}, ErrMalformed
@@ -100,14 +138,7 @@ func (kr *Keyring) Verify(token string, now time.Time) (Claims, error) {
 	if err != nil {
 		return Claims{}, err
 	}
-	c, err := decodeClaims(payload)
-	if err != nil {
-		return Claims{}, err
-	}
-	if !now.Before(c.Expires) {
-		return Claims{}, ErrExpired
-	}
-	return c, nil
+	return decodeClaims(payload)
 }
 
 // open decrypts a sealed token's nonce and ciphertext.
@@ -146,11 +177,8 @@ func (kr *Keyring) VerifyFor(token string, now time.Time, ticket int64, purpose 
 	if err != nil {
 		return Claims{}, err
 	}
-	if c.Purpose != purpose {
-		return Claims{}, ErrWrongPurpose
-	}
-	if c.Ticket != ticket {
-		return Claims{}, ErrWrongTicket
+	if err := c.check(ticket, purpose); err != nil {
+		return Claims{}, err
 	}
 	return c, nil
 }

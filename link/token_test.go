@@ -292,3 +292,30 @@ func FuzzParseKeys(f *testing.F) {
 		}
 	})
 }
+
+// An expired link still tells whose it was, for a fresh link to that
+// address; a forged, foreign or other ticket's token does not.
+func TestVerifyExpired(t *testing.T) {
+	kr := mustKeys(t, testKey("k1", 'a'))
+	c := testClaims()
+	c.Expires = testNow.Add(-30 * 24 * time.Hour)
+	token := kr.Sign(c)
+	if _, err := kr.VerifyFor(token, testNow, 12345, PurposeTicket); !errors.Is(err, ErrExpired) {
+		t.Fatalf("VerifyFor of an expired token: %v", err)
+	}
+	got, err := kr.VerifyExpired(token, 12345, PurposeTicket)
+	if err != nil || got.Email != "alice@example.com" || got.Ticket != 12345 {
+		t.Fatalf("VerifyExpired = %+v, %v", got, err)
+	}
+	other := mustKeys(t, testKey("k1", 'b'))
+	for name, err := range map[string]error{
+		"other key":    func() error { _, err := other.VerifyExpired(token, 12345, PurposeTicket); return err }(),
+		"other ticket": func() error { _, err := kr.VerifyExpired(token, 12346, PurposeTicket); return err }(),
+		"other use":    func() error { _, err := kr.VerifyExpired(token, 12345, PurposeLogin); return err }(),
+		"tampered":     func() error { _, err := kr.VerifyExpired(token[:len(token)-2]+"AA", 12345, PurposeTicket); return err }(),
+	} {
+		if err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}

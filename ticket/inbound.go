@@ -3,6 +3,8 @@ package ticket
 import (
 	"io"
 	"time"
+
+	"inboxdesk/lang"
 )
 
 // Address is one mailbox of an email header: a display name and an address.
@@ -65,7 +67,9 @@ type Inbound struct {
 	// encoding broke off); agents see them beside the message.
 	Notes []string
 
-	search string // the full-text search vector, once Prepare made it
+	search   string // the full-text search vector, once Prepare made it
+	lang     string // the mail's language (mailLanguage), once Prepare found it
+	prepared bool
 }
 
 // Prepare does the part of ingesting in that needs no database (building
@@ -73,9 +77,19 @@ type Inbound struct {
 // batch's transaction, beside the database instead of holding it up.
 // Calling it is optional: ingest prepares whatever was not.
 func (in *Inbound) Prepare() {
-	if in.search == "" {
-		in.search = searchVector(in.Subject, in.Text)
+	if in.prepared {
+		return
 	}
+	in.search = searchVector(in.Subject, in.Text)
+	in.lang = lang.OfMail(in.Language, in.Subject+"\n"+in.Text)
+	in.prepared = true
+}
+
+// mailLanguage is the language the mail is written in: its header's, else
+// its detected text's (a Gmail mail carries no Content-Language), else "".
+func (in *Inbound) mailLanguage() string {
+	in.Prepare()
+	return in.lang
 }
 
 func (in *Inbound) preparedVector() string {

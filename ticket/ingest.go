@@ -376,7 +376,7 @@ func (s *Store) openArgs(cp Checkpoint, m Mail, old *Ticket) []any {
 		linked = old.ID
 		detail["continues"] = old.Number
 	}
-	return []any{strings.ToLower(strings.TrimSpace(in.From.Email)), in.From.Name, in.Language,
+	return []any{strings.ToLower(strings.TrimSpace(in.From.Email)), in.From.Name, in.mailLanguage(),
 		CleanSubject(in.Subject), cp.MailboxID, linked, in.Subject, in.Text, in.HTML,
 		int64(cp.UIDValidity), int64(m.UID), in.MessageID, strings.Join(in.InReplyTo, " "), in.References,
 		in.ContentHash, sentAt(in), detail, s.newMessageID("alert"), s.cfg.CoalesceWindow,
@@ -437,7 +437,7 @@ func (s *Store) openMany(ctx context.Context, tx pgx.Tx, cp Checkpoint, mails []
 func (s *Store) threadCustomerMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, t *Ticket,
 	thirdParty bool) (Result, error) {
 	in := m.Parsed
-	cust, err := ensureCustomer(ctx, tx, in.From, in.Language)
+	cust, err := ensureCustomer(ctx, tx, in.From, in.mailLanguage())
 	if err != nil {
 		return Result{}, err
 	}

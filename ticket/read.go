@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"inboxdesk/lang"
 )
 
 // TicketByNumber returns the ticket with the public number n.
@@ -185,13 +188,16 @@ func (s *Store) CustomerByEmail(ctx context.Context, email string) (*Customer, e
 }
 
 // EnsureCustomer returns the customer with the address, creating it.
-func (s *Store) EnsureCustomer(ctx context.Context, email, lang string) (*Customer, error) {
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		_, err := ensureCustomer(ctx, tx, Address{Email: email}, lang)
-		return err
-	})
+// siteLang is the language the site is showing them ("" if none): a known
+// one becomes their site language (see package lang).
+func (s *Store) EnsureCustomer(ctx context.Context, email, siteLang string) (*Customer, error) {
+	_, err := s.pool.Exec(ctx, `
+		INSERT INTO customers (email, language_site) VALUES ($1, $2)
+		ON CONFLICT (email) DO UPDATE SET language_site =
+			CASE WHEN EXCLUDED.language_site = '' THEN customers.language_site ELSE EXCLUDED.language_site END`,
+		strings.ToLower(strings.TrimSpace(email)), lang.Normalize(siteLang))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("customer: %w", err)
 	}
 	return s.CustomerByEmail(ctx, email)
 }

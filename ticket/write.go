@@ -14,25 +14,28 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// ensureCustomer returns the id of the customer with addr's email, creating it.
-// A known language is remembered; a name fills in when none is known yet.
-func ensureCustomer(ctx context.Context, tx pgx.Tx, addr Address, lang string) (int64, error) {
+// ensureCustomer returns the id of the customer with addr's email, creating
+// it. mailLang is the language of the mail they just sent ("" if unknown):
+// a known one is remembered; a name fills in when none is known yet.
+func ensureCustomer(ctx context.Context, tx pgx.Tx, addr Address, mailLang string) (int64, error) {
 	var id int64
 	err := tx.QueryRow(ctx, `WITH c AS (`+upsertCustomerSQL+`) SELECT id FROM c`,
-		strings.ToLower(strings.TrimSpace(addr.Email)), addr.Name, lang).Scan(&id)
+		strings.ToLower(strings.TrimSpace(addr.Email)), addr.Name, mailLang).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("customer: %w", err)
 	}
 	return id, nil
 }
 
-// upsertCustomerSQL inserts the customer ($1 email, $2 name, $3 language) or
-// updates what is new about them, returning id, email and language.
+// upsertCustomerSQL inserts the customer ($1 email, $2 name, $3 language of
+// their mail) or updates what is new about them, returning id, email and the
+// language they are spoken to in (the column the schema derives, lang.Resolve).
 const upsertCustomerSQL = `
-	INSERT INTO customers (email, name, language) VALUES ($1, $2, $3)
+	INSERT INTO customers (email, name, language_mail) VALUES ($1, $2, $3)
 	ON CONFLICT (email) DO UPDATE SET
 		name = CASE WHEN customers.name = '' THEN EXCLUDED.name ELSE customers.name END,
-		language = CASE WHEN EXCLUDED.language = '' THEN customers.language ELSE EXCLUDED.language END
+		language_mail = CASE WHEN EXCLUDED.language_mail = '' THEN customers.language_mail
+			ELSE EXCLUDED.language_mail END
 	RETURNING id, email, language`
 
 // sentAt is the mail's Date, or nil when it had none.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"inboxdesk/auth"
+	"inboxdesk/lang"
 	"inboxdesk/ticket"
 )
 
@@ -38,6 +39,10 @@ func (s *Server) agentTicketData(r *http.Request, t *ticket.Ticket, f agentForm)
 	if d.Alerts, err = s.deps.Tickets.AlertsByTicket(ctx, t.ID); err != nil {
 		return nil, err
 	}
+	if d.Language, err = s.deps.Tickets.CustomerLanguages(ctx, t.RequesterID); err != nil {
+		return nil, err
+	}
+	d.AutoLanguage = lang.Resolve(lang.Sources{Site: d.Language.Site, Mail: d.Language.Mail}, "")
 	agents, err := s.deps.Auth.ListAgents(ctx)
 	if err != nil {
 		return nil, err
@@ -125,7 +130,7 @@ func eventDetail(ev ticket.Event, agents map[string]string) string {
 		}
 		return "→ –"
 	}
-	for _, k := range []string{"reason", "by", "source"} {
+	for _, k := range []string{"reason", "by", "source", "language"} {
 		if v, ok := ev.Detail[k]; ok && fmt.Sprint(v) != "" {
 			return fmt.Sprint(v)
 		}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"inboxdesk/auth"
+	"inboxdesk/lang"
 	"inboxdesk/ticket"
 )
 
@@ -14,9 +15,12 @@ type agentTicketData struct {
 	Others   []ticket.Summary // the customer's other tickets
 	Events   []eventView
 	Alerts   []ticket.Alert
-	Agents   []auth.Agent // enabled agents, for the assign control
-	Form     agentForm
-	Allowed  map[string]bool // which action buttons the status allows (by button value)
+	Language lang.Sources // what is known of the requester's language
+	// AutoLanguage is the requester's language without a choice ("" = the default).
+	AutoLanguage string
+	Agents       []auth.Agent // enabled agents, for the assign control
+	Form         agentForm
+	Allowed      map[string]bool // which action buttons the status allows (by button value)
 }
 
 // agentMessage is a message as agents see it: internal notes are marked.

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"inboxdesk/auth"
+	"inboxdesk/brand"
 	"inboxdesk/link"
 	"inboxdesk/ticket"
 )
@@ -81,6 +82,9 @@ type Config struct {
 	// PublicKey) browsers subscribe with; "" turns browser push alerts off
 	// (no control on the pages, no subscribe endpoint).
 	PushPublicKey string
+	// Brand is the company's name, logo and colour in the page header, and
+	// its help centre in the navigation; the zero Brand shows the product name.
+	Brand brand.Brand
 }
 
 // CodeMailer sends a one-time code to an address. The message should carry
@@ -112,7 +116,9 @@ type Server struct {
 	// fragments keeps rendered conversations (see conversation).
 	fragments *fragmentCache
 	// uploads holds a token for each form with files being read.
-	uploads chan struct{}
+	uploads  chan struct{}
+	brandCSS string // the brand's colours (brandCSSShow)
+	csp      string // Content-Security-Policy of every page (contentPolicy)
 }
 
 // New checks cfg, parses the embedded templates (failing if a view or a
@@ -150,6 +156,8 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 		return nil, fmt.Errorf("web: no translation for default language %q", cfg.DefaultLanguage)
 	}
 	s.views = v
+	s.brandCSS = brandCSS(cfg.Brand.ColorOrDefault(), cfg.Brand.OnColor())
+	s.csp = contentPolicy(cfg.Brand.LogoURL)
 	return s, nil
 }
 

@@ -92,7 +92,7 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 	}
 	from := ticket.Address{Name: cfg.From.Name, Email: cfg.From.Address}
 	comp, err := outbound.NewComposer(outbound.ComposeConfig{From: from, Keys: cfg.LinkKeys, BaseURL: cfg.BaseURL,
-		DefaultLanguage: cfg.Language, Domain: cfg.Domain})
+		DefaultLanguage: cfg.Language, Domain: cfg.Domain, Brand: cfg.Brand})
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 	a.live = web.NewLive(a.store, a.log)
 	a.web, err = web.New(web.Config{BaseURL: cfg.BaseURL, Keys: cfg.LinkKeys, MaxUploadBytes: cfg.UploadMax,
 		DefaultLanguage: cfg.Language, SecureCookies: cfg.BaseURL.Scheme == "https", PushPublicKey: pd.PublicKey(),
-		ClientIPHeader: cfg.ClientIP, TrustedAuthservID: cfg.AuthservID},
+		ClientIPHeader: cfg.ClientIP, TrustedAuthservID: cfg.AuthservID, Brand: cfg.Brand},
 		web.Deps{Tickets: a.store, Auth: a.auth, Codes: codes, Live: a.live, Logger: a.log})
 	if err != nil {
 		return err

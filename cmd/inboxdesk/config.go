@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"inboxdesk/brand"
 	"inboxdesk/link"
 	"inboxdesk/outbound"
 	"inboxdesk/push"
@@ -53,6 +54,11 @@ func settings() []*setting {
 		{flag: "poll-timeout", env: "INBOXDESK_POLL_TIMEOUT", def: "10m", help: "longest one poll of a mailbox may run (and hold its lock); the next poll goes on from what it committed"},
 		{flag: "stalled-polls", env: "INBOXDESK_STALLED_POLLS", def: "5", help: "polls in a row that leave a mailbox's backlog on the server no smaller before it is logged and shown to agents as stalled"},
 		{flag: "log-format", env: "INBOXDESK_LOG_FORMAT", def: "auto", help: "text, json or auto (text on a terminal)"},
+		{flag: "brand-name", env: "INBOXDESK_BRAND_NAME", help: "company name in the header of pages and alerts (default: the --from name)"},
+		{flag: "brand-logo-url", env: "INBOXDESK_BRAND_LOGO_URL", help: "https URL of a logo shown beside the name"},
+		{flag: "brand-color", env: "INBOXDESK_BRAND_COLOR", def: brand.DefaultColor, help: "accent colour of the header and buttons, #rrggbb"},
+		{flag: "brand-help-url", env: "INBOXDESK_BRAND_HELP_URL", help: "help-centre address linked from pages and alerts"},
+		{flag: "brand-footer", env: "INBOXDESK_BRAND_FOOTER", help: "postal footer of alerts; lines separated by \" | \""},
 		{flag: "client-ip-header", env: "INBOXDESK_CLIENT_IP_HEADER", help: "header a trusted reverse proxy sets to the client's address, e.g. X-Forwarded-For (the last entry, the one the proxy appended, is used); empty: the connection's address"},
 	}
 }
@@ -83,6 +89,7 @@ type Config struct {
 	VAPID         ticket.VAPIDKeyPair
 	VAPIDSubject  string
 	Domain        string // Message-ID domain, from the From address
+	Brand         brand.Brand
 }
 
 // parseConfig reads flags, then env, then *_FILE for secrets, and validates
@@ -201,6 +208,7 @@ func buildConfig(ss []*setting) (*Config, error) {
 	} else if c.VAPIDSubject != "" && !strings.HasPrefix(c.VAPIDSubject, "mailto:") && !strings.HasPrefix(c.VAPIDSubject, "https://") {
 		bad(v["vapid-subject"], "must start with mailto: or https://")
 	}
+	c.Brand = buildBrand(v, c.From, bad)
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		bad(v["tls-cert"], "set both INBOXDESK_TLS_CERT and INBOXDESK_TLS_KEY, or neither")
 	}
@@ -222,6 +230,44 @@ func buildConfig(ss []*setting) (*Config, error) {
 		return nil, errors.Join(errs...)
 	}
 	return c, nil
+}
+
+// buildBrand checks the --brand-* settings; the name defaults to the --from
+// display name, else "Support".
+func buildBrand(v map[string]*setting, from *mail.Address, bad func(*setting, string, ...any)) brand.Brand {
+	set := brand.Settings{Name: v["brand-name"].value, LogoURL: v["brand-logo-url"].value,
+		Color: v["brand-color"].value, HelpURL: v["brand-help-url"].value, Footer: v["brand-footer"].value}
+	if set.Name == "" && from != nil {
+		set.Name = from.Name
+	}
+	if set.Name == "" {
+		set.Name = "Support"
+	}
+	b, err := brand.New(set)
+	if err == nil {
+		return b
+	}
+	for _, flag := range []string{"brand-name", "brand-logo-url", "brand-color", "brand-help-url", "brand-footer"} {
+		if _, one := brand.New(brandOnly(set, flag)); one != nil {
+			bad(v[flag], "%v", one)
+		}
+	}
+	return brand.Brand{}
+}
+
+// brandOnly is set with only the setting flag kept, to name the one at fault.
+func brandOnly(set brand.Settings, flag string) brand.Settings {
+	switch flag {
+	case "brand-name":
+		return brand.Settings{Name: set.Name}
+	case "brand-logo-url":
+		return brand.Settings{LogoURL: set.LogoURL}
+	case "brand-color":
+		return brand.Settings{Color: set.Color}
+	case "brand-help-url":
+		return brand.Settings{HelpURL: set.HelpURL}
+	}
+	return brand.Settings{Footer: set.Footer}
 }
 
 // validHeaderName reports whether s is an HTTP header name (RFC 9110 token).
