@@ -48,7 +48,7 @@ func TestUploadNameFollowsSniffedType(t *testing.T) {
 // pendingUpload is a multipart form still being sent, chunk by chunk, on a
 // connection of its own.
 type pendingUpload struct {
-	t    *testing.T
+	t    testing.TB
 	conn net.Conn
 	mw   *multipart.Writer
 	cw   io.WriteCloser
