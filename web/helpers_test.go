@@ -373,6 +373,14 @@ func attr(n *html.Node, key string) string {
 	return ""
 }
 
+// otherToken returns a token that differs from tok in its first character.
+func otherToken(tok string) string {
+	if tok[0] == 'x' {
+		return "y" + tok[1:]
+	}
+	return "x" + tok[1:]
+}
+
 // pngBytes is a valid 1×1 PNG.
 var pngBytes, _ = base64.StdEncoding.DecodeString(
 	"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")

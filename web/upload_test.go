@@ -96,14 +96,6 @@ func (u *pendingUpload) response() *http.Response {
 	return resp
 }
 
-// otherToken returns a token that differs from tok in its first character.
-func otherToken(tok string) string {
-	if tok[0] == 'x' {
-		return "y" + tok[1:]
-	}
-	return "x" + tok[1:]
-}
-
 // A form with files whose first field is not this browser's CSRF token is
 // refused before its files are read.
 func TestForgedUploadRefusedBeforeItsBody(t *testing.T) {
