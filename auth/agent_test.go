@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -96,5 +97,39 @@ func TestAgentLoginRateLimitPerIP(t *testing.T) {
 	}
 	if _, err := f.login("x@support.example", "guess", "10.0.0.1"); !errors.Is(err, auth.ErrTooManyLogins) {
 		t.Fatalf("fourth failure from one client: %v", err)
+	}
+}
+
+// A browser the agent signed in from is never slowed by others' failures,
+// but is by its own.
+func TestKnownDeviceSlowedOnlyByItsOwnFailures(t *testing.T) {
+	f := newFixture(t, func(c *auth.Config) { c.LoginFailuresPerAddressTotal = 10 })
+	if _, err := f.store.CreateAgent(f.ctx, "zoe@support.example", "Zoe", "a long enough secret"); err != nil {
+		t.Fatal(err)
+	}
+	login := func(password, ip, device string) (string, error) {
+		_, d, err := f.store.AgentLogin(f.ctx, auth.LoginAttempt{Email: "zoe@support.example", Password: password,
+			IP: ip, Device: device})
+		return d, err
+	}
+	device, err := login("a long enough secret", "10.0.0.1", "")
+	if err != nil || device == "" {
+		t.Fatalf("first sign-in: %q, %v", device, err)
+	}
+	for i := range 15 { // from the same client and from others, past both thresholds
+		_, _ = login("guess", fmt.Sprintf("10.0.%d.1", i%3), "")
+	}
+	if _, err := login("a long enough secret", "10.0.1.1", ""); !errors.Is(err, auth.ErrTooManyLogins) {
+		t.Fatalf("new browser after 15 failures: %v, want ErrTooManyLogins", err)
+	}
+	again, err := login("a long enough secret", "10.0.1.1", device)
+	if err != nil || again != device {
+		t.Fatalf("known device after others' failures: %q, %v; want its own secret back", again, err)
+	}
+	for range 5 {
+		_, _ = login("guess", "10.0.0.1", device)
+	}
+	if _, err := login("a long enough secret", "10.0.0.1", device); !errors.Is(err, auth.ErrTooManyLogins) {
+		t.Fatalf("known device after five failures of its own: %v, want ErrTooManyLogins", err)
 	}
 }

@@ -146,3 +146,35 @@ func TestSweep(t *testing.T) {
 		t.Fatalf("Sweep = %d, %v; want 2", n, err)
 	}
 }
+
+func TestSweepForgetsWrongCodesAfterADayAndDevicesAfterTheirAge(t *testing.T) {
+	f := newFixture(t, nil)
+	if _, err := f.store.CreateAgent(f.ctx, "zoe@support.example", "Zoe", "a long enough secret"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.store.AgentLogin(f.ctx, auth.LoginAttempt{Email: "zoe@support.example",
+		Password: "a long enough secret", IP: "10.0.0.1"}); err != nil {
+		t.Fatal(err)
+	}
+	code := f.code(t, "ana@example.org", "10.0.0.1")
+	_, _ = f.check("ana@example.org", other(code))
+	count := func(table string) int {
+		var n int
+		if err := f.tickets.Pool().QueryRow(f.ctx, `SELECT count(*) FROM `+table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	f.clock.Add(23 * time.Hour)
+	if _, err := f.store.Sweep(f.ctx); err != nil || count("code_failures") != 1 {
+		t.Fatalf("after 23 hours: %d wrong codes kept, %v; want 1", count("code_failures"), err)
+	}
+	f.clock.Add(2 * time.Hour)
+	if _, err := f.store.Sweep(f.ctx); err != nil || count("code_failures") != 0 || count("agent_devices") != 1 {
+		t.Fatalf("after a day: %d wrong codes, %d devices, %v; want 0 and 1", count("code_failures"), count("agent_devices"), err)
+	}
+	f.clock.Add(180 * 24 * time.Hour)
+	if _, err := f.store.Sweep(f.ctx); err != nil || count("agent_devices") != 0 {
+		t.Fatalf("after 180 days: %d devices, %v; want 0", count("agent_devices"), err)
+	}
+}

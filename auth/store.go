@@ -1,8 +1,9 @@
 // Package auth is the PostgreSQL store behind signing in: one-time codes
-// that prove a visitor reads an address (hashed at rest, few tries, sends
-// rate-limited), web sessions for customers and agents (random ids stored
-// as SHA-256, idle and absolute expiry, a CSRF token each), and agent
-// accounts with argon2id passwords and rate-limited sign-in.
+// that prove a visitor reads an address (hashed at rest, bound to the
+// browser that asked, few tries, sends and wrong codes limited per client),
+// web sessions for customers and agents (random ids stored as SHA-256, idle
+// and absolute expiry, a CSRF token each), and agent accounts with argon2id
+// passwords and a sign-in that failures slow but never lock.
 //
 // The web layer calls it and never writes SQL itself; the CLI uses the agent
 // methods. Codes and session ids are never logged or returned in errors.

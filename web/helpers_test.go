@@ -46,7 +46,7 @@ func (r *codeRecorder) codes(to string) []string {
 	return append([]string(nil), r.sent[to]...)
 }
 
-func (r *codeRecorder) last(t *testing.T, to string) string {
+func (r *codeRecorder) last(t testing.TB, to string) string {
 	t.Helper()
 	c := r.codes(to)
 	if len(c) == 0 {
@@ -67,7 +67,7 @@ func (r *codeRecorder) total() int {
 
 // env is a running web view over a fresh database.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	ctx     context.Context
 	srv     *httptest.Server
 	tickets *ticket.Store
@@ -85,7 +85,7 @@ func newEnv(t *testing.T, mod func(*web.Config, *web.Deps)) *env {
 }
 
 // newEnvServer is newEnv with srvMod applied to the HTTP server before it starts.
-func newEnvServer(t *testing.T, mod func(*web.Config, *web.Deps), srvMod func(*http.Server)) *env {
+func newEnvServer(t testing.TB, mod func(*web.Config, *web.Deps), srvMod func(*http.Server)) *env {
 	t.Helper()
 	pool := pgtest.New(t)
 	ctx := context.Background()
@@ -182,7 +182,7 @@ func (e *env) agent(email string) int64 {
 
 // browser is a client with a cookie jar that follows redirects, as a person would.
 type browser struct {
-	t   *testing.T
+	t   testing.TB
 	e   *env
 	c   *http.Client
 	hdr http.Header // added to every request
@@ -195,7 +195,7 @@ func (e *env) browser() *browser {
 
 // page is a response, read.
 type page struct {
-	t      *testing.T
+	t      testing.TB
 	status int
 	body   string
 	url    *url.URL
@@ -365,6 +365,14 @@ func attr(n *html.Node, key string) string {
 		}
 	}
 	return ""
+}
+
+// otherToken returns a token that differs from tok in its first character.
+func otherToken(tok string) string {
+	if tok[0] == 'x' {
+		return "y" + tok[1:]
+	}
+	return "x" + tok[1:]
 }
 
 // pngBytes is a valid 1×1 PNG.

@@ -48,7 +48,7 @@ func TestUploadNameFollowsSniffedType(t *testing.T) {
 // pendingUpload is a multipart form still being sent, chunk by chunk, on a
 // connection of its own.
 type pendingUpload struct {
-	t    *testing.T
+	t    testing.TB
 	conn net.Conn
 	mw   *multipart.Writer
 	cw   io.WriteCloser
@@ -94,14 +94,6 @@ func (u *pendingUpload) response() *http.Response {
 	}
 	resp.Body.Close()
 	return resp
-}
-
-// otherToken returns a token that differs from tok in its first character.
-func otherToken(tok string) string {
-	if tok[0] == 'x' {
-		return "y" + tok[1:]
-	}
-	return "x" + tok[1:]
 }
 
 // A form with files whose first field is not this browser's CSRF token is
