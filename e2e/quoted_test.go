@@ -62,7 +62,7 @@ func TestQuotedHistoryIsFolded(t *testing.T) {
 			p.SendRaw(t, customer, outlookReply(customer, subject, c.fresh, c.old))
 		}
 		ack := p.WaitMail(t, customer, "acknowledgement alert", func(m sentMail) bool {
-			return strings.HasPrefix(m.Subject, "We received your support request") && !seen[m.ID]
+			return receivedSubject.MatchString(m.Subject) && !seen[m.ID]
 		})
 		seen[ack.ID], c.number = true, ticketNumber(t, ack)
 	}
