@@ -66,7 +66,7 @@ const maxStatusBlocks = 1000
 // are header-like fields separated by blank lines.
 func (r *report) readStatus(data []byte, maxHeader int) {
 	for i := 0; len(data) > 0 && i < maxStatusBlocks; i++ {
-		blk, err := splitHeader(data, maxHeader)
+		blk, err := splitFields(data, maxHeader, false)
 		if err != nil {
 			return
 		}

@@ -33,6 +33,13 @@ type headerBlock struct {
 // and From or Subject below it would otherwise be lost. It stops as soon as
 // the header grows past max bytes.
 func splitHeader(raw []byte, max int) (headerBlock, error) {
+	return splitFields(raw, max, true)
+}
+
+// splitFields is splitHeader, mending stray lines only when lenient: blocks
+// of fields inside a part (a delivery report's recipients) are read as
+// written, and so stay linear however much junk sits between them.
+func splitFields(raw []byte, max int, lenient bool) (headerBlock, error) {
 	start := skipMboxFrom(raw)
 	rest, n, fields := start, 0, 0
 	var fixed []byte // the header with stray lines mended, once there is one
@@ -54,7 +61,7 @@ func splitHeader(raw []byte, max int) (headerBlock, error) {
 			if fixed != nil {
 				fixed = append(fixed, line...)
 			}
-		case n < strayUntil || knownFieldAhead(next, max-n, &strayUntil, n+len(line)):
+		case lenient && (n < strayUntil || knownFieldAhead(next, max-n, &strayUntil, n+len(line))):
 			if fixed == nil {
 				fixed = append(make([]byte, 0, n+len(line)+256), start[:n]...)
 			}
