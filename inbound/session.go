@@ -144,9 +144,13 @@ func (s *session) watch(fn func() error) error {
 	return s.conn.watch(s.timeout, s.c.Close, fn)
 }
 
+// logoutTimeout bounds the goodbye to a server: a frozen one is not waited
+// for as long as for a command.
+const logoutTimeout = 5 * time.Second
+
 func (s *session) close() {
 	s.stop()
-	_ = s.watch(func() error { return s.c.Logout().Wait() })
+	_ = s.conn.watch(min(s.timeout, logoutTimeout), s.c.Close, func() error { return s.c.Logout().Wait() })
 	_ = s.c.Close()
 }
 
