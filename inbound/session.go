@@ -21,12 +21,13 @@ import (
 // using it is cancelled (bind), and when a command's server goes quiet for
 // longer than the command timeout (watch).
 type session struct {
-	c           *imapclient.Client
-	conn        *watchedConn
-	target      Target
-	timeout     time.Duration
-	uidValidity uint32 // of the folder as last selected
-	stop        func() bool
+	c             *imapclient.Client
+	conn          *watchedConn
+	target        Target
+	timeout       time.Duration
+	uidValidity   uint32 // of the folder as last selected
+	selectedCount uint32 // messages in the folder when it was last selected
+	stop          func() bool
 }
 
 // bind closes the connection if ctx is cancelled before the returned
@@ -134,7 +135,7 @@ func (s *session) selectFolder() error {
 	if err != nil {
 		return fmt.Errorf("select %s: %w", s.target.Folder, err)
 	}
-	s.uidValidity = sel.UIDValidity
+	s.uidValidity, s.selectedCount = sel.UIDValidity, sel.NumMessages
 	return nil
 }
 
@@ -177,20 +178,35 @@ func (s *session) check() (uidValidity uint32, highest uint32, err error) {
 	if err != nil {
 		return 0, 0, fmt.Errorf("noop: %w", err)
 	}
+	var n uint32
 	if st.UIDValidity != s.uidValidity {
 		if err := s.selectFolder(); err != nil {
 			return 0, 0, err
 		}
+		n = s.selectedCount
+	} else if n, err = s.messageCount(); err != nil {
+		return 0, 0, err
 	}
-	if highest, err = s.highestUID(); err != nil {
+	if highest, err = s.highestUID(n); err != nil {
 		return 0, 0, err
 	}
 	return s.uidValidity, highest, nil
 }
 
-// highestUID returns the UID of the selected folder's last message, 0 when empty.
-func (s *session) highestUID() (highest uint32, err error) {
-	n := s.c.Mailbox().NumMessages
+// messageCount is the selected folder's size as the server last reported
+// it (EXISTS). Right after a SELECT the client may not have recorded the new
+// folder yet (it answers the command first): then use selectedCount.
+func (s *session) messageCount() (uint32, error) {
+	mbox := s.c.Mailbox()
+	if mbox == nil {
+		return 0, errors.New("the server closed the selected folder")
+	}
+	return mbox.NumMessages, nil
+}
+
+// highestUID returns the UID of message n (the last of the selected
+// folder), 0 when the folder is empty.
+func (s *session) highestUID(n uint32) (highest uint32, err error) {
 	if n == 0 {
 		return 0, nil
 	}
@@ -220,7 +236,7 @@ func (s *session) newUIDs(last uint32) (uidValidity uint32, msgs []sizedUID, err
 	if err := s.selectFolder(); err != nil {
 		return 0, nil, err
 	}
-	if s.c.Mailbox().NumMessages == 0 {
+	if s.selectedCount == 0 {
 		return s.uidValidity, nil, nil
 	}
 	var set imap.UIDSet
