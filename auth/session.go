@@ -35,10 +35,13 @@ type Session struct {
 	Email      string
 	Name       string
 	Language   string // the customer's language, "" when unknown or an agent
-	CSRF       string // the token every form of this session carries
-	CreatedAt  time.Time
-	LastSeenAt time.Time
-	ExpiresAt  time.Time
+	// SiteLanguage is the language of the last page the site served the
+	// customer ("" when none yet, or an agent).
+	SiteLanguage string
+	CSRF         string // the token every form of this session carries
+	CreatedAt    time.Time
+	LastSeenAt   time.Time
+	ExpiresAt    time.Time
 }
 
 // Who returns the customer or agent id, whichever the role names.
@@ -89,12 +92,12 @@ func (s *Store) SessionByID(ctx context.Context, id string) (*Session, error) {
 	var role string
 	err := s.pool.QueryRow(ctx, `
 		SELECT s.role, coalesce(s.customer_id, 0), coalesce(s.agent_id, 0), coalesce(c.email, a.email, ''),
-			coalesce(c.name, a.name, ''), coalesce(c.language, ''), s.csrf_token, s.created_at, s.last_seen_at,
+			coalesce(c.name, a.name, ''), coalesce(c.language, ''), coalesce(c.language_site, ''), s.csrf_token, s.created_at, s.last_seen_at,
 			s.expires_at
 		FROM sessions s LEFT JOIN customers c ON c.id = s.customer_id LEFT JOIN agents a ON a.id = s.agent_id
 		WHERE s.id_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND NOT coalesce(a.disabled, false)`,
 		hashID(id), now, now.Add(-s.cfg.SessionIdle)).Scan(&role, &sess.CustomerID, &sess.AgentID, &sess.Email,
-		&sess.Name, &sess.Language, &sess.CSRF, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt)
+		&sess.Name, &sess.Language, &sess.SiteLanguage, &sess.CSRF, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}

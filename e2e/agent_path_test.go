@@ -67,7 +67,7 @@ func TestAgentPath(t *testing.T) {
 	replied := p.WaitMail(t, customer, "alert for the reply", func(m sentMail) bool {
 		return strings.Contains(m.Text, "The support team replied")
 	})
-	checkUpdateAlert(t, replied, number)
+	checkUpdateAlert(t, replied, "We replied to your request", number)
 
 	question := "Which bank account should we use? Ref Q-" + randomHex(4)
 	a.Type("#reply-text", question)
@@ -77,14 +77,14 @@ func TestAgentPath(t *testing.T) {
 	asked := p.WaitMail(t, customer, "alert asking for details", func(m sentMail) bool {
 		return strings.Contains(m.Text, "needs more details")
 	})
-	checkUpdateAlert(t, asked, number)
+	checkUpdateAlert(t, asked, "We need more details on your request", number)
 
 	a.Click("#action-resolve", "#thread")
 	a.WaitText("#ticket-status", "Resolved", pageWait)
 	resolved := p.WaitMail(t, customer, "alert that the ticket was resolved", func(m sentMail) bool {
-		return strings.Contains(m.Text, fmt.Sprintf("Your ticket %d was resolved", number))
+		return strings.Contains(m.Text, "marked your request as resolved")
 	})
-	checkUpdateAlert(t, resolved, number)
+	checkUpdateAlert(t, resolved, "Your request was resolved", number)
 	watcher.WaitText("#ticket-status", "Resolved", pageWait)
 	watcher.Shot("sees-resolved-live")
 
@@ -175,13 +175,21 @@ func (b *browser) OpenLive(url, sel string) {
 }
 
 // checkUpdateAlert checks an alert about a change of ticket number: the
-// subject names the ticket, the text links to its page.
-func checkUpdateAlert(t *testing.T, m sentMail, number int64) {
+// subject says what happened and names the ticket, the text has one signed
+// link to its page first, then the link to the alert settings.
+func checkUpdateAlert(t *testing.T, m sentMail, heading string, number int64) {
 	t.Helper()
-	if want := fmt.Sprintf("Your support ticket [#%d] was updated", number); m.Subject != want {
-		t.Errorf("alert %s subject %q, want %q", m.ID, m.Subject, want)
+	if want := fmt.Sprintf("%s [#%d]: ", heading, number); !strings.HasPrefix(m.Subject, want) {
+		t.Errorf("alert %s subject %q, want %q and the ticket's subject", m.ID, m.Subject, want)
 	}
-	if len(m.Links) != 1 || !strings.Contains(m.Links[0], fmt.Sprintf("/t/%d?", number)) {
-		t.Errorf("alert %s links %q, want one link to /t/%d", m.ID, m.Links, number)
+	signed := 0
+	for _, l := range m.Links {
+		if strings.Contains(l, "/t/") {
+			signed++
+		}
+	}
+	if len(m.Links) < 2 || !strings.Contains(m.Links[0], fmt.Sprintf("/t/%d?", number)) || signed != 1 ||
+		!strings.HasSuffix(m.Links[1], "/my#alerts") {
+		t.Errorf("alert %s links %q, want one link to /t/%d and the settings link", m.ID, m.Links, number)
 	}
 }

@@ -277,3 +277,12 @@ func beginTest(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// ScrollsSideways reports whether the page is wider than width, the
+// emulated screen's. On an emulated phone the layout viewport (innerWidth)
+// grows to fit wide content, so it is held to width too.
+func (b *browser) ScrollsSideways(width int) bool {
+	b.t.Helper()
+	return get(b, chromedp.Evaluate[bool](fmt.Sprintf(
+		`Math.max(document.documentElement.scrollWidth, window.innerWidth) > %d`, width)))
+}

@@ -58,7 +58,7 @@ func TestDemoPath(t *testing.T) {
 	if got := a.Text("#" + ack.ID + " .to"); got != sender {
 		t.Errorf("dev outbox shows the acknowledgement to %q, want %q", got, sender)
 	}
-	a.WaitText("#"+ack.ID+" .subject", fmt.Sprintf("We received your support request [#%d]", number), pageWait)
+	a.WaitText("#"+ack.ID+" .subject", fmt.Sprintf("We received your request [#%d]", number), pageWait)
 	p.WaitAck(t, seededSender)
 	a.Shot("dev-outbox")
 

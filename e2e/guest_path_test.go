@@ -24,9 +24,13 @@ func TestGuestPath(t *testing.T) {
 	p := startProduct(t)
 	word := "zebra" + randomHex(4)
 	guest := "guest-" + randomHex(3) + "@example.net"
-	ack, number := p.WriteIn(t, guest, "Printer shows error "+word, "Hello,\nmy printer shows "+word+" on its screen.\nGreta")
-	if strings.Contains(ack.Text, word) {
+	subject := "Printer shows error " + randomHex(3)
+	ack, number := p.WriteIn(t, guest, subject, "Hello,\nmy printer shows "+word+" on its screen.\nGreta")
+	if strings.Contains(ack.Subject+ack.Text, word) {
 		t.Errorf("the acknowledgement alert quotes the customer's mail (%q); alerts are notify-only", word)
+	}
+	if !strings.Contains(ack.Subject, subject) {
+		t.Errorf("the acknowledgement's subject %q does not name the request %q", ack.Subject, subject)
 	}
 
 	b := newBrowser(t, "")
@@ -52,7 +56,7 @@ func TestGuestPath(t *testing.T) {
 	b.Click("#check-code", "#conversation")
 	b.WaitText("#conversation", word, pageWait)
 	b.Shot("ticket-after-code")
-	if got := b.Text("#ticket-subject"); got != "Printer shows error "+word {
+	if got := b.Text("#ticket-subject"); got != subject {
 		t.Errorf("ticket page subject %q, want the mail's subject", got)
 	}
 	if loc := b.Location(); !strings.HasSuffix(loc, fmt.Sprintf("/tickets/%d", number)) {
@@ -87,7 +91,7 @@ func TestGuestPath(t *testing.T) {
 		t.Errorf("in Spanish the reply button reads %q, want \"Enviar respuesta\"", got)
 	}
 	b.WaitText("#conversation", answer, pageWait)
-	if wide := get(b, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
+	if b.ScrollsSideways(390) {
 		t.Error("on a 390px wide phone the ticket page scrolls sideways")
 	}
 	b.Shot("ticket-on-phone-in-spanish")

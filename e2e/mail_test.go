@@ -22,10 +22,23 @@ const mailWait = 40 * time.Second
 // demo's SMTP server, as any mail client would.
 func (p *product) SendMail(t *testing.T, from, subject, body string) {
 	t.Helper()
+	p.sendTyped(t, from, subject, "text/plain", body)
+}
+
+// sendTyped submits a one-part email whose body has the media type.
+func (p *product) sendTyped(t *testing.T, from, subject, mediaType, body string) {
+	t.Helper()
 	msg := fmt.Sprintf("From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <%s@e2e.example.net>\r\n"+
-		"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n",
-		from, supportAddr, subject, time.Now().Format(time.RFC1123Z), randomHex(8),
+		"MIME-Version: 1.0\r\nContent-Type: %s; charset=utf-8\r\n\r\n%s\r\n",
+		from, supportAddr, subject, time.Now().Format(time.RFC1123Z), randomHex(8), mediaType,
 		strings.ReplaceAll(body, "\n", "\r\n"))
+	p.SendRaw(t, from, msg)
+}
+
+// SendRaw submits the whole message msg (header and body, CRLF line ends)
+// from the address from to support@example.com.
+func (p *product) SendRaw(t *testing.T, from, msg string) {
+	t.Helper()
 	if err := smtp.SendMail(p.SMTPAddr, nil, from, []string{supportAddr}, []byte(msg)); err != nil {
 		t.Fatalf("send mail to %s via %s: %v", supportAddr, p.SMTPAddr, err)
 	}
@@ -44,7 +57,7 @@ func (p *product) WriteIn(t *testing.T, from, subject, body string) (sentMail, i
 func (p *product) WaitAck(t *testing.T, to string) (sentMail, int64) {
 	t.Helper()
 	ack := p.WaitMail(t, to, "acknowledgement alert", func(m sentMail) bool {
-		return strings.HasPrefix(m.Subject, "We received your support request")
+		return receivedSubject.MatchString(m.Subject)
 	})
 	return ack, ticketNumber(t, ack)
 }
@@ -138,7 +151,8 @@ func (p *product) MailsTo(t *testing.T, to string) []sentMail {
 }
 
 var (
-	receivedSubject = regexp.MustCompile(`^We received your support request \[#(\d+)\]$`)
+	// The acknowledgement, in English or Spanish: "We received your request [#N]: SUBJECT".
+	receivedSubject = regexp.MustCompile(`^(?:We received your request|Recibimos tu solicitud) \[#(\d+)\](?:: |$)`)
 	codeLine        = regexp.MustCompile(`(?m)^\s*(\d[\d -]{4,}\d)\s*$`)
 )
 
@@ -147,7 +161,7 @@ func ticketNumber(t *testing.T, ack sentMail) int64 {
 	t.Helper()
 	m := receivedSubject.FindStringSubmatch(ack.Subject)
 	if m == nil {
-		t.Fatalf("acknowledgement subject %q does not read \"We received your support request [#NUMBER]\"", ack.Subject)
+		t.Fatalf("acknowledgement subject %q does not read \"We received your request [#NUMBER]: …\"", ack.Subject)
 	}
 	n, _ := strconv.ParseInt(m[1], 10, 64)
 	return n

@@ -23,6 +23,9 @@ type Options struct {
 	// ProgressEvery is how often a long poll (the first of a big mailbox)
 	// logs how far it is; zero means every 5 seconds.
 	ProgressEvery time.Duration
+	// TrustedAuthservID names the mail server whose Authentication-Results
+	// judge senders (mailparse.SenderAuthFailure); "" checks nothing.
+	TrustedAuthservID string
 	// CommandTimeout is how long an IMAP command (or connecting) may wait
 	// with the server sending nothing before the connection is dropped.
 	CommandTimeout time.Duration

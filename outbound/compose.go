@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"inboxdesk/brand"
+	"inboxdesk/lang"
 	"inboxdesk/link"
 	"inboxdesk/ticket"
 )
@@ -26,14 +28,20 @@ type ComposeConfig struct {
 	LinkTTL         time.Duration  // how long a link works; zero means DefaultLinkTTL
 	DefaultLanguage string         // used when the job has none or one without templates; "" means "en"
 	Domain          string         // value of the loop header; "" means the domain of From
+	Brand           brand.Brand    // name, logo, colour, help centre and footer; no name means From's name
 	Now             func() time.Time
 }
 
 // Composer renders alerts for one configuration. It is safe for concurrent use.
 type Composer struct {
-	cfg       ComposeConfig
-	templates map[string]langTemplates
+	cfg         ComposeConfig
+	templates   *alertTemplates
+	settingsURL string
 }
+
+// settingsPath is the customer's page section where they choose how and in
+// which language alerts reach them.
+const settingsPath = "/my#alerts"
 
 // NewComposer checks c, fills its defaults and parses the embedded templates.
 func NewComposer(c ComposeConfig) (*Composer, error) {
@@ -44,11 +52,11 @@ func NewComposer(c ComposeConfig) (*Composer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("outbound: %w", err)
 	}
-	if _, ok := set[c.DefaultLanguage]; !ok {
+	if _, ok := set.phrases[c.DefaultLanguage]; !ok {
 		return nil, fmt.Errorf("outbound: no templates for default language %q (have %s)",
-			c.DefaultLanguage, strings.Join(languages(set), ", "))
+			c.DefaultLanguage, strings.Join(lang.Supported, ", "))
 	}
-	return &Composer{cfg: c, templates: set}, nil
+	return &Composer{cfg: c, templates: set, settingsURL: strings.TrimSuffix(c.BaseURL.String(), "/") + settingsPath}, nil
 }
 
 func fillComposeConfig(c *ComposeConfig) error {
@@ -67,9 +75,19 @@ func fillComposeConfig(c *ComposeConfig) error {
 	if c.LinkTTL == 0 {
 		c.LinkTTL = DefaultLinkTTL
 	}
-	c.DefaultLanguage = normalizeLanguage(c.DefaultLanguage)
-	if c.DefaultLanguage == "" {
+	switch n := lang.Normalize(c.DefaultLanguage); {
+	case c.DefaultLanguage == "":
 		c.DefaultLanguage = "en"
+	case n == "":
+		return fmt.Errorf("no templates for default language %q (have %s)", c.DefaultLanguage, strings.Join(lang.Supported, ", "))
+	default:
+		c.DefaultLanguage = n
+	}
+	if c.Brand.Name == "" {
+		c.Brand.Name = cleanName(c.From.Name)
+	}
+	if c.Brand.Name == "" {
+		c.Brand.Name = c.From.Email[strings.LastIndexByte(c.From.Email, '@')+1:]
 	}
 	if c.Domain == "" {
 		c.Domain = c.From.Email[strings.LastIndexByte(c.From.Email, '@')+1:]
@@ -113,8 +131,15 @@ func (c *Composer) Compose(job ticket.AlertJob) ([]byte, error) {
 		Purpose: link.PurposeTicket,
 		Expires: now.Add(c.cfg.LinkTTL),
 	})
-	view := alertView{Number: job.TicketNumber, Reason: job.Reason, URL: link.URL(c.cfg.BaseURL, job.TicketNumber, token)}
-	r, err := c.templates[lang].render(view)
+	view, err := c.templates.view(lang, alertFacts{Number: job.TicketNumber, Reason: job.Reason}, c.cfg.Brand)
+	if err != nil {
+		return nil, fmt.Errorf("compose alert %d: %w", job.ID, err)
+	}
+	view.Subject = oneLine(job.Subject)
+	view.MailSubject = mailSubject(view.Heading, job.TicketNumber, view.Subject)
+	view.URL = link.URL(c.cfg.BaseURL, job.TicketNumber, token)
+	view.SettingsURL = c.settingsURL
+	r, err := c.templates.render(view)
 	if err != nil {
 		return nil, fmt.Errorf("compose alert %d: %w", job.ID, err)
 	}
@@ -138,29 +163,12 @@ func checkJob(job ticket.AlertJob) error {
 	return nil
 }
 
-// language picks the templates for lang ("es-MX" uses "es"), else the default.
-func (c *Composer) language(lang string) string {
-	if l := normalizeLanguage(lang); l != "" {
-		if _, ok := c.templates[l]; ok {
-			return l
+// language picks the templates for l ("es-MX" uses "es"), else the default.
+func (c *Composer) language(l string) string {
+	if n := lang.Normalize(l); n != "" {
+		if _, ok := c.templates.phrases[n]; ok {
+			return n
 		}
 	}
 	return c.cfg.DefaultLanguage
-}
-
-func normalizeLanguage(lang string) string {
-	lang = strings.ToLower(strings.TrimSpace(lang))
-	if i := strings.IndexAny(lang, "-_"); i >= 0 {
-		lang = lang[:i]
-	}
-	return lang
-}
-
-func languages(set map[string]langTemplates) []string {
-	var ls []string
-	for l := range set {
-		ls = append(ls, l)
-	}
-	slices.Sort(ls)
-	return ls
 }

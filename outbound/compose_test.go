@@ -57,6 +57,7 @@ func testJob() ticket.AlertJob {
 		Recipient:  ticket.Address{Name: "Alice Doe", Email: "Alice@Example.org"},
 		MessageID:  "alert-7.12345@help.example.com",
 		References: "CAF00first@mail.example.org",
+		Subject:    "Refund for order 4411",
 	}
 }
 
@@ -123,7 +124,7 @@ func TestComposeHeaders(t *testing.T) {
 	want := map[string]string{
 		"From":                     `"Example Support" <no-reply@example.com>`,
 		"To":                       `"Alice Doe" <Alice@Example.org>`,
-		"Subject":                  "Your support ticket [#12345] was updated",
+		"Subject":                  "We replied to your request [#12345]: Refund for order 4411",
 		"Date":                     "Mon, 02 Mar 2026 09:30:00 +0000",
 		"Message-Id":               "<alert-7.12345@help.example.com>",
 		"In-Reply-To":              "<CAF00first@mail.example.org>",
@@ -171,20 +172,20 @@ func TestComposeLanguagesAndReasons(t *testing.T) {
 		reason         ticket.AlertReason
 		subject, says  string
 	}{
-		{"en", "en", ticket.ReasonReceived, "We received your support request [#12345]", "We received your request and opened ticket 12345"},
-		{"en", "en", ticket.ReasonReplied, "Your support ticket [#12345] was updated", "The support team replied"},
-		{"en", "en", ticket.ReasonInfoRequested, "Your support ticket [#12345] was updated", "needs more details"},
-		{"en", "en", ticket.ReasonResolved, "Your support ticket [#12345] was updated", "was resolved"},
-		{"es", "es", ticket.ReasonReceived, "Recibimos tu solicitud de ayuda [#12345]", "Recibimos tu solicitud y abrimos el ticket 12345"},
-		{"es", "es", ticket.ReasonReplied, "Se actualizó tu ticket de ayuda [#12345]", "El equipo de soporte respondió"},
-		{"es-MX", "es", ticket.ReasonInfoRequested, "Se actualizó tu ticket de ayuda [#12345]", "necesita más datos"},
-		{"ES", "es", ticket.ReasonResolved, "Se actualizó tu ticket de ayuda [#12345]", "se marcó como resuelto"},
-		{"", "en", ticket.ReasonReplied, "Your support ticket [#12345] was updated", "The support team replied"},
-		{"fr", "en", ticket.ReasonReplied, "Your support ticket [#12345] was updated", "The support team replied"},
+		{"en", "en", ticket.ReasonReceived, "We received your request [#12345]: Refund for order 4411", "We opened request #12345"},
+		{"en", "en", ticket.ReasonReplied, "We replied to your request [#12345]: Refund for order 4411", "The support team replied"},
+		{"en", "en", ticket.ReasonInfoRequested, "We need more details on your request [#12345]: Refund for order 4411", "needs more details"},
+		{"en", "en", ticket.ReasonResolved, "Your request was resolved [#12345]: Refund for order 4411", "marked your request as resolved"},
+		{"es", "es", ticket.ReasonReceived, "Recibimos tu solicitud [#12345]: Refund for order 4411", "Abrimos la solicitud #12345"},
+		{"es", "es", ticket.ReasonReplied, "Respondimos a tu solicitud [#12345]: Refund for order 4411", "El equipo de soporte respondió"},
+		{"es-MX", "es", ticket.ReasonInfoRequested, "Necesitamos más datos sobre tu solicitud [#12345]: Refund for order 4411", "necesita más datos"},
+		{"ES", "es", ticket.ReasonResolved, "Tu solicitud se resolvió [#12345]: Refund for order 4411", "como resuelta"},
+		{"", "en", ticket.ReasonReplied, "We replied to your request [#12345]: Refund for order 4411", "The support team replied"},
+		{"fr", "en", ticket.ReasonReplied, "We replied to your request [#12345]: Refund for order 4411", "The support team replied"},
 	}
 	footer := map[string]string{
-		"en": "This email is informational only. Replies to it are not read here: please reply on the ticket page.",
-		"es": "Este correo es solo informativo. Las respuestas a este mensaje no se leen: responde en la página del ticket.",
+		"en": "This email only tells you that something changed",
+		"es": "Este correo solo te avisa de que algo cambió",
 	}
 	dec := new(mime.WordDecoder)
 	for _, tt := range tests {
@@ -236,12 +237,12 @@ func TestComposeSubjectCarriesTicketToken(t *testing.T) {
 
 func TestComposeSpanishSubjectIsEncoded(t *testing.T) {
 	job := testJob()
-	job.Language = "es"
+	job.Language, job.Reason, job.Subject = "es", ticket.ReasonResolved, ""
 	raw, err := testComposer(t).Compose(job)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(raw, []byte("\r\nSubject: =?utf-8?q?Se_actualiz=C3=B3_tu_ticket_de_ayuda_[#12345]?=\r\n")) {
+	if !bytes.Contains(raw, []byte("\r\nSubject: =?utf-8?q?Tu_solicitud_se_resolvi=C3=B3_[#12345]?=\r\n")) {
 		t.Errorf("Spanish subject not RFC 2047-encoded:\n%s", raw[:bytes.Index(raw, []byte("\r\n\r\n"))])
 	}
 	for i, b := range raw {
@@ -251,7 +252,7 @@ func TestComposeSpanishSubjectIsEncoded(t *testing.T) {
 	}
 }
 
-var hrefRE = regexp.MustCompile(`<a href="([^"]+)">(\d+)</a>`)
+var hrefRE = regexp.MustCompile(`<a href="([^"]+)" style="display:inline-block;[^"]*">Read the reply</a>`)
 
 func TestComposeLinkVerifies(t *testing.T) {
 	c := testComposer(t)
@@ -261,10 +262,10 @@ func TestComposeLinkVerifies(t *testing.T) {
 	}
 	p := parseAlert(t, raw)
 	m := hrefRE.FindStringSubmatch(p.HTML)
-	if m == nil || m[2] != "12345" {
-		t.Fatalf("no link with the ticket number as its text in HTML:\n%s", p.HTML)
+	if m == nil {
+		t.Fatalf("no button to the ticket in HTML:\n%s", p.HTML)
 	}
-	if !strings.Contains(p.Text, "Ticket 12345: "+m[1]+"\r\n") {
+	if !strings.Contains(p.Text, "Read the reply: "+m[1]+"\r\n") {
 		t.Fatalf("text body lacks the same link %q:\n%s", m[1], p.Text)
 	}
 	u, err := url.Parse(m[1])
@@ -363,7 +364,12 @@ func TestTemplatesCoverEveryLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := languages(set); !slices.Equal(got, []string{"en", "es"}) {
+	var got []string
+	for l := range set.phrases {
+		got = append(got, l)
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"en", "es"}) {
 		t.Errorf("languages %v", got)
 	}
 }

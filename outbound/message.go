@@ -11,7 +11,6 @@ import (
 	"net/textproto"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"inboxdesk/ticket"
@@ -103,13 +102,7 @@ func formatAddress(a ticket.Address) string {
 }
 
 func cleanName(name string) string {
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == utf8.RuneError {
-			return ' '
-		}
-		return r
-	}, name)
-	name = strings.Join(strings.Fields(name), " ")
+	name = oneLine(name)
 	if utf8.RuneCountInString(name) > maxNameRunes {
 		name = string([]rune(name)[:maxNameRunes])
 	}

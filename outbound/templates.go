@@ -9,13 +9,19 @@ import (
 	"path"
 	"strings"
 	ttemplate "text/template"
+	"unicode"
+	"unicode/utf8"
 
+	"inboxdesk/brand"
+	"inboxdesk/lang"
 	"inboxdesk/ticket"
 )
 
-// templateFS holds, per language, LANG.txt.tmpl (defining "subject", "text"
-// and "what") and LANG.html.tmpl (defining "html", which uses "subject" and
-// "what"). Adding a language is adding its two files.
+// templateFS holds, per language, LANG.tmpl (the alert's phrases: one
+// template per phrase, see phraseNames) and the two layouts every language
+// shares: layout.txt.tmpl ("text") and layout.html.tmpl ("html"). Both
+// layouts show the same phrases in the same order, so the HTML says what the
+// plain part says. Adding a language is adding its phrase file.
 //
 //go:embed templates/*.tmpl
 var templateFS embed.FS
@@ -23,13 +29,27 @@ var templateFS embed.FS
 // reasons lists every reason an alert can give; each language must render all.
 var reasons = []ticket.AlertReason{
 	ticket.ReasonReceived, ticket.ReasonReplied, ticket.ReasonInfoRequested, ticket.ReasonResolved,
+	ticket.ReasonLinkRequested,
 }
 
-// alertView is all a template may show: no message content exists here.
-type alertView struct {
+// phraseNames are the templates each LANG.tmpl defines.
+var phraseNames = []string{"heading", "what", "request", "button", "code", "fallback", "notify", "settings", "help"}
+
+// alertFacts is all a phrase may show: no message content exists here.
+type alertFacts struct {
 	Number int64
 	Reason ticket.AlertReason
-	URL    string
+}
+
+// mailView is what the layouts show: the phrases in the alert's language,
+// the ticket's subject, the brand and the links. No message content.
+type mailView struct {
+	Lang, MailSubject, Subject                     string
+	BrandName, LogoURL, Color, OnColor             string
+	Heading, Request, What, Button, Code, Fallback string
+	Notify, Settings, Help                         string
+	URL, SettingsURL, HelpURL                      string
+	Footer                                         []string
 }
 
 // rendered is one alert's subject and its two bodies.
@@ -37,64 +57,123 @@ type rendered struct {
 	Subject, Text, HTML string
 }
 
-type langTemplates struct {
+type layouts struct {
 	text *ttemplate.Template
 	html *htemplate.Template
 }
 
-// parseTemplates parses every language's templates and renders each reason
-// once, so a broken or missing template stops start-up, not a delivery.
-func parseTemplates() (map[string]langTemplates, error) {
-	files, err := fs.Glob(templateFS, "templates/*.txt.tmpl")
-	if err != nil || len(files) == 0 {
-		return nil, fmt.Errorf("alert templates: none embedded")
+// alertTemplates are the shared layouts and each language's phrases.
+type alertTemplates struct {
+	layouts
+	phrases map[string]*ttemplate.Template
+}
+
+// parseTemplates parses the layouts and every language's phrases and renders
+// each reason once, so a broken or missing template stops start-up, not a
+// delivery. Every language of lang.Supported must have its phrases.
+func parseTemplates() (*alertTemplates, error) {
+	t, err := ttemplate.New("text").Option("missingkey=error").ParseFS(templateFS, "templates/layout.txt.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("alert templates: %w", err)
 	}
-	set := map[string]langTemplates{}
+	h, err := htemplate.New("html").Option("missingkey=error").ParseFS(templateFS, "templates/layout.html.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("alert templates: %w", err)
+	}
+	set := &alertTemplates{layouts: layouts{text: t, html: h}, phrases: map[string]*ttemplate.Template{}}
+	files, _ := fs.Glob(templateFS, "templates/*.tmpl")
 	for _, f := range files {
-		lang := strings.TrimSuffix(path.Base(f), ".txt.tmpl")
-		lt, err := parseLanguage(lang)
-		if err != nil {
-			return nil, fmt.Errorf("alert templates %s: %w", lang, err)
+		l := strings.TrimSuffix(path.Base(f), ".tmpl")
+		if strings.HasPrefix(l, "layout.") {
+			continue
 		}
-		set[lang] = lt
+		p, err := ttemplate.New(l).Option("missingkey=error").ParseFS(templateFS, f)
+		if err != nil {
+			return nil, fmt.Errorf("alert templates %s: %w", l, err)
+		}
+		set.phrases[l] = p
+	}
+	for _, l := range lang.Supported {
+		if err := set.check(l); err != nil {
+			return nil, fmt.Errorf("alert templates %s: %w", l, err)
+		}
 	}
 	return set, nil
 }
 
-func parseLanguage(lang string) (langTemplates, error) {
-	txt := "templates/" + lang + ".txt.tmpl"
-	html := "templates/" + lang + ".html.tmpl"
-	t, err := ttemplate.New(lang).Option("missingkey=error").ParseFS(templateFS, txt)
-	if err != nil {
-		return langTemplates{}, err
+// check renders every reason in l once.
+func (set *alertTemplates) check(l string) error {
+	if set.phrases[l] == nil {
+		return fmt.Errorf("no phrases")
 	}
-	h, err := htemplate.New(lang).Option("missingkey=error").ParseFS(templateFS, txt, html)
-	if err != nil {
-		return langTemplates{}, err
-	}
-	lt := langTemplates{text: t, html: h}
 	for _, r := range reasons {
-		if _, err := lt.render(alertView{Number: 1, Reason: r, URL: "https://example.com/t/1?k=x"}); err != nil {
-			return langTemplates{}, err
+		v, err := set.view(l, alertFacts{Number: 1, Reason: r}, brand.Brand{Name: "x"})
+		if err != nil {
+			return err
+		}
+		v.URL = "https://example.com/t/1?k=x"
+		if _, err := set.render(v); err != nil {
+			return err
 		}
 	}
-	return lt, nil
+	return nil
 }
 
-func (lt langTemplates) render(v alertView) (rendered, error) {
-	var subj, text, html bytes.Buffer
-	if err := lt.text.ExecuteTemplate(&subj, "subject", v); err != nil {
+// view fills the phrases of l for f; the caller adds the links and subject.
+func (set *alertTemplates) view(l string, f alertFacts, b brand.Brand) (mailView, error) {
+	p := set.phrases[l]
+	out := map[string]string{}
+	for _, name := range phraseNames {
+		var buf bytes.Buffer
+		if err := p.ExecuteTemplate(&buf, name, f); err != nil {
+			return mailView{}, err
+		}
+		if out[name] = strings.TrimSpace(buf.String()); out[name] == "" {
+			return mailView{}, fmt.Errorf("reason %q: phrase %q is empty", f.Reason, name)
+		}
+	}
+	return mailView{Lang: l, BrandName: b.Name, LogoURL: b.LogoURL, Color: b.ColorOrDefault(), OnColor: b.OnColor(),
+		HelpURL: b.HelpURL, Footer: b.FooterLines(),
+		Heading: out["heading"], What: out["what"], Request: out["request"], Button: out["button"],
+		Code: out["code"], Fallback: out["fallback"], Notify: out["notify"], Settings: out["settings"], Help: out["help"]}, nil
+}
+
+func (set *alertTemplates) render(v mailView) (rendered, error) {
+	var text, html bytes.Buffer
+	if err := set.text.ExecuteTemplate(&text, "text", v); err != nil {
 		return rendered{}, err
 	}
-	if err := lt.text.ExecuteTemplate(&text, "text", v); err != nil {
+	if err := set.html.ExecuteTemplate(&html, "html", v); err != nil {
 		return rendered{}, err
 	}
-	if err := lt.html.ExecuteTemplate(&html, "html", v); err != nil {
-		return rendered{}, err
+	return rendered{Subject: v.MailSubject, Text: text.String(), HTML: html.String()}, nil
+}
+
+// maxSubjectRunes is how much of the ticket's subject the mail's Subject
+// line carries; the body shows all of it.
+const maxSubjectRunes = 60
+
+// mailSubject is "<heading> [#N]: <ticket subject, cut>": the token keeps a
+// reply threading even without References.
+func mailSubject(heading string, number int64, subject string) string {
+	s := fmt.Sprintf("%s [#%d]", heading, number)
+	if subject == "" {
+		return s
 	}
-	r := rendered{Subject: strings.TrimSpace(subj.String()), Text: text.String(), HTML: html.String()}
-	if !strings.Contains(r.Text, v.URL) || r.Subject == "" {
-		return rendered{}, fmt.Errorf("reason %q renders no subject or no link", v.Reason)
+	if utf8.RuneCountInString(subject) > maxSubjectRunes {
+		subject = strings.TrimSpace(string([]rune(subject)[:maxSubjectRunes-1])) + "…"
 	}
-	return r, nil
+	return s + ": " + subject
+}
+
+// oneLine makes s safe for one line of a header or the text part: control
+// characters become spaces, runs of white space one space.
+func oneLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
 }

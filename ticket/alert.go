@@ -10,6 +10,7 @@ const (
 	ReasonReplied       AlertReason = "replied"        // the team replied
 	ReasonInfoRequested AlertReason = "info_requested" // the team needs more details
 	ReasonResolved      AlertReason = "resolved"       // the ticket was resolved
+	ReasonLinkRequested AlertReason = "link_requested" // the customer asked for a fresh link (theirs expired)
 )
 
 // AlertState is where an alert is in its delivery.
@@ -28,6 +29,7 @@ const (
 type AlertJob struct {
 	ID           int64
 	TicketNumber int64
+	Subject      string // the ticket's subject (cleaned, at most 200 characters)
 	Recipient    Address
 	Channel      string // "email" or "push"
 	Reason       AlertReason

@@ -35,9 +35,10 @@ func (s *Store) enqueueAlert(ctx context.Context, tx pgx.Tx, ticketID int64, rea
 // alertChannels picks the channels of an alert. Email is the only channel of
 // a customer without a push subscription (every guest); one with a device
 // chose email, push or both. The acknowledgement of a ticket the customer
-// just opened is never pushed: it is no news to them.
+// just opened is never pushed: it is no news to them; nor is a fresh link
+// asked for on a page, which answers by email.
 func alertChannels(reason AlertReason, choice AlertChannels, hasPush bool) []string {
-	if !hasPush || reason == ReasonReceived {
+	if !hasPush || reason == ReasonReceived || reason == ReasonLinkRequested {
 		return []string{"email"}
 	}
 	switch choice {
@@ -105,7 +106,7 @@ func claimDue(ctx context.Context, tx pgx.Tx, limit int, lease time.Duration) ([
 			updated_at = now()
 		FROM due, tickets t JOIN customers c ON c.id = t.requester_id
 		WHERE a.id = due.id AND t.id = a.ticket_id
-		RETURNING a.id, t.number, a.recipient, CASE WHEN c.email = a.recipient THEN c.name ELSE '' END,
+		RETURNING a.id, t.number, t.subject, a.recipient, CASE WHEN c.email = a.recipient THEN c.name ELSE '' END,
 			a.channel, a.reason, a.language, a.message_id, a.tries, a.created_at,
 			coalesce((SELECT m.message_id FROM messages m WHERE m.ticket_id = t.id ORDER BY m.id LIMIT 1), '')`,
 		limit, lease)
@@ -115,7 +116,7 @@ func claimDue(ctx context.Context, tx pgx.Tx, limit int, lease time.Duration) ([
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (AlertJob, error) {
 		var j AlertJob
 		var reason string
-		err := r.Scan(&j.ID, &j.TicketNumber, &j.Recipient.Email, &j.Recipient.Name, &j.Channel, &reason,
+		err := r.Scan(&j.ID, &j.TicketNumber, &j.Subject, &j.Recipient.Email, &j.Recipient.Name, &j.Channel, &reason,
 			&j.Language, &j.MessageID, &j.Tries, &j.CreatedAt, &j.References)
 		j.Reason = AlertReason(reason)
 		return j, err

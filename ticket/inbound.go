@@ -3,6 +3,8 @@ package ticket
 import (
 	"io"
 	"time"
+
+	"inboxdesk/lang"
 )
 
 // Address is one mailbox of an email header: a display name and an address.
@@ -57,8 +59,17 @@ type Inbound struct {
 	// Bounce is set for a delivery status notification (RFC 3464): the
 	// Message-IDs of the mails it reports on.
 	Bounce *Bounce
+	// SenderAuthFailure, when set, is why the operator's mail server found
+	// the sender forged (it starts with SenderAuthReason): such mail is held
+	// in quarantine until an agent releases it, and never threads.
+	SenderAuthFailure string
+	// Notes say what of the mail could not be read as sent (a part whose
+	// encoding broke off); agents see them beside the message.
+	Notes []string
 
-	search string // the full-text search vector, once Prepare made it
+	search   string // the full-text search vector, once Prepare made it
+	lang     string // the mail's language (mailLanguage), once Prepare found it
+	prepared bool
 }
 
 // Prepare does the part of ingesting in that needs no database (building
@@ -66,15 +77,29 @@ type Inbound struct {
 // batch's transaction, beside the database instead of holding it up.
 // Calling it is optional: ingest prepares whatever was not.
 func (in *Inbound) Prepare() {
-	if in.search == "" {
-		in.search = searchVector(in.Subject, in.Text)
+	if in.prepared {
+		return
 	}
+	in.search = searchVector(in.Subject, in.Text)
+	in.lang = lang.OfMail(in.Language, in.Subject+"\n"+in.Text)
+	in.prepared = true
+}
+
+// mailLanguage is the language the mail is written in: its header's, else
+// its detected text's (a Gmail mail carries no Content-Language), else "".
+func (in *Inbound) mailLanguage() string {
+	in.Prepare()
+	return in.lang
 }
 
 func (in *Inbound) preparedVector() string {
 	in.Prepare()
 	return in.search
 }
+
+// SenderAuthReason starts the quarantine reason of mail whose sender failed
+// authentication (DMARC; or DKIM and SPF where the domain has no DMARC).
+const SenderAuthReason = "sender authentication failed"
 
 // Bounce describes a delivery status notification.
 type Bounce struct {

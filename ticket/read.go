@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"inboxdesk/lang"
 )
 
 // TicketByNumber returns the ticket with the public number n.
@@ -25,7 +28,8 @@ func (s *Store) TicketByID(ctx context.Context, id int64) (*Ticket, error) {
 func (s *Store) Messages(ctx context.Context, ticketID int64, withInternal bool) ([]Message, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT id, ticket_id, author_kind, coalesce(customer_id, 0), coalesce(agent_id, 0), from_name,
-			from_email, subject, body_text, body_html, internal, auto_submitted, source, message_id, created_at
+			from_email, subject, body_text, body_html, internal, third_party, auto_submitted, source, message_id,
+			created_at, parse_notes
 		FROM messages WHERE ticket_id = $1 AND ($2 OR NOT internal) ORDER BY id`, ticketID, withInternal)
 	if err != nil {
 		return nil, fmt.Errorf("messages: %w", err)
@@ -33,7 +37,8 @@ func (s *Store) Messages(ctx context.Context, ticketID int64, withInternal bool)
 	msgs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Message, error) {
 		var m Message
 		err := r.Scan(&m.ID, &m.TicketID, &m.AuthorKind, &m.CustomerID, &m.AgentID, &m.FromName, &m.FromEmail,
-			&m.Subject, &m.Text, &m.HTML, &m.Internal, &m.AutoSubmitted, &m.Source, &m.MessageID, &m.CreatedAt)
+			&m.Subject, &m.Text, &m.HTML, &m.Internal, &m.ThirdParty, &m.AutoSubmitted, &m.Source, &m.MessageID, &m.CreatedAt,
+			&m.Notes)
 		return m, err
 	})
 	if err != nil {
@@ -183,13 +188,16 @@ func (s *Store) CustomerByEmail(ctx context.Context, email string) (*Customer, e
 }
 
 // EnsureCustomer returns the customer with the address, creating it.
-func (s *Store) EnsureCustomer(ctx context.Context, email, lang string) (*Customer, error) {
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		_, err := ensureCustomer(ctx, tx, Address{Email: email}, lang)
-		return err
-	})
+// siteLang is the language the site is showing them ("" if none): a known
+// one becomes their site language (see package lang).
+func (s *Store) EnsureCustomer(ctx context.Context, email, siteLang string) (*Customer, error) {
+	_, err := s.pool.Exec(ctx, `
+		INSERT INTO customers (email, language_site) VALUES ($1, $2)
+		ON CONFLICT (email) DO UPDATE SET language_site =
+			CASE WHEN EXCLUDED.language_site = '' THEN customers.language_site ELSE EXCLUDED.language_site END`,
+		strings.ToLower(strings.TrimSpace(email)), lang.Normalize(siteLang))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("customer: %w", err)
 	}
 	return s.CustomerByEmail(ctx, email)
 }

@@ -14,25 +14,28 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// ensureCustomer returns the id of the customer with addr's email, creating it.
-// A known language is remembered; a name fills in when none is known yet.
-func ensureCustomer(ctx context.Context, tx pgx.Tx, addr Address, lang string) (int64, error) {
+// ensureCustomer returns the id of the customer with addr's email, creating
+// it. mailLang is the language of the mail they just sent ("" if unknown):
+// a known one is remembered; a name fills in when none is known yet.
+func ensureCustomer(ctx context.Context, tx pgx.Tx, addr Address, mailLang string) (int64, error) {
 	var id int64
 	err := tx.QueryRow(ctx, `WITH c AS (`+upsertCustomerSQL+`) SELECT id FROM c`,
-		strings.ToLower(strings.TrimSpace(addr.Email)), addr.Name, lang).Scan(&id)
+		strings.ToLower(strings.TrimSpace(addr.Email)), addr.Name, mailLang).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("customer: %w", err)
 	}
 	return id, nil
 }
 
-// upsertCustomerSQL inserts the customer ($1 email, $2 name, $3 language) or
-// updates what is new about them, returning id, email and language.
+// upsertCustomerSQL inserts the customer ($1 email, $2 name, $3 language of
+// their mail) or updates what is new about them, returning id, email and the
+// language they are spoken to in (the column the schema derives, lang.Resolve).
 const upsertCustomerSQL = `
-	INSERT INTO customers (email, name, language) VALUES ($1, $2, $3)
+	INSERT INTO customers (email, name, language_mail) VALUES ($1, $2, $3)
 	ON CONFLICT (email) DO UPDATE SET
 		name = CASE WHEN customers.name = '' THEN EXCLUDED.name ELSE customers.name END,
-		language = CASE WHEN EXCLUDED.language = '' THEN customers.language ELSE EXCLUDED.language END
+		language_mail = CASE WHEN EXCLUDED.language_mail = '' THEN customers.language_mail
+			ELSE EXCLUDED.language_mail END
 	RETURNING id, email, language`
 
 // sentAt is the mail's Date, or nil when it had none.
@@ -64,7 +67,10 @@ func insertTicket(ctx context.Context, tx pgx.Tx, nt newTicket) (*Ticket, error)
 
 // insertMailMessage stores an inbound mail and its attachments on a ticket.
 // cust is 0 for machine mail (then auto says why and the message is internal).
-func insertMailMessage(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, ticketID, cust int64, auto string) (int64, error) {
+// thirdParty marks a person's mail from someone other than the requester:
+// it is internal too (agents see it, marked; the customer never does).
+func insertMailMessage(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, ticketID, cust int64, auto string,
+	thirdParty bool) (int64, error) {
 	in := m.Parsed
 	kind := "customer"
 	if cust == 0 {
@@ -74,13 +80,13 @@ func insertMailMessage(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, ti
 	err := tx.QueryRow(ctx, `
 		INSERT INTO messages (ticket_id, author_kind, customer_id, from_name, from_email, subject, body_text,
 			body_html, internal, auto_submitted, source, mailbox_id, uidvalidity, uid, message_id, in_reply_to,
-			refs, content_hash, sent_at, search)
+			refs, content_hash, sent_at, search, third_party, parse_notes)
 		VALUES ($1, $2, NULLIF($3, 0), $4, $5, $6, $7, $8, $9, $10, 'email', NULLIF($11, 0), NULLIF($12, 0),
-			NULLIF($13, 0), $14, $15, coalesce($16, '{}'::text[]), $17, $18, $19::tsvector)
+			NULLIF($13, 0), $14, $15, coalesce($16, '{}'::text[]), $17, $18, $19::tsvector, $20, coalesce($21, '{}'::text[]))
 		RETURNING id`,
-		ticketID, kind, cust, in.From.Name, in.From.Email, in.Subject, in.Text, in.HTML, auto != "", auto,
+		ticketID, kind, cust, in.From.Name, in.From.Email, in.Subject, in.Text, in.HTML, auto != "" || thirdParty, auto,
 		cp.MailboxID, int64(cp.UIDValidity), int64(m.UID), in.MessageID, strings.Join(in.InReplyTo, " "),
-		in.References, in.ContentHash, sentAt(in), in.preparedVector()).Scan(&id)
+		in.References, in.ContentHash, sentAt(in), in.preparedVector(), thirdParty, in.Notes).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert message: %w", err)
 	}

@@ -14,6 +14,7 @@ func (s *Server) agentRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /agent/tickets/{number}", s.agent(s.agentTicketShow))
 	mux.HandleFunc("POST /agent/tickets/{number}/act", s.agent(s.postFiles(s.agentTicketAct)))
 	mux.HandleFunc("POST /agent/tickets/{number}/assign", s.agent(s.post(s.agentTicketAssign)))
+	mux.HandleFunc("POST /agent/tickets/{number}/language", s.agent(s.post(s.agentTicketLanguage)))
 	mux.HandleFunc("GET /agent/events", s.agent(s.agentEventsStream))
 
 	mux.HandleFunc("GET /agent/quarantine", s.agent(s.agentQuarantineShow))

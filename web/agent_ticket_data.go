@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"inboxdesk/auth"
+	"inboxdesk/lang"
 	"inboxdesk/ticket"
 )
 
@@ -38,6 +39,10 @@ func (s *Server) agentTicketData(r *http.Request, t *ticket.Ticket, f agentForm)
 	if d.Alerts, err = s.deps.Tickets.AlertsByTicket(ctx, t.ID); err != nil {
 		return nil, err
 	}
+	if d.Language, err = s.deps.Tickets.CustomerLanguages(ctx, t.RequesterID); err != nil {
+		return nil, err
+	}
+	d.AutoLanguage = lang.Resolve(lang.Sources{Site: d.Language.Site, Mail: d.Language.Mail}, "")
 	agents, err := s.deps.Auth.ListAgents(ctx)
 	if err != nil {
 		return nil, err
@@ -48,8 +53,12 @@ func (s *Server) agentTicketData(r *http.Request, t *ticket.Ticket, f agentForm)
 	}
 	views, remote := s.messageViews(r, msgs)
 	for i, v := range views {
-		d.Messages = append(d.Messages, agentMessage{messageView: v, Internal: msgs[i].Internal,
-			Auto: msgs[i].AutoSubmitted != ""})
+		am := agentMessage{messageView: v, Internal: msgs[i].Internal, Auto: msgs[i].AutoSubmitted != "",
+			Notes: msgs[i].Notes}
+		if msgs[i].ThirdParty {
+			am.Internal, am.ThirdParty = false, msgs[i].FromEmail
+		}
+		d.Messages = append(d.Messages, am)
 	}
 	d.remoteImages = remote
 	names := agentNames(agents)
@@ -103,6 +112,8 @@ func (s *Server) eventViews(events []ticket.Event, agents map[string]string, t *
 			v.Actor = name
 		case ev.Actor == fmt.Sprintf("customer:%d", t.RequesterID):
 			v.Actor = t.RequesterEmail
+		case ev.Kind == "third_party_mail":
+			v.Actor = fmt.Sprint(ev.Detail["from"]) // the sender, who is not the requester
 		case ev.Actor == "system":
 			v.Actor = ""
 		}
@@ -119,7 +130,7 @@ func eventDetail(ev ticket.Event, agents map[string]string) string {
 		}
 		return "→ –"
 	}
-	for _, k := range []string{"reason", "by", "source"} {
+	for _, k := range []string{"reason", "by", "source", "language"} {
 		if v, ok := ev.Detail[k]; ok && fmt.Sprint(v) != "" {
 			return fmt.Sprint(v)
 		}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"inboxdesk/auth"
+	"inboxdesk/lang"
 	"inboxdesk/ticket"
 )
 
@@ -14,16 +15,23 @@ type agentTicketData struct {
 	Others   []ticket.Summary // the customer's other tickets
 	Events   []eventView
 	Alerts   []ticket.Alert
-	Agents   []auth.Agent // enabled agents, for the assign control
-	Form     agentForm
-	Allowed  map[string]bool // which action buttons the status allows (by button value)
+	Language lang.Sources // what is known of the requester's language
+	// AutoLanguage is the requester's language without a choice ("" = the default).
+	AutoLanguage string
+	Agents       []auth.Agent // enabled agents, for the assign control
+	Form         agentForm
+	Allowed      map[string]bool // which action buttons the status allows (by button value)
 }
 
 // agentMessage is a message as agents see it: internal notes are marked.
 type agentMessage struct {
 	messageView
 	Internal bool
-	Auto     bool // machine-generated mail (auto-reply), logged but not answered
+	Auto     bool     // machine-generated mail (auto-reply), logged but not answered
+	Notes    []string // what the parser could not read as sent
+	// ThirdParty is the sender's address of mail that threaded in by
+	// Message-ID from someone who is not the requester ("" otherwise).
+	ThirdParty string
 }
 
 // agentForm is the action form's typed values, kept when an action is refused.

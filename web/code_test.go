@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"testing"
@@ -34,8 +33,8 @@ func TestSixthTryRefusedEvenWithTheRightCode(t *testing.T) {
 	b := e.browser()
 	p := b.codePage("ana@example.org")
 	code := e.codes.last(t, "ana@example.org")
-	for i := 1; i <= 4; i++ {
-		b.tryCode(p, otherCode(code)).want(http.StatusUnprocessableEntity, fmt.Sprintf("try %d more times", 5-i))
+	for _, left := range []string{"try 4 more times.", "try 3 more times.", "try 2 more times.", "try 1 more time."} {
+		b.tryCode(p, otherCode(code)).want(http.StatusUnprocessableEntity, left)
 	}
 	b.tryCode(p, otherCode(code)).want(http.StatusUnprocessableEntity, "Too many wrong tries")
 	b.tryCode(p, code).want(http.StatusUnprocessableEntity, "Too many wrong tries")

@@ -46,7 +46,7 @@ func (r *codeRecorder) codes(to string) []string {
 	return append([]string(nil), r.sent[to]...)
 }
 
-func (r *codeRecorder) last(t *testing.T, to string) string {
+func (r *codeRecorder) last(t testing.TB, to string) string {
 	t.Helper()
 	c := r.codes(to)
 	if len(c) == 0 {
@@ -67,7 +67,7 @@ func (r *codeRecorder) total() int {
 
 // env is a running web view over a fresh database.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	ctx     context.Context
 	srv     *httptest.Server
 	tickets *ticket.Store
@@ -80,6 +80,12 @@ type env struct {
 }
 
 func newEnv(t *testing.T, mod func(*web.Config, *web.Deps)) *env {
+	t.Helper()
+	return newEnvServer(t, mod, nil)
+}
+
+// newEnvServer is newEnv with srvMod applied to the HTTP server before it starts.
+func newEnvServer(t testing.TB, mod func(*web.Config, *web.Deps), srvMod func(*http.Server)) *env {
 	t.Helper()
 	pool := pgtest.New(t)
 	ctx := context.Background()
@@ -103,6 +109,9 @@ func newEnv(t *testing.T, mod func(*web.Config, *web.Deps)) *env {
 		t.Fatalf("web.New: %v", err)
 	}
 	e.srv.Config.Handler = h
+	if srvMod != nil {
+		srvMod(e.srv.Config)
+	}
 	e.srv.Start()
 	t.Cleanup(e.srv.Close)
 	e.cp = e.mailbox()
@@ -173,7 +182,7 @@ func (e *env) agent(email string) int64 {
 
 // browser is a client with a cookie jar that follows redirects, as a person would.
 type browser struct {
-	t   *testing.T
+	t   testing.TB
 	e   *env
 	c   *http.Client
 	hdr http.Header // added to every request
@@ -186,7 +195,7 @@ func (e *env) browser() *browser {
 
 // page is a response, read.
 type page struct {
-	t      *testing.T
+	t      testing.TB
 	status int
 	body   string
 	url    *url.URL
@@ -312,13 +321,7 @@ func (p *page) input(name string) string {
 
 // byID returns the element with the id, or nil.
 func (p *page) byID(id string) *html.Node {
-	var out *html.Node
-	walk(p.doc(), func(n *html.Node) {
-		if out == nil && n.Type == html.ElementNode && attr(n, "id") == id {
-			out = n
-		}
-	})
-	return out
+	return elementByID(p.doc(), id)
 }
 
 // text returns the text inside the element with the id ("" when none).
@@ -362,6 +365,14 @@ func attr(n *html.Node, key string) string {
 		}
 	}
 	return ""
+}
+
+// otherToken returns a token that differs from tok in its first character.
+func otherToken(tok string) string {
+	if tok[0] == 'x' {
+		return "y" + tok[1:]
+	}
+	return "x" + tok[1:]
 }
 
 // pngBytes is a valid 1×1 PNG.

@@ -29,17 +29,20 @@ func (s *Server) langSet(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, s.path(next), http.StatusSeeOther)
 }
 
-// rememberLanguage makes the language a signed-in customer picked on the
-// site their language for alerts. It runs on their own form posts only: a
-// GET (the language link itself) must change nothing stored.
-func (s *Server) rememberLanguage(r *http.Request) {
-	sess, lang := sessionFrom(r), s.chosenLanguage(r)
-	if sess == nil || sess.Role != auth.RoleCustomer || lang == "" || lang == sess.Language {
+// recordSiteLanguage makes the language of a page served to a signed-in
+// customer their site language, the one their alerts follow unless they (or
+// an agent) chose one (package lang). Only a change is written. Mail scanners
+// and link previews have no session: what they fetch records nothing.
+func (s *Server) recordSiteLanguage(r *http.Request, lang string) {
+	sess := sessionFrom(r)
+	if sess == nil || sess.Role != auth.RoleCustomer || lang == sess.SiteLanguage {
 		return
 	}
-	if _, err := s.deps.Tickets.EnsureCustomer(r.Context(), sess.Email, lang); err != nil {
-		s.log.Warn("web: remember language", "customer", sess.CustomerID, slog.Any("err", err))
+	if err := s.deps.Tickets.SetCustomerSiteLanguage(r.Context(), sess.CustomerID, lang); err != nil {
+		s.log.Warn("web: record site language", "customer", sess.CustomerID, slog.Any("err", err))
+		return
 	}
+	sess.SiteLanguage = lang
 }
 
 // chosenLanguage returns the language the visitor picked on the site, or "".

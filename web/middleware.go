@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 
@@ -16,6 +17,16 @@ import (
 const csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
 	"frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 
+// contentPolicy is csp, allowing images from the brand logo's origin too
+// (logoURL "" for none; brand.New made it an absolute https URL).
+func contentPolicy(logoURL string) string {
+	u, err := url.Parse(logoURL)
+	if logoURL == "" || err != nil || u.Host == "" {
+		return csp
+	}
+	return strings.Replace(csp, "img-src 'self' data:", "img-src 'self' data: https://"+u.Host, 1)
+}
+
 // cspRemoteImages is csp for a page where the visitor chose to see a
 // message's remote images.
 const cspRemoteImages = "default-src 'self'; img-src 'self' data: https: http:; style-src 'self'; " +
@@ -26,7 +37,7 @@ const cspRemoteImages = "default-src 'self'; img-src 'self' data: https: http:; 
 func (s *Server) withHeaders(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
-		hd.Set("Content-Security-Policy", csp)
+		hd.Set("Content-Security-Policy", s.csp)
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Referrer-Policy", "no-referrer")
 		hd.Set("X-Frame-Options", "DENY")

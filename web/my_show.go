@@ -3,12 +3,14 @@ package web
 import (
 	"net/http"
 
+	"inboxdesk/lang"
 	"inboxdesk/ticket"
 )
 
 type myData struct {
 	Open, Closed []ticket.Summary
 	New          newTicketForm
+	Language     lang.Sources // what is known of the customer's language
 }
 
 // newTicketForm is the "New ticket" form's typed values, kept when it is refused.
@@ -24,12 +26,17 @@ func (s *Server) myShow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderMy(w http.ResponseWriter, r *http.Request, status int, nf newTicketForm, errNote *notice) {
-	list, err := s.deps.Tickets.TicketsByCustomer(r.Context(), sessionFrom(r).CustomerID)
+	id := sessionFrom(r).CustomerID
+	list, err := s.deps.Tickets.TicketsByCustomer(r.Context(), id)
 	if err != nil {
 		s.serverError(w, r, "list tickets", err)
 		return
 	}
 	d := myData{New: nf}
+	if d.Language, err = s.deps.Tickets.CustomerLanguages(r.Context(), id); err != nil {
+		s.serverError(w, r, "customer languages", err)
+		return
+	}
 	for _, t := range list {
 		if t.Status == ticket.StatusResolved || t.Status == ticket.StatusClosed {
 			d.Closed = append(d.Closed, t)
@@ -37,5 +44,9 @@ func (s *Server) renderMy(w http.ResponseWriter, r *http.Request, status int, nf
 			d.Open = append(d.Open, t)
 		}
 	}
-	s.render(w, r, status, "my", &page{Data: d, Error: errNote}, "")
+	p := &page{Data: d, Error: errNote}
+	if r.URL.Query().Get("done") == "language" {
+		p.Flash = note("language_saved")
+	}
+	s.render(w, r, status, "my", p, "")
 }

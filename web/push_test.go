@@ -31,7 +31,7 @@ func newPushEnv(t *testing.T) *env {
 }
 
 // subscriptionJSON is what PushSubscription.toJSON gives for a fresh browser key.
-func subscriptionJSON(t *testing.T, endpoint string) string {
+func subscriptionJSON(t testing.TB, endpoint string) string {
 	t.Helper()
 	k, err := ecdh.P256().GenerateKey(rand.Reader)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -17,6 +16,7 @@ import (
 	"golang.org/x/text/language"
 
 	"inboxdesk/auth"
+	"inboxdesk/brand"
 )
 
 // page is what every view gets: the layout's needs and the view's Data.
@@ -51,6 +51,9 @@ func (s *Server) renderPart(w http.ResponseWriter, r *http.Request, status int, 
 		s.log.Error("web: render", "view", view, "part", part, slog.Any("err", err))
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 		return
+	}
+	if status < http.StatusBadRequest {
+		s.recordSiteLanguage(r, p.Lang)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Language", p.Lang)
@@ -129,11 +132,14 @@ func (s *Server) funcs() template.FuncMap {
 		"pushKey": func() string { return s.cfg.PushPublicKey },
 		"date":    func(t time.Time) string { return t.In(s.cfg.Location).Format("2006-01-02 15:04") },
 		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"size":    formatSize,
 		"accept": func() string {
 			return strings.Join(s.cfg.UploadTypes, ",")
 		},
-		"maxSize": func() string { return formatSize(s.cfg.MaxUploadBytes) },
+		"maxBytes": func() int64 { return s.cfg.MaxUploadBytes },
+		"brand":    func() brand.Brand { return s.cfg.Brand },
+		"brandCSS": func() string {
+			return s.path("/brand.css?v=" + cssVersion(s.brandCSS))
+		},
 	}
 }
 
@@ -148,15 +154,4 @@ func assetVersions() map[string]string {
 		out[e.Name()] = hex.EncodeToString(sum[:4])
 	}
 	return out
-}
-
-func formatSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KB", (n+1023)>>10)
-	default:
-		return fmt.Sprintf("%d B", n)
-	}
 }

@@ -56,7 +56,7 @@ func TestPostsWithoutCSRFAreRefused(t *testing.T) {
 	reply := fmt.Sprintf("/tickets/%d/reply", n)
 
 	b.post(reply, url.Values{"text": {"no token"}}).want(http.StatusForbidden)
-	b.post(reply, url.Values{"csrf": {"x" + csrf[1:]}, "text": {"wrong token"}}).want(http.StatusForbidden)
+	b.post(reply, url.Values{"csrf": {otherToken(csrf)}, "text": {"wrong token"}}).want(http.StatusForbidden)
 	b.postMultipart(reply, [][2]string{{"text", "multipart, no token"}}).want(http.StatusForbidden)
 	b.post("/tickets", url.Values{"subject": {"s"}, "text": {"no token"}}).want(http.StatusForbidden)
 	b.post("/logout", url.Values{}).want(http.StatusForbidden)

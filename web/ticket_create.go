@@ -31,7 +31,6 @@ func (s *Server) ticketCreate(w http.ResponseWriter, r *http.Request, f *form) {
 		s.serverError(w, r, "open ticket", err)
 		return
 	}
-	s.rememberLanguage(r)
 	s.log.Info("web: ticket opened", "ticket", t.Number, "customer", sess.CustomerID, "files", len(f.files))
 	http.Redirect(w, r, s.ticketPath(t.Number)+"?sent=1", http.StatusSeeOther)
 }

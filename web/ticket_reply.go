@@ -34,7 +34,6 @@ func (s *Server) ticketReply(w http.ResponseWriter, r *http.Request, f *form) {
 		s.serverError(w, r, "reply", err)
 		return
 	}
-	s.rememberLanguage(r)
 	s.log.Info("web: customer replied", "ticket", t.Number, "customer", sess.CustomerID, "files", len(f.files))
 	http.Redirect(w, r, s.ticketPath(t.Number)+"?sent=1#reply", http.StatusSeeOther)
 }

@@ -294,10 +294,11 @@ func TestEveryPageTranslated(t *testing.T) {
 }
 
 // A signed-in customer who switches the site to Spanish gets their alerts in
-// Spanish from their next reply on; the language link alone changes nothing.
+// Spanish as soon as a Spanish page is served to them: the language link
+// itself (a GET that only sets a cookie and redirects) stores nothing.
 func TestCustomersLanguageChoiceReachesTheirAlerts(t *testing.T) {
 	e := newEnv(t, nil)
-	n := e.mailIn(mail("ana@example.org", "Broken", "it broke", ""))
+	n := e.mailIn(mail("ana@example.org", "Broken", "The printer is broken and it does not print.", ""))
 	b := e.browser()
 	b.signIn("ana@example.org")
 	language := func() string {
@@ -307,15 +308,24 @@ func TestCustomersLanguageChoiceReachesTheirAlerts(t *testing.T) {
 		}
 		return c.Language
 	}
-	before := language()
-	p := b.get(fmt.Sprintf("/lang/es?next=/tickets/%d", n))
-	p.want(http.StatusOK)
-	if got := language(); got != before {
-		t.Fatalf("following the language link stored %q", got)
+	if got := language(); got != "en" {
+		t.Fatalf("language after the English pages: %q, want en", got)
 	}
-	p = b.postMultipart(fmt.Sprintf("/tickets/%d/reply", n), [][2]string{{"csrf", p.input("csrf")}, {"text", "Sigue roto"}})
-	p.want(http.StatusOK, "Sigue roto")
+	if resp := b.noFollow(http.MethodGet, fmt.Sprintf("/lang/es?next=/tickets/%d", n)); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("language link: %d", resp.StatusCode)
+	}
+	if got := language(); got != "en" {
+		t.Fatalf("the language link itself stored %q", got)
+	}
+	b.get(fmt.Sprintf("/tickets/%d", n)).want(http.StatusOK, `lang="es"`)
 	if got := language(); got != "es" {
-		t.Fatalf("language after a reply from the Spanish site: %q, want es", got)
+		t.Fatalf("language after a Spanish page: %q, want es", got)
+	}
+	// A visitor without a session (a mail scanner opening the link) records nothing.
+	anon := e.browser()
+	anon.hdr.Set("Accept-Language", "en")
+	anon.get(e.linkFor(n, "ana@example.org")).want(http.StatusOK)
+	if got := language(); got != "es" {
+		t.Fatalf("an anonymous visit changed the language to %q", got)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"text/template/parse"
+
+	"golang.org/x/text/message"
 )
 
 //go:embed templates/*.html i18n/*.json static/*
@@ -49,8 +51,12 @@ func parseViews(funcs template.FuncMap) (*views, error) {
 	v := &views{byLang: map[string]map[string]*template.Template{}, catalogs: cats}
 	for lang, cat := range cats {
 		v.byLang[lang] = map[string]*template.Template{}
+		p, err := printer(lang, cat)
+		if err != nil {
+			return nil, err
+		}
 		for _, name := range viewNames {
-			t, err := parseView(name, withLanguage(funcs, cat))
+			t, err := parseView(name, withLanguage(funcs, cat, p))
 			if err != nil {
 				return nil, err
 			}
@@ -93,9 +99,15 @@ func loadCatalogs() (map[string]catalog, error) {
 		if err != nil {
 			return nil, err
 		}
-		var c catalog
-		if err := json.Unmarshal(b, &c); err != nil {
+		var raw map[string]json.RawMessage
+		if err := json.Unmarshal(b, &raw); err != nil {
 			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		c := catalog{}
+		for k, v := range raw {
+			if err := catalogValue(c, k, v); err != nil {
+				return nil, fmt.Errorf("%s: %w", f, err)
+			}
 		}
 		cats[strings.TrimSuffix(strings.TrimPrefix(f, "i18n/"), ".json")] = c
 	}
@@ -181,17 +193,25 @@ func walk(n parse.Node, fn func(*parse.CommandNode)) {
 	}
 }
 
-// withLanguage adds the translating functions for one catalog to funcs.
-func withLanguage(funcs template.FuncMap, cat catalog) template.FuncMap {
+// withLanguage adds the translating functions for one catalog to funcs; p
+// formats its plural messages and sizes.
+func withLanguage(funcs template.FuncMap, cat catalog, p *message.Printer) template.FuncMap {
 	f := maps.Clone(funcs)
+	format := func(key string, args ...any) string {
+		if _, counted := cat[key+pluralOne]; counted && len(args) > 0 {
+			return p.Sprintf(key, args...)
+		}
+		return cat.format(key, args...)
+	}
 	f["t"] = cat.text
-	f["tf"] = cat.format
+	f["tf"] = format
 	f["say"] = func(n *notice) string {
 		if n == nil {
 			return ""
 		}
-		return cat.format(n.Key, n.Args...)
+		return format(n.Key, n.Args...)
 	}
+	f["size"] = func(n int64) string { return formatSize(p, n) }
 	return f
 }
 

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"inboxdesk/auth"
+	"inboxdesk/brand"
 	"inboxdesk/link"
 	"inboxdesk/ticket"
 )
@@ -34,6 +35,8 @@ const (
 	DefaultMaxUploadBytes = 10 << 20 // per file
 	DefaultMaxUploadFiles = 10       // per message
 	DefaultCodePageTTL    = 30 * time.Minute
+	// DefaultMaxConcurrentUploads is how many forms with files are read at once.
+	DefaultMaxConcurrentUploads = 8
 )
 
 // Config is the web view's configuration, parsed and checked once by the caller.
@@ -52,6 +55,10 @@ type Config struct {
 	MaxUploadBytes int64
 	// MaxUploadFiles is how many files one message may carry; zero means DefaultMaxUploadFiles.
 	MaxUploadFiles int
+	// MaxConcurrentUploads is how many forms with files the server reads at
+	// once (each streams its files to temporary storage); more get 503. Zero
+	// means DefaultMaxConcurrentUploads.
+	MaxConcurrentUploads int
 	// DefaultLanguage is used when neither a cookie, the customer's known
 	// language nor Accept-Language picks one; "" means "en".
 	DefaultLanguage string
@@ -59,10 +66,13 @@ type Config struct {
 	// BaseURL is https.
 	SecureCookies bool
 	// ClientIPHeader names a header set by a trusted reverse proxy that
-	// carries the client's address (e.g. "X-Forwarded-For", first entry
-	// used). "" uses the connection's address. Only set it behind a proxy
-	// that overwrites the header: a client can forge it otherwise.
+	// carries the client's address (e.g. "X-Forwarded-For": the last entry,
+	// the one the proxy appended, is used). "" uses the connection's address.
 	ClientIPHeader string
+	// TrustedAuthservID names the mail server whose Authentication-Results
+	// judge a held mail's sender again when an agent retries it
+	// (mailparse.SenderAuthFailure); "" checks nothing.
+	TrustedAuthservID string
 	// CodePageTTL is how long the page that takes a sign-in code stays
 	// valid after /login; zero means DefaultCodePageTTL.
 	CodePageTTL time.Duration
@@ -72,6 +82,9 @@ type Config struct {
 	// PublicKey) browsers subscribe with; "" turns browser push alerts off
 	// (no control on the pages, no subscribe endpoint).
 	PushPublicKey string
+	// Brand is the company's name, logo and colour in the page header, and
+	// its help centre in the navigation; the zero Brand shows the product name.
+	Brand brand.Brand
 }
 
 // CodeMailer sends a one-time code to an address. The message should carry
@@ -102,6 +115,10 @@ type Server struct {
 	secure   bool
 	// fragments keeps rendered conversations (see conversation).
 	fragments *fragmentCache
+	// uploads holds a token for each form with files being read.
+	uploads  chan struct{}
+	brandCSS string // the brand's colours (brandCSSShow)
+	csp      string // Content-Security-Policy of every page (contentPolicy)
 }
 
 // New checks cfg, parses the embedded templates (failing if a view or a
@@ -129,7 +146,8 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, deps: deps, log: deps.Logger,
 		basePath: strings.TrimRight(cfg.BaseURL.Path, "/"),
-		secure:   cfg.SecureCookies || cfg.BaseURL.Scheme == "https", fragments: newFragmentCache(defaultFragmentBytes)}
+		secure:   cfg.SecureCookies || cfg.BaseURL.Scheme == "https", fragments: newFragmentCache(defaultFragmentBytes),
+		uploads: make(chan struct{}, cfg.MaxConcurrentUploads)}
 	v, err := parseViews(s.funcs())
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
@@ -138,6 +156,8 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 		return nil, fmt.Errorf("web: no translation for default language %q", cfg.DefaultLanguage)
 	}
 	s.views = v
+	s.brandCSS = brandCSS(cfg.Brand.ColorOrDefault(), cfg.Brand.OnColor())
+	s.csp = contentPolicy(cfg.Brand.LogoURL)
 	return s, nil
 }
 
@@ -156,6 +176,9 @@ func fillConfig(c *Config) error {
 	}
 	if c.MaxUploadFiles <= 0 {
 		c.MaxUploadFiles = DefaultMaxUploadFiles
+	}
+	if c.MaxConcurrentUploads <= 0 {
+		c.MaxConcurrentUploads = DefaultMaxConcurrentUploads
 	}
 	if c.CodePageTTL <= 0 {
 		c.CodePageTTL = DefaultCodePageTTL

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"net/mail"
 	"net/url"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"inboxdesk/brand"
 	"inboxdesk/link"
 	"inboxdesk/outbound"
 	"inboxdesk/push"
@@ -31,6 +33,7 @@ func settings() []*setting {
 	return []*setting{
 		{flag: "database-url", env: "DATABASE_URL", help: "PostgreSQL URL", secret: true, required: true},
 		{flag: "listen", env: "INBOXDESK_LISTEN", def: ":8080", help: "HTTP listen address"},
+		{flag: "metrics-listen", env: "INBOXDESK_METRICS_LISTEN", help: "address of a separate listener for /metrics, e.g. 127.0.0.1:9090 (empty: metrics not served)"},
 		{flag: "base-url", env: "INBOXDESK_BASE_URL", def: "http://localhost:8080", help: "public URL of the web view, used in links"},
 		{flag: "link-keys", env: "INBOXDESK_LINK_KEYS", help: "magic-link keys kid:base64,… (first signs; `inboxdesk link-key` makes one)", secret: true, required: true},
 		{flag: "smtp-url", env: "INBOXDESK_SMTP_URL", help: "SMTP relay: smtp://user:pass@host:587 or smtps://…", secret: true, required: true},
@@ -46,11 +49,17 @@ func settings() []*setting {
 		{flag: "vapid-public-key", env: "INBOXDESK_VAPID_PUBLIC_KEY", help: "Web Push VAPID public key (`inboxdesk vapid-keys` makes a pair; empty: generated once and kept in the database)"},
 		{flag: "vapid-private-key", env: "INBOXDESK_VAPID_PRIVATE_KEY", help: "Web Push VAPID private key", secret: true},
 		{flag: "vapid-subject", env: "INBOXDESK_VAPID_SUBJECT", help: "contact for push services: mailto:… or https://… (default mailto: the --from address)"},
+		{flag: "trusted-authserv-id", env: "INBOXDESK_TRUSTED_AUTHSERV_ID", help: "authserv-id of your own mail server's Authentication-Results header (e.g. mx.example.com): mail it finds forged (DMARC, or DKIM and SPF, failing) is held in quarantine; empty: senders are not checked"},
 		{flag: "imap-timeout", env: "INBOXDESK_IMAP_TIMEOUT", def: "1m", help: "an IMAP command whose server sends nothing for this long is given up and the connection dropped"},
 		{flag: "poll-timeout", env: "INBOXDESK_POLL_TIMEOUT", def: "10m", help: "longest one poll of a mailbox may run (and hold its lock); the next poll goes on from what it committed"},
 		{flag: "stalled-polls", env: "INBOXDESK_STALLED_POLLS", def: "5", help: "polls in a row that leave a mailbox's backlog on the server no smaller before it is logged and shown to agents as stalled"},
 		{flag: "log-format", env: "INBOXDESK_LOG_FORMAT", def: "auto", help: "text, json or auto (text on a terminal)"},
-		{flag: "client-ip-header", env: "INBOXDESK_CLIENT_IP_HEADER", help: "header a trusted reverse proxy sets to the client's address, e.g. X-Forwarded-For (first entry used; set it only behind a proxy that overwrites it); empty: the connection's address"},
+		{flag: "brand-name", env: "INBOXDESK_BRAND_NAME", help: "company name in the header of pages and alerts (default: the --from name)"},
+		{flag: "brand-logo-url", env: "INBOXDESK_BRAND_LOGO_URL", help: "https URL of a logo shown beside the name"},
+		{flag: "brand-color", env: "INBOXDESK_BRAND_COLOR", def: brand.DefaultColor, help: "accent colour of the header and buttons, #rrggbb"},
+		{flag: "brand-help-url", env: "INBOXDESK_BRAND_HELP_URL", help: "help-centre address linked from pages and alerts"},
+		{flag: "brand-footer", env: "INBOXDESK_BRAND_FOOTER", help: "postal footer of alerts; lines separated by \" | \""},
+		{flag: "client-ip-header", env: "INBOXDESK_CLIENT_IP_HEADER", help: "header a trusted reverse proxy sets to the client's address, e.g. X-Forwarded-For (the last entry, the one the proxy appended, is used); empty: the connection's address"},
 	}
 }
 
@@ -58,6 +67,7 @@ func settings() []*setting {
 type Config struct {
 	DatabaseURL   string
 	Listen        string
+	MetricsListen string // "" = /metrics not served
 	BaseURL       *url.URL
 	LinkKeys      *link.Keyring
 	SMTPURL       string
@@ -75,9 +85,11 @@ type Config struct {
 	TLSKey        string
 	LogFormat     string
 	ClientIP      string // header carrying the client's address behind a proxy ("" = the connection's)
+	AuthservID    string // mail server whose Authentication-Results are trusted ("" = no sender checks)
 	VAPID         ticket.VAPIDKeyPair
 	VAPIDSubject  string
 	Domain        string // Message-ID domain, from the From address
+	Brand         brand.Brand
 }
 
 // parseConfig reads flags, then env, then *_FILE for secrets, and validates
@@ -138,7 +150,8 @@ func buildConfig(ss []*setting) (*Config, error) {
 	for _, s := range ss {
 		v[s.flag] = s
 	}
-	c := &Config{DatabaseURL: v["database-url"].value, Listen: v["listen"].value, SMTPURL: v["smtp-url"].value,
+	c := &Config{DatabaseURL: v["database-url"].value, Listen: v["listen"].value,
+		MetricsListen: v["metrics-listen"].value, SMTPURL: v["smtp-url"].value,
 		TLSCert: v["tls-cert"].value, TLSKey: v["tls-key"].value, LogFormat: v["log-format"].value}
 	var errs []error
 	bad := func(s *setting, format string, a ...any) {
@@ -195,11 +208,20 @@ func buildConfig(ss []*setting) (*Config, error) {
 	} else if c.VAPIDSubject != "" && !strings.HasPrefix(c.VAPIDSubject, "mailto:") && !strings.HasPrefix(c.VAPIDSubject, "https://") {
 		bad(v["vapid-subject"], "must start with mailto: or https://")
 	}
+	c.Brand = buildBrand(v, c.From, bad)
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		bad(v["tls-cert"], "set both INBOXDESK_TLS_CERT and INBOXDESK_TLS_KEY, or neither")
 	}
 	if c.ClientIP = v["client-ip-header"].value; c.ClientIP != "" && !validHeaderName(c.ClientIP) {
 		bad(v["client-ip-header"], "must be a header name like X-Forwarded-For, got %q", c.ClientIP)
+	}
+	if m := c.MetricsListen; m != "" {
+		if _, _, err := net.SplitHostPort(m); err != nil {
+			bad(v["metrics-listen"], "must be host:port like 127.0.0.1:9090, got %q", m)
+		}
+	}
+	if c.AuthservID = v["trusted-authserv-id"].value; strings.ContainsAny(c.AuthservID, " \t;()") {
+		bad(v["trusted-authserv-id"], "must be a host name like mx.example.com, got %q", c.AuthservID)
 	}
 	if f := c.LogFormat; f != "auto" && f != "text" && f != "json" {
 		bad(v["log-format"], "must be auto, text or json")
@@ -208,6 +230,44 @@ func buildConfig(ss []*setting) (*Config, error) {
 		return nil, errors.Join(errs...)
 	}
 	return c, nil
+}
+
+// buildBrand checks the --brand-* settings; the name defaults to the --from
+// display name, else "Support".
+func buildBrand(v map[string]*setting, from *mail.Address, bad func(*setting, string, ...any)) brand.Brand {
+	set := brand.Settings{Name: v["brand-name"].value, LogoURL: v["brand-logo-url"].value,
+		Color: v["brand-color"].value, HelpURL: v["brand-help-url"].value, Footer: v["brand-footer"].value}
+	if set.Name == "" && from != nil {
+		set.Name = from.Name
+	}
+	if set.Name == "" {
+		set.Name = "Support"
+	}
+	b, err := brand.New(set)
+	if err == nil {
+		return b
+	}
+	for _, flag := range []string{"brand-name", "brand-logo-url", "brand-color", "brand-help-url", "brand-footer"} {
+		if _, one := brand.New(brandOnly(set, flag)); one != nil {
+			bad(v[flag], "%v", one)
+		}
+	}
+	return brand.Brand{}
+}
+
+// brandOnly is set with only the setting flag kept, to name the one at fault.
+func brandOnly(set brand.Settings, flag string) brand.Settings {
+	switch flag {
+	case "brand-name":
+		return brand.Settings{Name: set.Name}
+	case "brand-logo-url":
+		return brand.Settings{LogoURL: set.LogoURL}
+	case "brand-color":
+		return brand.Settings{Color: set.Color}
+	case "brand-help-url":
+		return brand.Settings{HelpURL: set.HelpURL}
+	}
+	return brand.Settings{Footer: set.Footer}
 }
 
 // validHeaderName reports whether s is an HTTP header name (RFC 9110 token).

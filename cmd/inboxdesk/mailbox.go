@@ -135,6 +135,7 @@ func runPoll(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlags("poll", out)
 	db := dbFlag(fs)
 	only := fs.String("mailbox", "", "poll only this mailbox")
+	authserv := fs.String("trusted-authserv-id", "", "as for serve (env INBOXDESK_TRUSTED_AUTHSERV_ID)")
 	pool, err := parseAndOpen(ctx, fs, db, args)
 	if err != nil {
 		return err
@@ -142,7 +143,11 @@ func runPoll(ctx context.Context, args []string, out io.Writer) error {
 	defer pool.Close()
 	log := newLogger("auto", os.Stderr)
 	store := ticket.NewStore(pool, ticket.DefaultConfig())
-	poller := inbound.NewPoller(store, log, inbound.DefaultOptions())
+	opts := inbound.DefaultOptions()
+	if opts.TrustedAuthservID = *authserv; opts.TrustedAuthservID == "" {
+		opts.TrustedAuthservID = os.Getenv("INBOXDESK_TRUSTED_AUTHSERV_ID")
+	}
+	poller := inbound.NewPoller(store, log, opts)
 	return pollOnce(ctx, store, poller, *only, out, log)
 }
 
