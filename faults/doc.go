@@ -1,7 +1,8 @@
 // Package faults holds the fault tests: inboxdesk killed with SIGKILL while
 // it ingests mail from Debian's Dovecot and sends the alerts, Dovecot
-// restarted and its mailbox recreated mid-batch, SMTP answering 421/451,
-// and the PostgreSQL connection cut mid-batch (through testenv/tcpproxy).
+// restarted and its mailbox recreated mid-batch, SMTP answering 421/451, a
+// sender stopped by SIGTERM while its relay hangs, and the PostgreSQL
+// connection cut mid-batch (through testenv/tcpproxy).
 // Each must end with every mail on exactly one ticket and every alert
 // delivered once.
 //

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"os/signal"
 	"syscall"
 	"testing"
 	"time"
@@ -22,6 +23,7 @@ const childEnv = "INBOXDESK_FAULT_CHILD"
 
 type childConfig struct {
 	DB, SMTP, Keys string
+	SenderOnly     bool // only send alerts, until SIGTERM
 }
 
 // runChild is inboxdesk wired as in production — store, poller, sender —
@@ -43,6 +45,12 @@ func runChild(env string) int {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
+	}
+	if cfg.SenderOnly {
+		ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM)
+		defer stop()
+		sender.Run(ctx)
+		return 0
 	}
 	go sender.Run(ctx)
 	p := inbound.NewPoller(store, quiet(), inbound.Options{BatchMessages: 50})

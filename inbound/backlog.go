@@ -29,6 +29,9 @@ func backlogOf(highest uint32, pending []sizedUID, committed uint32) (uids int64
 // noteBacklog records the backlog for metrics and the agents' queue, and
 // warns, every StalledAfter polls, while it does not shrink.
 func (p *Poller) noteBacklog(ctx context.Context, mb *ticket.Mailbox, st *Stats, uids int64, oldest time.Time) {
+	if uids == 0 && mb.Backlog == (ticket.Backlog{}) {
+		return // none before, none now: an empty poll writes nothing more
+	}
 	b, err := p.store.RecordBacklog(context.WithoutCancel(ctx), mb.ID, uids, oldest, p.opts.StalledAfter)
 	if err != nil {
 		p.log.Warn("record backlog", "mailbox", mb.Name, "err", err)

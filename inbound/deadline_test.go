@@ -89,3 +89,26 @@ func otherProcessStore(t *testing.T, s *ticket.Store) *ticket.Store {
 	t.Cleanup(pool.Close)
 	return ticket.NewStore(pool, testStoreConfig())
 }
+
+// Closing the poller (at shutdown) does not wait long for a frozen server
+// to answer the LOGOUT of a kept session.
+func TestDovecotCloseDoesNotWaitForFrozenServer(t *testing.T) {
+	dc := dovecot.Start(t)
+	store := dovecotStore(t, dc, ticket.Mailbox{})
+	p := inbound.NewPoller(store, quietLog(), inbound.Options{CommandTimeout: time.Hour})
+	if _, err := p.Poll(context.Background(), "support"); err != nil {
+		t.Fatal(err)
+	}
+	dc.FreezeSessions(t)
+	start := time.Now()
+	done := make(chan struct{})
+	go func() { p.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close still waiting for the frozen server after 10s")
+	}
+	if took := time.Since(start); took > 7*time.Second {
+		t.Fatalf("Close took %s", took)
+	}
+}

@@ -3,7 +3,9 @@ package inbound_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -43,27 +45,53 @@ func ticketed(t *testing.T, store *ticket.Store, msgID string, limit time.Durati
 	return 0
 }
 
+// pollCounter counts polls (an inbound.Observer).
+type pollCounter struct{ n atomic.Int64 }
+
+func (c *pollCounter) Batch(string, []ticket.Result)                    {}
+func (c *pollCounter) Poll(string, time.Duration, time.Duration, error) { c.n.Add(1) }
+
+// waitPolls waits until c has counted n polls.
+func (c *pollCounter) waitPolls(t *testing.T, n int64) {
+	t.Helper()
+	deadline := time.Now().Add(time.Duration(n)*3*time.Second + 10*time.Second)
+	for c.n.Load() < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d polls by %s, want %d", c.n.Load(), time.Now().Format(time.TimeOnly), n)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // A running scheduler sees mail that arrives after its session was opened:
 // Dovecot answers STATUS of the selected folder from the session's old view,
-// so only NOOP (or a new SELECT) shows it.
+// so only NOOP (or a new SELECT) shows it. With the longer tests
+// (INBOXDESK_FAULTS) it runs for 100 polls, with the five mails spread over them.
 func TestDovecotScheduledPollsSeeMailAppendedWhileRunning(t *testing.T) {
+	polls := int64(6)
+	if os.Getenv("INBOXDESK_FAULTS") != "" {
+		polls = 100
+	}
 	dc, proxy, store := dovecotBehindProxy(t, ticket.Mailbox{Schedule: "@every 2s"})
 	dc.Append(t, "INBOX", []byte(customerMail("first@example.org", "first@example.org", "First", "x")))
-	p := inbound.NewPoller(store, quietLog(), inbound.Options{})
+	var count pollCounter
+	p := inbound.NewPoller(store, quietLog(), inbound.Options{Observe: &count})
 	defer p.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- inbound.NewScheduler(p, store, quietLog()).Run(ctx) }()
 	defer func() { cancel(); <-done }()
 	ticketed(t, store, "first@example.org", 10*time.Second)
-	for i := 0; i < 5; i++ {
+	for i := int64(0); i < 5; i++ {
+		count.waitPolls(t, (i+1)*polls/6)
 		id := fmt.Sprintf("later%d@example.org", i)
 		dc.Append(t, "INBOX", []byte(customerMail("later@example.org", id, fmt.Sprintf("Later %d", i), "x")))
 		took := ticketed(t, store, id, 10*time.Second)
-		t.Logf("%s ticketed %s after it was appended", id, took.Round(time.Millisecond))
+		t.Logf("%s, appended after poll %d, ticketed %s later", id, count.n.Load(), took.Round(time.Millisecond))
 	}
+	count.waitPolls(t, polls)
 	if n := proxy.Accepted(); n != 1 {
-		t.Fatalf("the poller opened %d IMAP sessions, want one kept across polls", n)
+		t.Fatalf("the poller opened %d IMAP sessions over %d polls, want one kept across them", n, count.n.Load())
 	}
 }
 

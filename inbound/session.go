@@ -145,9 +145,13 @@ func (s *session) watch(fn func() error) error {
 	return s.conn.watch(s.timeout, s.c.Close, fn)
 }
 
+// logoutTimeout bounds the goodbye to a server: a frozen one is not waited
+// for as long as for a command.
+const logoutTimeout = 5 * time.Second
+
 func (s *session) close() {
 	s.stop()
-	_ = s.watch(func() error { return s.c.Logout().Wait() })
+	_ = s.conn.watch(min(s.timeout, logoutTimeout), s.c.Close, func() error { return s.c.Logout().Wait() })
 	_ = s.c.Close()
 }
 
@@ -174,24 +178,35 @@ func (s *session) check() (uidValidity uint32, highest uint32, err error) {
 	if err != nil {
 		return 0, 0, fmt.Errorf("noop: %w", err)
 	}
+	var n uint32
 	if st.UIDValidity != s.uidValidity {
 		if err := s.selectFolder(); err != nil {
 			return 0, 0, err
 		}
+		n = s.selectedCount
+	} else if n, err = s.messageCount(); err != nil {
+		return 0, 0, err
 	}
-	if highest, err = s.highestUID(); err != nil {
+	if highest, err = s.highestUID(n); err != nil {
 		return 0, 0, err
 	}
 	return s.uidValidity, highest, nil
 }
 
-// highestUID returns the UID of the selected folder's last message, 0 when empty.
-func (s *session) highestUID() (highest uint32, err error) {
+// messageCount is the selected folder's size as the server last reported
+// it (EXISTS). Right after a SELECT the client may not have recorded the new
+// folder yet (it answers the command first): then use selectedCount.
+func (s *session) messageCount() (uint32, error) {
 	mbox := s.c.Mailbox()
 	if mbox == nil {
-		return 0, errors.New("highest uid: the server closed the selected folder")
+		return 0, errors.New("the server closed the selected folder")
 	}
-	n := mbox.NumMessages
+	return mbox.NumMessages, nil
+}
+
+// highestUID returns the UID of message n (the last of the selected
+// folder), 0 when the folder is empty.
+func (s *session) highestUID(n uint32) (highest uint32, err error) {
 	if n == 0 {
 		return 0, nil
 	}

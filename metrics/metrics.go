@@ -1,6 +1,6 @@
 // Package metrics exposes inboxdesk's Prometheus metrics: mail ingested and
-// quarantined, poll duration and lag per mailbox, alerts by state, queue
-// depth and HTTP latency.
+// quarantined, poll duration, lag and backlog per mailbox, alerts by state,
+// queue depth and HTTP latency.
 package metrics
 
 import (

@@ -20,6 +20,10 @@ type Queue interface {
 	MarkAlertsSent(ctx context.Context, ids []int64) error
 	RetryAlert(ctx context.Context, id int64, at time.Time, reason string) error
 	FailAlert(ctx context.Context, id int64, reason string) error
+	// ReleaseAlerts puts claimed alerts that were never attempted back in
+	// the queue at once, as if they had not been claimed; one claimed again
+	// meanwhile (its lease ran out) is left to its new holder.
+	ReleaseAlerts(ctx context.Context, jobs []ticket.AlertJob) error
 }
 
 // Deliverer sends one alert over one channel. An error for which
@@ -142,19 +146,21 @@ func (s *Sender) wait(ctx context.Context) bool {
 }
 
 // RunOnce claims one batch and delivers it, returning how many alerts were
-// sent. Jobs left undelivered because ctx ended stay leased and are handed
-// out again when the lease runs out.
+// sent. When ctx ends, jobs not yet attempted are put back in the queue at
+// once, and so are jobs whose delivery it interrupted (those may have
+// reached the server: they go out again under the same Message-ID).
 func (s *Sender) RunOnce(ctx context.Context) (sent int, err error) {
 	_, sent, err = s.runOnce(ctx)
 	return sent, err
 }
 
 func (s *Sender) runOnce(ctx context.Context) (claimed, sent int, err error) {
+	start := time.Now()
 	jobs, err := s.cfg.Queue.ClaimAlerts(ctx, s.cfg.BatchSize, s.cfg.Lease)
 	if err != nil {
 		return 0, 0, fmt.Errorf("claim alerts: %w", err)
 	}
-	b := newBatch(ctx, s)
+	b := newBatch(ctx, s, start.Add(s.cfg.Lease/2))
 	work := make(chan ticket.AlertJob)
 	var wg sync.WaitGroup
 	// Workers overlap composing one alert with sending another; the
@@ -168,14 +174,19 @@ func (s *Sender) runOnce(ctx context.Context) (claimed, sent int, err error) {
 			}
 		}()
 	}
+	handed := 0
+hand:
 	for _, job := range jobs {
-		if ctx.Err() != nil {
-			break
+		select {
+		case work <- job:
+			handed++
+		case <-ctx.Done():
+			break hand
 		}
-		work <- job
 	}
 	close(work)
 	wg.Wait()
+	b.unstarted = append(b.unstarted, jobs[handed:]...)
 	sent, err = b.finish()
 	return len(jobs), sent, err
 }
@@ -185,22 +196,33 @@ func (s *Sender) runOnce(ctx context.Context) (claimed, sent int, err error) {
 // delivered: each write takes every delivery that arrived meanwhile, up to
 // RecordEvery, so a crash re-sends at most that many.
 type batch struct {
-	s    *Sender
-	ctx  context.Context
-	mu   sync.Mutex
-	sent int
-	errs []error
-	ids  chan int64
-	done chan struct{}
+	s         *Sender
+	ctx       context.Context
+	mu        sync.Mutex
+	sent      int
+	errs      []error
+	unstarted []ticket.AlertJob // claimed, never attempted: handed back by finish
+	// startBy is when the batch stops starting deliveries: half its lease,
+	// so that no delivery (bounded by the transport's timeout) outlasts the
+	// lease and meets another sender's attempt at the same alert.
+	startBy time.Time
+	ids     chan int64
+	done    chan struct{}
 }
 
-func newBatch(ctx context.Context, s *Sender) *batch {
-	b := &batch{s: s, ctx: ctx, ids: make(chan int64, s.cfg.BatchSize), done: make(chan struct{})}
+func newBatch(ctx context.Context, s *Sender, startBy time.Time) *batch {
+	b := &batch{s: s, ctx: ctx, startBy: startBy, ids: make(chan int64, s.cfg.BatchSize), done: make(chan struct{})}
 	go b.record()
 	return b
 }
 
 func (b *batch) deliver(job ticket.AlertJob) {
+	if b.ctx.Err() != nil || time.Now().After(b.startBy) {
+		b.mu.Lock()
+		b.unstarted = append(b.unstarted, job)
+		b.mu.Unlock()
+		return
+	}
 	ok, err := b.s.deliver(b.ctx, job)
 	b.addErr(err)
 	if ok {
@@ -240,5 +262,6 @@ func (b *batch) record() {
 func (b *batch) finish() (int, error) {
 	close(b.ids)
 	<-b.done
+	b.addErr(b.s.release(b.ctx, b.unstarted))
 	return b.sent, errors.Join(b.errs...)
 }

@@ -31,11 +31,13 @@ func (s *Sender) deliver(ctx context.Context, job ticket.AlertJob) (bool, error)
 		log.InfoContext(ctx, "alert sent")
 		return true, nil // recorded with its group by recordSent
 	case ctx.Err() != nil:
-		// Interrupted by shutdown: leave the job to its lease. If the server
-		// had already taken the message, it goes out again under the same
-		// Message-ID, fixed at enqueue time (promise 7).
+		// Interrupted by shutdown: queued again at once rather than left to
+		// its lease. If the server had already taken the message, it goes
+		// out again under the same Message-ID, fixed at enqueue time (promise 7).
 		log.WarnContext(ctx, "alert interrupted", slog.Any("err", err))
-		return false, nil
+		return false, s.record(ctx, job, func(ctx context.Context) error {
+			return s.cfg.Queue.RetryAlert(ctx, job.ID, s.cfg.Now(), "interrupted by shutdown")
+		})
 	case IsPermanent(err) || job.Tries >= s.cfg.MaxTries:
 		reason := failReason(job, err, IsPermanent(err))
 		log.ErrorContext(ctx, "alert failed", slog.Any("err", err))
@@ -56,28 +58,44 @@ func failReason(job ticket.AlertJob, err error, permanent bool) string {
 	return fmt.Sprintf("gave up after %d tries: %s", job.Tries, Answer(err))
 }
 
+// release hands claimed alerts that were never attempted back to the
+// queue, surviving cancellation like record.
+func (s *Sender) release(ctx context.Context, jobs []ticket.AlertJob) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	if err := outlast(ctx, func(ctx context.Context) error { return s.cfg.Queue.ReleaseAlerts(ctx, jobs) }); err != nil {
+		return fmt.Errorf("hand back %d unsent alerts: %w", len(jobs), err)
+	}
+	s.log.InfoContext(ctx, "alerts handed back to the queue", slog.Int("alerts", len(jobs)))
+	return nil
+}
+
 // recordSent records delivered alerts as sent, surviving cancellation like record.
 func (s *Sender) recordSent(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
-	defer cancel()
-	if err := s.cfg.Queue.MarkAlertsSent(ctx, ids); err != nil {
+	if err := outlast(ctx, func(ctx context.Context) error { return s.cfg.Queue.MarkAlertsSent(ctx, ids) }); err != nil {
 		return fmt.Errorf("record %d sent alerts: %w", len(ids), err)
 	}
 	return nil
 }
 
-// record runs a queue update on a context that outlives ctx's cancellation
-// (but not its values), so an outcome is not lost to a shutdown.
+// record runs a queue update of job that survives a shutdown (outlast).
 func (s *Sender) record(ctx context.Context, job ticket.AlertJob, update func(context.Context) error) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
-	defer cancel()
-	if err := update(ctx); err != nil {
+	if err := outlast(ctx, update); err != nil {
 		return fmt.Errorf("record alert %d: %w", job.ID, err)
 	}
 	return nil
+}
+
+// outlast runs a queue update on a context that outlives ctx's cancellation
+// (but not its values), so an outcome is not lost to a shutdown.
+func outlast(ctx context.Context, update func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	return update(ctx)
 }
 
 // backoff is the delay before the next attempt after tries attempts:

@@ -86,6 +86,20 @@ func (q *fakeQueue) RetryAlert(_ context.Context, id int64, at time.Time, reason
 	return q.set(id, ticket.AlertQueued, reason)
 }
 
+func (q *fakeQueue) ReleaseAlerts(_ context.Context, jobs []ticket.AlertJob) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, r := range jobs {
+		for _, j := range q.jobs {
+			if j.job.ID == r.ID && j.job.Tries == r.Tries && j.state == ticket.AlertSending {
+				j.state = ticket.AlertQueued
+				j.job.Tries--
+			}
+		}
+	}
+	return nil
+}
+
 func (q *fakeQueue) FailAlert(_ context.Context, id int64, reason string) error {
 	return q.set(id, ticket.AlertFailed, reason)
 }
@@ -270,20 +284,51 @@ func TestSenderChannels(t *testing.T) {
 	}
 }
 
-func TestSenderLeavesInterruptedJobLeased(t *testing.T) {
-	f := newSenderFixture(t, nil)
+// On shutdown, claimed jobs go back to the queue at once: the one whose
+// delivery was interrupted for a retry now, those never attempted with
+// their claim's try taken back.
+func TestSenderShutdownHandsBackClaimedJobs(t *testing.T) {
+	f := newSenderFixture(t, func(c *SenderConfig) { c.Workers = 1 })
 	f.sink.stall = make(chan struct{})
 	defer close(f.sink.stall)
-	f.queue.add(jobN(1), jobN(2))
+	f.queue.add(jobN(1), jobN(2), jobN(3))
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	sent, err := f.sender.RunOnce(ctx)
 	if sent != 0 || err != nil {
 		t.Fatalf("RunOnce = %d, %v", sent, err)
 	}
-	for id := range int64(2) {
-		if state, _ := f.queue.state(id + 1); state != ticket.AlertSending {
-			t.Errorf("alert %d is %s, want still leased (sending)", id+1, state)
+	f.queue.mu.Lock()
+	defer f.queue.mu.Unlock()
+	for _, j := range f.queue.jobs {
+		wantTries, wantReason := 0, ""
+		if j.job.ID == 1 {
+			wantTries, wantReason = 1, "interrupted by shutdown"
+		}
+		if j.state != ticket.AlertQueued || j.job.Tries != wantTries || j.reason != wantReason {
+			t.Errorf("alert %d: %s, %d tries, %q; want queued, %d tries, %q",
+				j.job.ID, j.state, j.job.Tries, j.reason, wantTries, wantReason)
+		}
+	}
+	if len(f.queue.retries) != 1 || !f.queue.retries[0].at.Equal(composeNow) {
+		t.Errorf("retries %+v, want the interrupted alert due at once", f.queue.retries)
+	}
+}
+
+// A batch starts no delivery past half its lease: the alerts left are
+// handed back rather than sent when another sender may hold them.
+func TestSenderStartsNoDeliveryLateInItsLease(t *testing.T) {
+	f := newSenderFixture(t, func(c *SenderConfig) { c.Workers, c.Lease = 1, 200*time.Millisecond })
+	f.sink.stall = make(chan struct{})
+	go func() { time.Sleep(250 * time.Millisecond); close(f.sink.stall) }()
+	f.queue.add(jobN(1), jobN(2), jobN(3))
+	sent, err := f.sender.RunOnce(context.Background())
+	if sent != 1 || err != nil {
+		t.Fatalf("RunOnce = %d, %v; want the first alert sent", sent, err)
+	}
+	for id := int64(2); id <= 3; id++ {
+		if state, _ := f.queue.state(id); state != ticket.AlertQueued {
+			t.Errorf("alert %d is %s, want handed back (queued)", id, state)
 		}
 	}
 }

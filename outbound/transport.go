@@ -30,8 +30,10 @@ type Transport struct {
 	maxIdle   time.Duration
 
 	mu       sync.Mutex
-	conn     net.Conn     // raw connection of the session, for deadlines
-	session  *smtp.Client // nil when not connected
+	conn     net.Conn        // raw connection of the session, for deadlines
+	dialCtx  context.Context // the context of the Send that dials
+	unbind   func() bool     // ends the dial's tie of conn to dialCtx
+	session  *smtp.Client    // nil when not connected
 	lastUsed time.Time
 }
 
@@ -40,9 +42,8 @@ type Transport struct {
 // redialled once; any other failure is returned (see IsPermanent, Answer)
 // and, unless it was a plain refusal, drops the connection.
 //
-// ctx ending interrupts the TCP dial and the transaction at once; the
-// greeting, STARTTLS and AUTH of a new connection (run by go-mail) are
-// bounded by TransportOptions.Timeout instead.
+// ctx ending interrupts the dial (greeting, STARTTLS and AUTH included) and
+// the transaction at once.
 func (t *Transport) Send(ctx context.Context, from string, to []string, raw []byte) error {
 	if len(to) == 0 {
 		return Permanent(errors.New("smtp: no recipients"))
@@ -89,7 +90,13 @@ func (t *Transport) connect(ctx context.Context) (reused bool, err error) {
 	// An idle connection may have been closed by the server without our
 	// noticing; start afresh rather than find out halfway through a message.
 	t.drop()
+	t.dialCtx = ctx
 	session, err := t.client.DialToSMTPClientWithContext(ctx)
+	t.dialCtx = nil
+	if t.unbind != nil {
+		t.unbind()
+		t.unbind = nil
+	}
 	if err != nil {
 		// go-mail leaves the connection open when EHLO or STARTTLS fails.
 		if t.conn != nil {
@@ -113,6 +120,10 @@ func (t *Transport) dial(ctx context.Context, network, addr string) (net.Conn, e
 		return nil, err
 	}
 	t.conn = conn
+	// go-mail reads the greeting and runs EHLO, STARTTLS and AUTH without
+	// a context: a relay that hangs there is cut off when the Send's context
+	// ends. (ctx here is go-mail's own, which it cancels once dialled.)
+	t.unbind = context.AfterFunc(t.dialCtx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
 	if !t.implicit {
 		return conn, nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"io"
 	"net"
 	"strings"
 	"testing"
@@ -191,6 +192,33 @@ func TestTransportHonoursContext(t *testing.T) {
 	err := tr.Send(ctx, "no-reply@example.com", []string{"b@example.org"}, testRaw)
 	if !errors.Is(err, context.DeadlineExceeded) || IsPermanent(err) {
 		t.Fatalf("err = %v, want a temporary context.DeadlineExceeded", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Send took %v after its context ended", d)
+	}
+}
+
+// A relay that accepts the connection and never greets is cut off when the
+// context ends, not after the transport's timeout.
+func TestTransportHonoursContextBeforeTheGreeting(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			defer c.Close()
+			_, _ = io.Copy(io.Discard, c) // never answers
+		}
+	}()
+	tr := newTestTransport(t, "smtp://"+ln.Addr().String()+"?starttls=none", TransportOptions{Timeout: 30 * time.Second})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if err := tr.Send(ctx, "no-reply@example.com", []string{"b@example.org"}, testRaw); err == nil || IsPermanent(err) {
+		t.Fatalf("err = %v, want a temporary error", err)
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("Send took %v after its context ended", d)

@@ -216,6 +216,24 @@ func (s *Store) RetryAlert(ctx context.Context, id int64, at time.Time, reason s
 	return nil
 }
 
+// ReleaseAlerts puts claimed alerts that were never attempted back in the
+// queue, due at once, and takes back the try their claim counted. An alert
+// claimed again since (its try count moved on) is left to that claim.
+func (s *Store) ReleaseAlerts(ctx context.Context, jobs []AlertJob) error {
+	ids, tries := make([]int64, len(jobs)), make([]int32, len(jobs))
+	for i, j := range jobs {
+		ids[i], tries[i] = j.ID, int32(j.Tries)
+	}
+	_, err := s.pool.Exec(ctx, `UPDATE alerts a SET state = 'queued', lease_until = NULL,
+		tries = greatest(a.tries - 1, 0), updated_at = now()
+		FROM unnest($1::bigint[], $2::int[]) AS j(id, tries)
+		WHERE a.id = j.id AND a.tries = j.tries AND a.state = 'sending'`, ids, tries)
+	if err != nil {
+		return fmt.Errorf("release alerts: %w", err)
+	}
+	return nil
+}
+
 // FailAlert records that an alert cannot be delivered, with the server's answer.
 func (s *Store) FailAlert(ctx context.Context, id int64, reason string) error {
 	return s.finishAlert(ctx, id, `state = 'failed', last_error = $2`, "alert_failed", reason)

@@ -314,12 +314,19 @@ func TestHourlyCapHolds(t *testing.T) {
 	}
 }
 
+// claimAfterExpiry queues one alert and claims it twice: first with a
+// lease that runs out, then again.
+func claimAfterExpiry(f *fixture) (first, second []ticket.AlertJob) {
+	f.ingest(mail("ana@example.org", "Help", "x"))
+	first, _ = f.store.ClaimAlerts(f.ctx, 10, time.Millisecond)
+	time.Sleep(20 * time.Millisecond)
+	second, _ = f.store.ClaimAlerts(f.ctx, 10, time.Minute)
+	return first, second
+}
+
 func TestExpiredLeaseRedeliversSameMessageID(t *testing.T) {
 	f := newFixture(t, testConfig())
-	f.ingest(mail("ana@example.org", "Help", "x"))
-	first, _ := f.store.ClaimAlerts(f.ctx, 10, time.Millisecond)
-	time.Sleep(20 * time.Millisecond)
-	second, _ := f.store.ClaimAlerts(f.ctx, 10, time.Minute)
+	first, second := claimAfterExpiry(f)
 	if len(first) != 1 || len(second) != 1 || first[0].MessageID != second[0].MessageID || second[0].Tries != 2 {
 		t.Fatalf("first %+v second %+v", first, second)
 	}
@@ -546,5 +553,28 @@ func TestQueueSearchFindsCustomersByNameAndAddress(t *testing.T) {
 		if p.Total != 1 || p.Tickets[0].Number != c.Number {
 			t.Errorf("search %q: %+v, want only ticket %d", q, p.Tickets, c.Number)
 		}
+	}
+}
+
+// Releasing claimed alerts puts them back with their claim's try taken
+// back, but leaves an alert that was claimed again meanwhile to that claim.
+func TestReleaseAlertsLeavesANewerClaimAlone(t *testing.T) {
+	f := newFixture(t, testConfig())
+	stale, current := claimAfterExpiry(f)
+	if len(stale) != 1 || len(current) != 1 {
+		t.Fatalf("claims %+v %+v", stale, current)
+	}
+	if err := f.store.ReleaseAlerts(f.ctx, stale); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := f.store.ClaimAlerts(f.ctx, 10, time.Minute); len(again) != 0 {
+		t.Fatalf("a stale release handed out an alert another sender holds: %+v", again)
+	}
+	if err := f.store.ReleaseAlerts(f.ctx, current); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := f.store.ClaimAlerts(f.ctx, 10, time.Minute)
+	if len(again) != 1 || again[0].Tries != current[0].Tries {
+		t.Fatalf("after release: %+v, want the alert again with the released claim's try taken back (%d tries)", again, current[0].Tries)
 	}
 }
