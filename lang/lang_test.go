@@ -101,3 +101,15 @@ func FuzzDetect(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkDetect is the cost added to ingesting a mail without a language
+// header (a Gmail mail): its first maxDetectBytes are read.
+func BenchmarkDetect(b *testing.B) {
+	text := strings.Repeat(spanish+"\n", 80)
+	b.ReportAllocs()
+	for b.Loop() {
+		if lang.Detect(text) != "es" {
+			b.Fatal("not Spanish")
+		}
+	}
+}

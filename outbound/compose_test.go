@@ -384,3 +384,26 @@ func BenchmarkCompose(b *testing.B) {
 		}
 	}
 }
+
+// The ticket's subject is the customer's text: it can neither add a header
+// nor markup, and a long one is cut in the Subject line (the body has it all).
+func TestComposeTicketSubjectIsInert(t *testing.T) {
+	job := testJob()
+	job.Subject = "Refund\r\nBcc: victim@example.com <b>now</b> " + strings.Repeat("x", 100)
+	raw, err := testComposer(t).Compose(job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := parseAlert(t, raw)
+	if p.Header.Get("Bcc") != "" || len(p.Order) != 13 {
+		t.Fatalf("headers %v", p.Order)
+	}
+	subject, _ := new(mime.WordDecoder).DecodeHeader(p.Header.Get("Subject"))
+	if !strings.HasPrefix(subject, "We replied to your request [#12345]: Refund Bcc: victim@example.com") ||
+		!strings.HasSuffix(subject, "…") || len([]rune(subject)) > 100 {
+		t.Errorf("subject %q", subject)
+	}
+	if strings.Contains(p.HTML, "<b>now</b>") || !strings.Contains(p.HTML, "&lt;b&gt;now&lt;/b&gt;") {
+		t.Error("the ticket's subject is not escaped in the HTML")
+	}
+}

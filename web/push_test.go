@@ -255,3 +255,27 @@ func TestAgentTicketShowsAlertStatePerChannel(t *testing.T) {
 		t.Fatalf("agent page alert states %v\n%s", states, page.text("alerts"))
 	}
 }
+
+// The texts the push card shows as the browser answers are plain text: an
+// attribute whose name html/template reads as an event handler (data-on…)
+// would be written as a quoted script string, and the card would show the
+// quotes.
+func TestPushCardTextsHaveNoQuotes(t *testing.T) {
+	e := newPushEnv(t)
+	ana := e.browser()
+	ana.signIn("ana@example.org")
+	btn := ana.get("/my").byID("push-enable")
+	if btn == nil {
+		t.Fatal("no push control")
+	}
+	want := map[string]string{
+		"data-enabled": "Notifications are on for this device.",
+		"data-denied":  "Your browser blocks notifications from this site. Allow them in the browser's site settings, then try again.",
+		"data-failed":  "Notifications could not be turned on in this browser. Alerts still come by email.",
+	}
+	for name, text := range want {
+		if got := attr(btn, name); got != text {
+			t.Errorf("%s = %q, want %q", name, got, text)
+		}
+	}
+}

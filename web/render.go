@@ -137,9 +137,7 @@ func (s *Server) funcs() template.FuncMap {
 		},
 		"maxBytes": func() int64 { return s.cfg.MaxUploadBytes },
 		"brand":    func() brand.Brand { return s.cfg.Brand },
-		"brandCSS": func() string {
-			return s.path("/brand.css?v=" + cssVersion(s.brandCSS))
-		},
+		"brandCSS": func() string { return s.brandCSSURL },
 	}
 }
 

@@ -118,7 +118,9 @@ type Server struct {
 	// uploads holds a token for each form with files being read.
 	uploads  chan struct{}
 	brandCSS string // the brand's colours (brandCSSShow)
-	csp      string // Content-Security-Policy of every page (contentPolicy)
+	// brandCSSURL is brandCSS's address, with its version.
+	brandCSSURL string
+	csp         string // Content-Security-Policy of every page (contentPolicy)
 }
 
 // New checks cfg, parses the embedded templates (failing if a view or a
@@ -157,6 +159,7 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	}
 	s.views = v
 	s.brandCSS = brandCSS(cfg.Brand.ColorOrDefault(), cfg.Brand.OnColor())
+	s.brandCSSURL = s.path("/brand.css?v=" + cssVersion(s.brandCSS))
 	s.csp = contentPolicy(cfg.Brand.LogoURL)
 	return s, nil
 }

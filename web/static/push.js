@@ -88,7 +88,7 @@
       }
       return within(20000, navigator.serviceWorker.register(button.dataset.worker)
         .then(active).then(subscribe).then(save)).then(function () {
-          say(button.dataset.on);
+          say(button.dataset.enabled);
         });
     });
   }
