@@ -180,7 +180,7 @@ func quoteMark(n *html.Node) *html.Node {
 			}
 			return n
 		case n.DataAtom == atom.Blockquote && strings.EqualFold(attrOf(n, "type"), "cite"):
-			if p := prevElement(n); p != nil && attribution.MatchString(strings.TrimSpace(textContent(p))) {
+			if p := prevElement(n); p != nil && attribution.MatchString(strings.TrimSpace(textContent(p, 1000))) {
 				return p
 			}
 			return n
@@ -194,7 +194,7 @@ func quoteMark(n *html.Node) *html.Node {
 		t := strings.TrimSpace(n.Data)
 		if originalMessage.MatchString(t) || attribution.MatchString(t) {
 			if p := n.Parent; p != nil && p.Type == html.ElementNode && p.DataAtom != atom.Body &&
-				strings.TrimSpace(textContent(p)) == t {
+				strings.TrimSpace(textContent(p, len(n.Data)+1000)) == t {
 				return p
 			}
 			return n
@@ -206,8 +206,13 @@ func quoteMark(n *html.Node) *html.Node {
 // outlookBlock: a paragraph that is Outlook's header of a quoted message,
 // "From: … Sent: …" with the labels in bold.
 func outlookBlock(n *html.Node) bool {
-	t := strings.TrimSpace(textContent(n))
-	if !outlookFrom.MatchString(t) || len(t) > 2000 {
+	// The first words decide; the whole text is read only then, and only
+	// so far (deeply nested markup must not cost each level its subtree).
+	if first := firstText(n); !outlookFrom.MatchString(first + " x") {
+		return false
+	}
+	t := strings.TrimSpace(textContent(n, 2000))
+	if !outlookFrom.MatchString(t) || len(t) >= 2000 {
 		return false
 	}
 	for _, l := range []string{"sent:", "enviado:", "gesendet:", "envoyé:", "date:", "fecha:", "datum:"} {
@@ -248,14 +253,28 @@ func attrOf(n *html.Node, key string) string {
 	return ""
 }
 
-func textContent(n *html.Node) string {
+// textContent is n's text, read until it is max bytes long.
+func textContent(n *html.Node, max int) string {
 	var b strings.Builder
 	for d := range n.Descendants() {
 		if d.Type == html.TextNode {
 			b.WriteString(d.Data)
+			if b.Len() >= max {
+				break
+			}
 		}
 	}
 	return b.String()
+}
+
+// firstText is the first words of n: its first text that is not blank.
+func firstText(n *html.Node) string {
+	for d := range n.Descendants() {
+		if d.Type == html.TextNode && strings.TrimSpace(d.Data) != "" {
+			return strings.TrimSpace(d.Data)
+		}
+	}
+	return ""
 }
 
 // hasContent: something a reader would see is left (text or a picture).

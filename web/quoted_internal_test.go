@@ -86,3 +86,20 @@ func TestSplitQuotedHTML(t *testing.T) {
 		})
 	}
 }
+
+// FuzzSplitQuoted: whatever a mail holds, splitting it loses nothing of its
+// text and never panics.
+func FuzzSplitQuoted(f *testing.F) {
+	f.Add("Thanks.\n\nOn Mon, 30 Nov 2026, Ana <a@x> wrote:\n> hi\n", `<div>Thanks</div><div class="gmail_quote">old</div>`)
+	f.Add("-- \nsig", `<p>x</p><hr><div id="divRplyFwdMsg">From: a</div><div>old</div>`)
+	f.Fuzz(func(t *testing.T, text, body string) {
+		fresh, quoted := splitQuotedText(text)
+		if quoted != "" && strings.TrimRight(fresh, "\n") != strings.TrimRight(text[:len(text)-len(quoted)], "\n") {
+			t.Errorf("splitQuotedText(%q) = %q + %q", text, fresh, quoted)
+		}
+		if quoted == "" && fresh != text {
+			t.Errorf("splitQuotedText(%q) changed the text to %q", text, fresh)
+		}
+		splitQuotedHTML(body)
+	})
+}

@@ -2,6 +2,7 @@ package mailparse
 
 import (
 	"bytes"
+	"encoding/binary"
 	"io"
 	"slices"
 	"strings"
@@ -63,13 +64,18 @@ func toUTF8(b []byte, hints ...string) []byte {
 	return b
 }
 
+// isASCII: 7-bit and free of the escapes of ISO-2022-JP, eight bytes a
+// step (the text of most mail, checked whole).
 func isASCII(b []byte) bool {
-	for _, c := range b {
-		if c >= 0x80 || c == 0x1b {
+	if bytes.IndexByte(b, 0x1b) >= 0 {
+		return false
+	}
+	for ; len(b) >= 8; b = b[8:] {
+		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
 			return false
 		}
 	}
-	return true
+	return is7bit(b)
 }
 
 // decodeStrict decodes b from cs, reporting whether that was clean. A 7-bit

@@ -30,35 +30,61 @@ func newEntity(h textproto.Header, body io.Reader, decode bool) *message.Entity 
 func transferDecoder(enc string, r io.Reader) io.Reader {
 	switch strings.ToLower(strings.TrimSpace(enc)) {
 	case "base64":
-		return base64.NewDecoder(base64.RawStdEncoding, &base64Alphabet{r: r})
+		return newBase64Reader(r)
 	case "quoted-printable":
 		return quotedprintable.NewReader(r)
 	}
 	return r
 }
 
-// base64Alphabet passes on only the characters of the base64 alphabet. RFC
-// 2045 section 6.8 has a decoder ignore any other (line breaks, stray
-// punctuation a gateway added); padding is dropped too, so that an extra
-// "=" is no fault (the decoder reads unpadded base64).
-type base64Alphabet struct {
-	r io.Reader
+// base64Reader decodes base64 as RFC 2045 section 6.8 asks: characters
+// outside the alphabet (line breaks, stray punctuation a gateway added) are
+// ignored, and so is padding, so that an extra "=" is no fault. Only a
+// lone character left at the end is (base64.CorruptInputError).
+type base64Reader struct {
+	r    io.Reader
+	raw  []byte // read, not yet sifted
+	in   []byte // sifted characters not yet decoded (fewer than 4 between reads)
+	out  []byte // decoded, not yet returned
+	dec  []byte // out's storage
+	err  error
+	read int64 // sifted characters decoded so far, for the error's offset
 }
 
-func (b *base64Alphabet) Read(p []byte) (int, error) {
-	for {
-		n, err := b.r.Read(p)
-		k := 0
-		for _, c := range p[:n] {
+const base64Chunk = 8 << 10
+
+func newBase64Reader(r io.Reader) *base64Reader {
+	return &base64Reader{r: r, raw: make([]byte, base64Chunk), in: make([]byte, 0, base64Chunk+4),
+		dec: make([]byte, base64Chunk/4*3+3)}
+}
+
+func (d *base64Reader) Read(p []byte) (int, error) {
+	for len(d.out) == 0 {
+		if d.err != nil {
+			return 0, d.err
+		}
+		n, err := d.r.Read(d.raw)
+		for _, c := range d.raw[:n] {
 			if isBase64[c] {
-				p[k] = c
-				k++
+				d.in = append(d.in, c)
 			}
 		}
-		if k > 0 || err != nil {
-			return k, err
+		whole := len(d.in) / 4 * 4
+		if err != nil {
+			whole = len(d.in)
+			d.err = err
+			if whole%4 == 1 {
+				whole--
+				d.err = base64.CorruptInputError(d.read + int64(whole))
+			}
 		}
+		m, _ := base64.RawStdEncoding.Decode(d.dec, d.in[:whole])
+		d.out, d.read = d.dec[:m], d.read+int64(whole)
+		d.in = append(d.in[:0], d.in[whole:]...)
 	}
+	n := copy(p, d.out)
+	d.out = d.out[n:]
+	return n, nil
 }
 
 var isBase64 = func() (t [256]bool) {

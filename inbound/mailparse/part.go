@@ -69,6 +69,8 @@ func (w *walker) leaf(e *message.Entity, depth int) error {
 	data, stream := w.readPart(e, p, depth)
 	if memo.err != nil {
 		defer w.keepAsSent(len(w.in.Attachments), e.Header.Get("Content-Transfer-Encoding"), memo.err)
+	} else if enc := e.Header.Get("Content-Transfer-Encoding"); !knownEncoding(enc) {
+		defer w.noteUnknownEncoding(len(w.in.Attachments), enc)
 	}
 	if stream != nil {
 		w.attach(p, nil, stream)

@@ -301,3 +301,11 @@ func TestVersionOfSeveralPartsIsShownWhole(t *testing.T) {
 		t.Errorf("Text %q, HTML %q, attachments %+v", in.Text, in.HTML, in.Attachments)
 	}
 }
+
+// A transfer encoding nobody defined is shown as sent, and said.
+func TestUnknownTransferEncodingIsNoted(t *testing.T) {
+	in := mustParse(t, rawMail("From: a@example.com", "Subject: x", "Content-Transfer-Encoding: x-uuencode", "", "begin 644 a.txt"))
+	if in.Text != "begin 644 a.txt\n" || len(in.Notes) != 1 || !strings.Contains(in.Notes[0], `"x-uuencode"`) {
+		t.Errorf("Text %q, notes %q", in.Text, in.Notes)
+	}
+}
