@@ -9,8 +9,10 @@
 package oauth2server
 
 import (
+	"bufio"
 	"crypto/rand"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -280,4 +282,23 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// ApprovePrinted reads a client's output until it prints a user code this
+// server issued, approves it as the consenting person would, and then
+// drains the rest of r. It returns once r ends.
+func (s *Server) ApprovePrinted(r io.Reader) {
+	sc := bufio.NewScanner(r)
+	approved := false
+	for sc.Scan() {
+		if approved {
+			continue
+		}
+		for _, word := range strings.Fields(sc.Text()) {
+			if s.Approve(strings.Trim(word, ".,:;")) {
+				approved = true
+			}
+		}
+	}
+	_, _ = io.Copy(io.Discard, r)
 }
