@@ -57,7 +57,7 @@ func dial(ctx context.Context, t Target) (*session, error) {
 	}
 	s := &session{c: c, target: t, stop: context.AfterFunc(ctx, func() { c.Close() })}
 	defer s.stop() // bound to ctx only while logging in; polls bind their own
-	if err := c.Login(t.User, t.Password).Wait(); err != nil {
+	if err := signIn(ctx, c, t); err != nil {
 		s.close()
 		return nil, fmt.Errorf("login %s as %s: %w", t.Addr, t.User, err)
 	}

@@ -109,3 +109,16 @@ func (s *Store) observe(name string, err error, broken bool) {
 		s.opts.Observe(name, err, broken)
 	}
 }
+
+// Expire marks token, if it is still the grant's access token, as no longer
+// usable, so that the next AccessToken refreshes (a server refused it).
+func (s *Store) Expire(ctx context.Context, name, token string) error {
+	return s.tx(ctx, func(tx pgx.Tx) error {
+		g, err := s.lock(ctx, tx, name)
+		if err != nil || g.AccessToken != token {
+			return err
+		}
+		g.AccessToken, g.UseUntil = "", time.Time{}
+		return s.update(ctx, tx, g)
+	})
+}

@@ -99,6 +99,30 @@ func (s *Server) Approve(userCode string) bool {
 	return ok
 }
 
+// IssueRefreshToken returns a new refresh token, as if the device flow had
+// just completed with consent (for tests that need a grant, not the flow).
+func (s *Server) IssueRefreshToken() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rt := "rt-" + rand.Text()
+	s.refresh[rt] = true
+	return rt
+}
+
+// AccessTokenFor returns a new live access token, as a refresh would.
+func (s *Server) AccessTokenFor() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.newAccess()
+}
+
+// newAccess issues an access token (mu held).
+func (s *Server) newAccess() string {
+	at := "at-" + rand.Text()
+	s.access[at] = time.Now().Add(s.opts.AccessTTL)
+	return at
+}
+
 // RevokeAll withdraws consent: every refresh and access token stops working.
 func (s *Server) RevokeAll() {
 	s.mu.Lock()
@@ -220,8 +244,7 @@ func (s *Server) issue(w http.ResponseWriter, rt string) {
 		rt = "rt-" + rand.Text()
 		s.refresh[rt] = true
 	}
-	at := "at-" + rand.Text()
-	s.access[at] = time.Now().Add(s.opts.AccessTTL)
+	at := s.newAccess()
 	writeJSON(w, http.StatusOK, map[string]any{"access_token": at, "token_type": "Bearer",
 		"expires_in": int(s.opts.AccessTTL.Seconds()), "refresh_token": rt})
 }
