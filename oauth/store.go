@@ -258,3 +258,13 @@ func deref(t *time.Time) time.Time {
 	}
 	return *t
 }
+
+// Has reports whether a grant named name exists.
+func (s *Store) Has(ctx context.Context, name string) (bool, error) {
+	var ok bool
+	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM oauth_grants WHERE name = $1)`, name).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("grant: %w", err)
+	}
+	return ok, nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -21,6 +22,19 @@ type Mailbox struct {
 	Checkpoint      Checkpoint
 	LastPollAt      time.Time
 	LastError       string
+	// Grant names the OAuth2 grant the URL signs in with (its ?oauth=NAME);
+	// GrantBroken is why the provider refused that grant ("" while it works).
+	Grant       string
+	GrantBroken string
+}
+
+// grantOf is the OAuth2 grant an IMAP URL names (?oauth=NAME), "" for none.
+func grantOf(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ""
+	}
+	return u.Query().Get("oauth")
 }
 
 // AddMailbox stores a new mailbox.
@@ -29,8 +43,9 @@ func (s *Store) AddMailbox(ctx context.Context, m Mailbox) (int64, error) {
 		m.Schedule = "@every 1m"
 	}
 	var id int64
-	err := s.pool.QueryRow(ctx, `INSERT INTO mailboxes (name, url, schedule, processed_folder, mark_seen)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`, m.Name, m.URL, m.Schedule, m.ProcessedFolder, m.MarkSeen).Scan(&id)
+	err := s.pool.QueryRow(ctx, `INSERT INTO mailboxes (name, url, schedule, processed_folder, mark_seen, grant_name)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, m.Name, m.URL, m.Schedule, m.ProcessedFolder, m.MarkSeen,
+		grantOf(m.URL)).Scan(&id)
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
 		return 0, ErrMailboxNameTaken
@@ -47,8 +62,9 @@ func (s *Store) AddMailbox(ctx context.Context, m Mailbox) (int64, error) {
 // ingested is then recognised by Message-ID and content.
 func (s *Store) UpdateMailbox(ctx context.Context, m Mailbox, rescan bool) error {
 	tag, err := s.pool.Exec(ctx, `UPDATE mailboxes SET url = $2, schedule = $3, processed_folder = $4, mark_seen = $5,
-			uidvalidity = CASE WHEN $6 THEN 0 ELSE uidvalidity END, last_uid = CASE WHEN $6 THEN 0 ELSE last_uid END
-		WHERE name = $1`, m.Name, m.URL, m.Schedule, m.ProcessedFolder, m.MarkSeen, rescan)
+			uidvalidity = CASE WHEN $6 THEN 0 ELSE uidvalidity END, last_uid = CASE WHEN $6 THEN 0 ELSE last_uid END,
+			grant_name = $7
+		WHERE name = $1`, m.Name, m.URL, m.Schedule, m.ProcessedFolder, m.MarkSeen, rescan, grantOf(m.URL))
 	if err != nil {
 		return fmt.Errorf("update mailbox: %w", err)
 	}
@@ -70,12 +86,15 @@ func (s *Store) RemoveMailbox(ctx context.Context, name string) error {
 	return nil
 }
 
-const mailboxColumns = `id, name, url, schedule, processed_folder, mark_seen, uidvalidity, last_uid,
-	last_poll_at, last_error`
+// mailboxesWithGrants is the FROM of mailbox reads: each mailbox with the
+// reason its OAuth2 grant is broken, if it is.
+const mailboxesWithGrants = `SELECT m.id, m.name, m.url, m.schedule, m.processed_folder, m.mark_seen,
+	m.uidvalidity, m.last_uid, m.last_poll_at, m.last_error, m.grant_name, COALESCE(g.last_error, '')
+	FROM mailboxes m LEFT JOIN oauth_grants g ON g.name = m.grant_name AND g.broken`
 
 // Mailboxes lists every mailbox by name.
 func (s *Store) Mailboxes(ctx context.Context) ([]Mailbox, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+mailboxColumns+` FROM mailboxes ORDER BY name`)
+	rows, err := s.pool.Query(ctx, mailboxesWithGrants+` ORDER BY m.name`)
 	if err != nil {
 		return nil, fmt.Errorf("mailboxes: %w", err)
 	}
@@ -84,7 +103,7 @@ func (s *Store) Mailboxes(ctx context.Context) ([]Mailbox, error) {
 
 // MailboxByName returns one mailbox, with its current checkpoint.
 func (s *Store) MailboxByName(ctx context.Context, name string) (*Mailbox, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+mailboxColumns+` FROM mailboxes WHERE name = $1`, name)
+	rows, err := s.pool.Query(ctx, mailboxesWithGrants+` WHERE m.name = $1`, name)
 	if err != nil {
 		return nil, fmt.Errorf("mailbox: %w", err)
 	}
@@ -100,7 +119,7 @@ func scanMailbox(r pgx.CollectableRow) (Mailbox, error) {
 	var uv, last int64
 	var polled *time.Time
 	err := r.Scan(&m.ID, &m.Name, &m.URL, &m.Schedule, &m.ProcessedFolder, &m.MarkSeen, &uv, &last, &polled,
-		&m.LastError)
+		&m.LastError, &m.Grant, &m.GrantBroken)
 	m.Checkpoint = Checkpoint{MailboxID: m.ID, UIDValidity: uint32(uv), LastUID: uint32(last)}
 	m.LastPollAt = nullTime(polled)
 	return m, err

@@ -51,6 +51,13 @@ type queueData struct {
 	PrevURL   string
 	NextURL   string
 	Mailboxes []mailboxOption
+	// SignIn lists the mailboxes whose OAuth2 grant the provider refused:
+	// they are not polled until the grant is renewed.
+	SignIn []signInBanner
+}
+
+type signInBanner struct {
+	Mailbox, Grant, Reason string
 }
 
 // agentQueueShow lists tickets for agents: a tab per status with its count,
@@ -72,6 +79,9 @@ func (s *Server) agentQueueShow(w http.ResponseWriter, r *http.Request) {
 		Pages: max(1, (res.Total+queuePerPage-1)/queuePerPage), Tabs: s.queueTabs(q, res.Counts)}
 	for _, b := range boxes {
 		d.Mailboxes = append(d.Mailboxes, mailboxOption{ID: b.ID, Name: b.Name})
+		if b.GrantBroken != "" {
+			d.SignIn = append(d.SignIn, signInBanner{Mailbox: b.Name, Grant: b.Grant, Reason: b.GrantBroken})
+		}
 	}
 	if q.Page > 1 {
 		d.PrevURL = s.queueURL(q, func(q *queueQuery) { q.Page-- })

@@ -15,6 +15,7 @@ import (
 	"inboxdesk/auth"
 	"inboxdesk/inbound"
 	"inboxdesk/metrics"
+	"inboxdesk/oauth"
 	"inboxdesk/outbound"
 	"inboxdesk/push"
 	"inboxdesk/ticket"
@@ -65,12 +66,14 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 	a.store = ticket.NewStore(a.pool, ticket.Config{ReopenWindow: cfg.ReopenWindow, CoalesceWindow: cfg.Coalesce,
 		AlertsPerHour: cfg.AlertsPerHour, Domain: cfg.Domain})
 	a.auth = auth.NewStore(a.pool, auth.Config{CodeKey: cfg.LinkKeys.Derive("one-time codes")})
+	grants := oauth.NewStore(a.pool, oauth.Options{Keys: cfg.SecretKeys, Observe: a.metrics.OAuthRefresh})
 	opts := inbound.DefaultOptions()
 	opts.Observe = a.metrics
+	opts.Tokens = grants
 	a.poller = inbound.NewPoller(a.store, a.log, opts)
 	a.sched = inbound.NewScheduler(a.poller, a.store, a.log)
 	var err error
-	if a.transport, err = outbound.NewTransport(cfg.SMTPURL, outbound.TransportOptions{}); err != nil {
+	if a.transport, err = outbound.NewTransport(cfg.SMTPURL, outbound.TransportOptions{Tokens: grants}); err != nil {
 		return fmt.Errorf("INBOXDESK_SMTP_URL (--smtp-url): %w", err)
 	}
 	from := ticket.Address{Name: cfg.From.Name, Email: cfg.From.Address}

@@ -62,7 +62,16 @@ func TestOAuthDeviceFlowFromTheCLI(t *testing.T) {
 		t.Fatalf("refresh token stored as %q, want it sealed", refresh)
 	}
 
-	// Consent revoked: the grant breaks, the list says what to run, renew mends it.
+	if out, code := inboxdesk(t, "mailbox", "add", "--database-url", db, "--name", "support",
+		"--url", "imaps://support@example.com@outlook.office365.com/INBOX?oauth=nope"); code == 0 || !strings.Contains(out, `no OAuth2 grant named "nope"`) {
+		t.Fatalf("a mailbox naming an unknown grant: %d %q", code, out)
+	}
+	if out, code := inboxdesk(t, "mailbox", "add", "--database-url", db, "--name", "support",
+		"--url", "imaps://support@example.com@outlook.office365.com/INBOX?oauth=m365"); code != 0 {
+		t.Fatalf("mailbox add with a grant: %q", out)
+	}
+
+	// Consent revoked: the grant breaks, the lists say what to run, renew mends it.
 	srv.RevokeAll()
 	time.Sleep(time.Second)
 	keys, _ := secretKeysFromEnv()
@@ -73,6 +82,10 @@ func TestOAuthDeviceFlowFromTheCLI(t *testing.T) {
 	if list, _ := inboxdesk(t, "oauth", "list", "--database-url", db); !strings.Contains(list, "BROKEN: invalid_grant") ||
 		!strings.Contains(list, "oauth renew m365") {
 		t.Fatalf("oauth list after revoke:\n%s", list)
+	}
+	if list, _ := inboxdesk(t, "mailbox", "list", "--database-url", db); !strings.Contains(list, "cannot sign in") ||
+		!strings.Contains(list, "oauth renew m365") {
+		t.Fatalf("mailbox list after revoke:\n%s", list)
 	}
 	if out, code := inboxdeskConsenting(t, srv, "oauth", "renew", "--database-url", db, "--name", "m365"); code != 0 ||
 		!strings.Contains(out, "renewed grant m365") {
