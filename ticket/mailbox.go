@@ -42,9 +42,13 @@ func (s *Store) AddMailbox(ctx context.Context, m Mailbox) (int64, error) {
 	if m.Schedule == "" {
 		m.Schedule = "@every 1m"
 	}
+	sealed, err := s.sealURL(m.URL)
+	if err != nil {
+		return 0, err
+	}
 	var id int64
-	err := s.pool.QueryRow(ctx, `INSERT INTO mailboxes (name, url, schedule, processed_folder, mark_seen, grant_name)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, m.Name, m.URL, m.Schedule, m.ProcessedFolder, m.MarkSeen,
+	err = s.pool.QueryRow(ctx, `INSERT INTO mailboxes (name, url, schedule, processed_folder, mark_seen, grant_name)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, m.Name, sealed, m.Schedule, m.ProcessedFolder, m.MarkSeen,
 		grantOf(m.URL)).Scan(&id)
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
@@ -61,10 +65,14 @@ func (s *Store) AddMailbox(ctx context.Context, m Mailbox) (int64, error) {
 // server, account or folder: its UIDs say nothing about ours); mail already
 // ingested is then recognised by Message-ID and content.
 func (s *Store) UpdateMailbox(ctx context.Context, m Mailbox, rescan bool) error {
+	sealed, err := s.sealURL(m.URL)
+	if err != nil {
+		return err
+	}
 	tag, err := s.pool.Exec(ctx, `UPDATE mailboxes SET url = $2, schedule = $3, processed_folder = $4, mark_seen = $5,
 			uidvalidity = CASE WHEN $6 THEN 0 ELSE uidvalidity END, last_uid = CASE WHEN $6 THEN 0 ELSE last_uid END,
 			grant_name = $7
-		WHERE name = $1`, m.Name, m.URL, m.Schedule, m.ProcessedFolder, m.MarkSeen, rescan, grantOf(m.URL))
+		WHERE name = $1`, m.Name, sealed, m.Schedule, m.ProcessedFolder, m.MarkSeen, rescan, grantOf(m.URL))
 	if err != nil {
 		return fmt.Errorf("update mailbox: %w", err)
 	}
@@ -98,7 +106,16 @@ func (s *Store) Mailboxes(ctx context.Context) ([]Mailbox, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mailboxes: %w", err)
 	}
-	return pgx.CollectRows(rows, scanMailbox)
+	boxes, err := pgx.CollectRows(rows, scanMailbox)
+	if err != nil {
+		return nil, fmt.Errorf("mailboxes: %w", err)
+	}
+	for i := range boxes {
+		if err := s.openURL(&boxes[i]); err != nil {
+			return nil, err
+		}
+	}
+	return boxes, nil
 }
 
 // MailboxByName returns one mailbox, with its current checkpoint.
@@ -111,7 +128,10 @@ func (s *Store) MailboxByName(ctx context.Context, name string) (*Mailbox, error
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}
-	return &m, err
+	if err != nil {
+		return nil, fmt.Errorf("mailbox: %w", err)
+	}
+	return &m, s.openURL(&m)
 }
 
 func scanMailbox(r pgx.CollectableRow) (Mailbox, error) {

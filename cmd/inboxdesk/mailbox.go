@@ -32,7 +32,10 @@ func runMailbox(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer pool.Close()
-	store := ticket.NewStore(pool, ticket.DefaultConfig())
+	store, _, err := stores(pool)
+	if err != nil {
+		return err
+	}
 	switch args[0] {
 	case "add":
 		return mailboxAdd(ctx, store, out, ticket.Mailbox{Name: *name, URL: *rawURL, Schedule: *schedule,
@@ -147,13 +150,12 @@ func runPoll(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer pool.Close()
 	log := newLogger("auto", os.Stderr)
-	store := ticket.NewStore(pool, ticket.DefaultConfig())
-	keys, err := secretKeysFromEnv()
+	store, grants, err := stores(pool)
 	if err != nil {
 		return err
 	}
 	opts := inbound.DefaultOptions()
-	opts.Tokens = oauth.NewStore(pool, oauth.Options{Keys: keys})
+	opts.Tokens = grants
 	poller := inbound.NewPoller(store, log, opts)
 	return pollOnce(ctx, store, poller, *only, out, log)
 }

@@ -5,13 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"inboxdesk/oauth"
 	"inboxdesk/secrets"
+	"inboxdesk/ticket"
 )
 
 func runOAuth(ctx context.Context, args []string, out io.Writer) error {
@@ -34,11 +38,10 @@ func runOAuth(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer pool.Close()
-	keys, err := secretKeysFromEnv()
+	_, store, err := stores(pool)
 	if err != nil {
 		return err
 	}
-	store := oauth.NewStore(pool, oauth.Options{Keys: keys})
 	if args[0] != "list" && g.Name == "" {
 		return errors.New("--name is required")
 	}
@@ -151,4 +154,39 @@ func secretKeysFromEnv() (*secrets.Keyring, error) {
 		return nil, fmt.Errorf("INBOXDESK_SECRET_KEYS: %w", err)
 	}
 	return k, nil
+}
+
+// sealSecrets seals the secrets still in clear (a database from before
+// INBOXDESK_SECRET_KEYS was set) and re-seals those under an older key. It
+// fails when secrets are sealed but no key, or not the right one, is set:
+// then nothing could sign in.
+func sealSecrets(ctx context.Context, store *ticket.Store, grants *oauth.Store, log *slog.Logger) error {
+	boxes, err := store.ResealMailboxURLs(ctx)
+	if err == nil {
+		var n int
+		n, err = grants.Reseal(ctx)
+		boxes += n
+	}
+	if errors.Is(err, secrets.ErrNoKey) {
+		return errors.New("INBOXDESK_SECRET_KEYS is not set, but the database holds mailbox passwords or OAuth2 tokens sealed with it: set the keys they were sealed with")
+	}
+	if err != nil {
+		return fmt.Errorf("INBOXDESK_SECRET_KEYS: %w", err)
+	}
+	if boxes > 0 {
+		log.Info("sealed secrets under the first INBOXDESK_SECRET_KEYS key", "count", boxes)
+	}
+	return nil
+}
+
+// stores returns the ticket and grant stores of a CLI command, with the
+// secret keys from the environment.
+func stores(pool *pgxpool.Pool) (*ticket.Store, *oauth.Store, error) {
+	keys, err := secretKeysFromEnv()
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg := ticket.DefaultConfig()
+	cfg.Secrets = keys
+	return ticket.NewStore(pool, cfg), oauth.NewStore(pool, oauth.Options{Keys: keys}), nil
 }
