@@ -41,7 +41,11 @@ func (s *session) alive() bool {
 }
 
 func dial(ctx context.Context, t Target) (*session, error) {
-	opts := &imapclient.Options{Dialer: &net.Dialer{Timeout: 30 * time.Second}}
+	return dialWith(ctx, t, &imapclient.Options{Dialer: &net.Dialer{Timeout: 30 * time.Second}})
+}
+
+// dialWith is dial with the client options given (an IDLE watcher's handler of new mail).
+func dialWith(ctx context.Context, t Target, opts *imapclient.Options) (*session, error) {
 	var c *imapclient.Client
 	var err error
 	switch t.TLS {
