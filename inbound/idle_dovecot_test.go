@@ -83,3 +83,67 @@ func TestDovecotIdle(t *testing.T) {
 		t.Fatalf("%d tickets (%v), want 8", tickets, err)
 	}
 }
+
+// TestIdleTakeOver: of two replicas only one idles on the mailbox (holds its
+// idle lock); when it stops, the other takes over and new mail is still
+// ticketed within seconds.
+func TestIdleTakeOver(t *testing.T) {
+	dc := dovecot.Start(t)
+	ctx := context.Background()
+	url := pgtest.NewURL(t)
+	var stores []*ticket.Store
+	for range 2 {
+		stores = append(stores, ticket.NewStore(pgtest.Pool(t, url), testStoreConfig()))
+	}
+	if _, err := stores[0].AddMailbox(ctx, ticket.Mailbox{Name: "support", URL: dc.URL("INBOX"), Schedule: "@every 10m"}); err != nil {
+		t.Fatal(err)
+	}
+	var stops []func()
+	for _, store := range stores {
+		p := inbound.NewPoller(store, quietLog(), inbound.Options{})
+		defer p.Close()
+		rctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_ = inbound.NewScheduler(p, store, quietLog(), inbound.IdleOptions{LockRetry: 200 * time.Millisecond}).Run(rctx)
+		}()
+		stops = append(stops, func() { cancel(); <-done })
+		time.Sleep(300 * time.Millisecond) // the first replica takes the lock first
+	}
+	defer stops[1]()
+	pool := stores[0].Pool()
+	idlers := func() (n int) {
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 727003
+			AND granted`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	messages := func() (n int) {
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM messages`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	within := func(d time.Duration, n int, what string) {
+		t.Helper()
+		for start := time.Now(); messages() < n; time.Sleep(20 * time.Millisecond) {
+			if time.Since(start) > d {
+				t.Fatalf("%s: %d messages after %v, want %d", what, messages(), d, n)
+			}
+		}
+	}
+	if n := idlers(); n != 1 {
+		t.Fatalf("%d replicas idle on the mailbox, want 1", n)
+	}
+	dc.Append(t, "INBOX", []byte(customerMail("a@example.org", "take1@example.org", "One", "x")))
+	within(2*time.Second, 1, "mail with both replicas up")
+	stops[0]()
+	time.Sleep(500 * time.Millisecond) // the other replica's next try at the lock
+	if n := idlers(); n != 1 {
+		t.Fatalf("%d replicas idle after the first stopped, want 1", n)
+	}
+	dc.Append(t, "INBOX", []byte(customerMail("b@example.org", "take2@example.org", "Two", "x")))
+	within(2*time.Second, 2, "mail after the take-over")
+}
