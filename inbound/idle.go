@@ -182,7 +182,7 @@ func (w *idlers) pollNow(ctx context.Context, mailboxID int64, name string) {
 		}
 		if !st.Skipped {
 			if st.Fetched > 0 {
-				w.log.Info("polled on new mail", "mailbox", name, "fetched", st.Fetched, "outcomes", st.Outcomes)
+				w.log.Info("polled", "mailbox", name, "fetched", st.Fetched, "outcomes", st.Outcomes, "on", "new mail (IDLE)")
 			}
 			return
 		}
