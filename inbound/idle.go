@@ -157,7 +157,7 @@ func (w *idlers) idle(ctx context.Context, mb ticket.Mailbox) error {
 	if err != nil {
 		return err
 	}
-	w.pollNow(ctx, mb.ID, mb.Name)
+	w.pollNow(ctx, mb.Name)
 	for {
 		select {
 		case <-ctx.Done():
@@ -165,15 +165,14 @@ func (w *idlers) idle(ctx context.Context, mb ticket.Mailbox) error {
 		case <-s.c.Closed():
 			return errors.New("connection closed")
 		case <-changed:
-			w.pollNow(ctx, mb.ID, mb.Name)
+			w.pollNow(ctx, mb.Name)
 		}
 	}
 }
 
 // pollNow polls the mailbox, waiting its turn when a scheduled poll holds
 // the lock: that poll may have looked before the new mail came.
-func (w *idlers) pollNow(ctx context.Context, mailboxID int64, name string) {
-	w.poller.sessions.sync(ctx, mailboxID)
+func (w *idlers) pollNow(ctx context.Context, name string) {
 	for ctx.Err() == nil {
 		st, err := w.poller.Poll(ctx, name)
 		if err != nil {

@@ -113,6 +113,7 @@ func (p *Poller) pollLocked(ctx context.Context, mb *ticket.Mailbox, st *Stats) 
 		return err
 	}
 	target.Tokens = p.opts.Tokens
+	p.sessions.sync(ctx, mb.ID) // a kept session's STATUS shows only what it has seen
 	s, uv, next, err := p.openSession(ctx, mb.ID, target)
 	if err != nil {
 		return err

@@ -71,7 +71,7 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 		return err
 	}
 	opts := inbound.DefaultOptions()
-	opts.Observe = wakeOnNewTickets{Observer: a.metrics, wake: func() { a.sender.Wake() }}
+	opts.Observe = inbound.WakeOnNewTickets{Observer: a.metrics, Wake: func() { a.sender.Wake() }}
 	opts.Tokens = grants
 	a.poller = inbound.NewPoller(a.store, a.log, opts)
 	a.sched = inbound.NewScheduler(a.poller, a.store, a.log)
