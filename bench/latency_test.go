@@ -49,7 +49,7 @@ func TestLatency(t *testing.T) {
 			}
 			addRow(row{figure: fmt.Sprintf("latency, %s (%d mails appended to Dovecot one by one, poll %s)",
 				mode.name, latencyMails, mode.schedule),
-				ours: fmt.Sprintf("ticket p50 %s p99 %s; acknowledgement p50 %s p99 %s", secs(p50), secs(p99), secs(a50), secs(a99)),
+				ours:     fmt.Sprintf("ticket p50 %s p99 %s; acknowledgement p50 %s p99 %s", secs(p50), secs(p99), secs(a50), secs(a99)),
 				baseline: fmt.Sprintf("poll interval %s", mode.every), ratio: fmt.Sprintf("p50 %.2f× the interval",
 					p50.Seconds()/mode.every.Seconds()), target: target, met: met})
 		})
@@ -130,6 +130,17 @@ func ticketTimes(t *testing.T, store *ticket.Store, n int) []time.Time {
 }
 
 func newSender(t *testing.T, store *ticket.Store, sink *devmail.SMTP) *outbound.Sender {
+	comp, tr := composerAndTransport(t, sink)
+	sender, err := outbound.NewSender(outbound.SenderConfig{Queue: store, Logger: quiet(),
+		Deliverers: map[string]outbound.Deliverer{"email": outbound.EmailDeliverer{Composer: comp, Mailer: tr}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sender
+}
+
+// composerAndTransport composes alerts as serve does and sends them to sink.
+func composerAndTransport(t *testing.T, sink *devmail.SMTP) (*outbound.Composer, *outbound.Transport) {
 	keys, _ := link.ParseKeys(link.GenerateKey())
 	base, _ := url.Parse("https://help.example.com")
 	comp, err := outbound.NewComposer(outbound.ComposeConfig{From: ticket.Address{Email: "no-reply@example.com"},
@@ -142,12 +153,7 @@ func newSender(t *testing.T, store *ticket.Store, sink *devmail.SMTP) *outbound.
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = tr.Close() })
-	sender, err := outbound.NewSender(outbound.SenderConfig{Queue: store, Logger: quiet(),
-		Deliverers: map[string]outbound.Deliverer{"email": outbound.EmailDeliverer{Composer: comp, Mailer: tr}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sender
+	return comp, tr
 }
 
 func percentile(ds []time.Duration, p int) time.Duration {
