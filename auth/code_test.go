@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"testing"
 	"time"
@@ -15,11 +16,11 @@ func TestCodeIsSixDigitsAndWorksOnce(t *testing.T) {
 	if !regexp.MustCompile(`^\d{6}$`).MatchString(code) {
 		t.Fatalf("code %q is not six digits", code)
 	}
-	g, err := f.store.CheckCode(f.ctx, "ana@example.org ", code)
+	g, err := f.check("ana@example.org ", code)
 	if err != nil || g.Email != "ana@example.org" || g.Purpose != "login" {
 		t.Fatalf("CheckCode = %+v, %v", g, err)
 	}
-	if _, err := f.store.CheckCode(f.ctx, "ana@example.org", code); !errors.Is(err, auth.ErrNoCode) {
+	if _, err := f.check("ana@example.org", code); !errors.Is(err, auth.ErrNoCode) {
 		t.Fatalf("second use: %v, want ErrNoCode", err)
 	}
 }
@@ -40,7 +41,7 @@ func TestSixthTryRefusedEvenWithRightCode(t *testing.T) {
 	f := newFixture(t, nil)
 	code := f.code(t, "ana@example.org", "10.0.0.1")
 	for i := 1; i <= 5; i++ {
-		_, err := f.store.CheckCode(f.ctx, "ana@example.org", other(code))
+		_, err := f.check("ana@example.org", other(code))
 		var wrong *auth.WrongCodeError
 		switch {
 		case i < 5 && (!errors.As(err, &wrong) || wrong.Left != 5-i):
@@ -49,7 +50,7 @@ func TestSixthTryRefusedEvenWithRightCode(t *testing.T) {
 			t.Fatalf("fifth wrong try: %v, want ErrCodeUsedUp", err)
 		}
 	}
-	if _, err := f.store.CheckCode(f.ctx, "ana@example.org", code); !errors.Is(err, auth.ErrCodeUsedUp) {
+	if _, err := f.check("ana@example.org", code); !errors.Is(err, auth.ErrCodeUsedUp) {
 		t.Fatalf("sixth try with the right code: %v, want ErrCodeUsedUp", err)
 	}
 }
@@ -58,7 +59,7 @@ func TestExpiredCode(t *testing.T) {
 	f := newFixture(t, nil)
 	code := f.code(t, "ana@example.org", "10.0.0.1")
 	f.clock.Add(10*time.Minute + time.Second)
-	if _, err := f.store.CheckCode(f.ctx, "ana@example.org", code); !errors.Is(err, auth.ErrCodeExpired) {
+	if _, err := f.check("ana@example.org", code); !errors.Is(err, auth.ErrCodeExpired) {
 		t.Fatalf("after 10 minutes: %v, want ErrCodeExpired", err)
 	}
 }
@@ -66,14 +67,14 @@ func TestExpiredCode(t *testing.T) {
 func TestNewCodeReplacesOld(t *testing.T) {
 	f := newFixture(t, nil)
 	first := f.code(t, "ana@example.org", "10.0.0.1")
-	_, _ = f.store.CheckCode(f.ctx, "ana@example.org", other(first)) // a wrong try on the old code
+	_, _ = f.check("ana@example.org", other(first)) // a wrong try on the old code
 	second := f.code(t, "ana@example.org", "10.0.0.1")
 	if first != second {
-		if _, err := f.store.CheckCode(f.ctx, "ana@example.org", first); !errors.Is(err, auth.ErrCodeWrong) {
+		if _, err := f.check("ana@example.org", first); !errors.Is(err, auth.ErrCodeWrong) {
 			t.Fatalf("old code after a new one: %v, want ErrCodeWrong", err)
 		}
 	}
-	if _, err := f.store.CheckCode(f.ctx, "ana@example.org", second); err != nil {
+	if _, err := f.check("ana@example.org", second); err != nil {
 		t.Fatalf("new code: %v", err)
 	}
 }
@@ -81,23 +82,37 @@ func TestNewCodeReplacesOld(t *testing.T) {
 func TestCodeIsBoundToItsAddress(t *testing.T) {
 	f := newFixture(t, nil)
 	code := f.code(t, "ana@example.org", "10.0.0.1")
-	if _, err := f.store.CheckCode(f.ctx, "bob@example.org", code); !errors.Is(err, auth.ErrNoCode) {
+	if _, err := f.check("bob@example.org", code); !errors.Is(err, auth.ErrNoCode) {
 		t.Fatalf("ana's code for bob: %v, want ErrNoCode", err)
 	}
 }
 
-func TestSendLimitPerAddress(t *testing.T) {
+func TestSendLimitPerAddressAndClient(t *testing.T) {
 	f := newFixture(t, nil)
-	for i := range 3 {
-		f.code(t, "ana@example.org", "10.0.0."+string(rune('1'+i)))
+	for range 3 {
+		f.code(t, "ana@example.org", "10.0.0.1")
 	}
-	_, err := f.store.CreateCode(f.ctx, auth.CodeRequest{Email: "ANA@example.org", IP: "10.0.0.9"})
+	_, err := f.store.CreateCode(f.ctx, auth.CodeRequest{Email: "ANA@example.org", IP: "10.0.0.1", Browser: "b1"})
 	if !errors.Is(err, auth.ErrTooManySends) {
-		t.Fatalf("fourth send in ten minutes: %v, want ErrTooManySends", err)
+		t.Fatalf("fourth send to one address from one client in ten minutes: %v, want ErrTooManySends", err)
 	}
-	f.code(t, "bob@example.org", "10.0.0.9") // another address is not limited
+	f.code(t, "bob@example.org", "10.0.0.1") // another address is not limited
+	f.code(t, "ana@example.org", "10.0.0.2") // nor another client
 	f.clock.Add(10*time.Minute + time.Second)
-	f.code(t, "ana@example.org", "10.0.0.9")
+	f.code(t, "ana@example.org", "10.0.0.1")
+}
+
+func TestSendLimitPerAddressAllClients(t *testing.T) {
+	f := newFixture(t, nil)
+	for i := range 10 {
+		f.code(t, "ana@example.org", fmt.Sprintf("10.0.1.%d", i))
+	}
+	_, err := f.store.CreateCode(f.ctx, auth.CodeRequest{Email: "ana@example.org", IP: "10.0.2.1", Browser: "b1"})
+	if !errors.Is(err, auth.ErrTooManySends) {
+		t.Fatalf("eleventh send to one address in an hour: %v, want ErrTooManySends", err)
+	}
+	f.clock.Add(time.Hour + time.Second)
+	f.code(t, "ana@example.org", "10.0.2.1")
 }
 
 func TestSendLimitPerIP(t *testing.T) {
@@ -105,7 +120,7 @@ func TestSendLimitPerIP(t *testing.T) {
 	for i := range 4 {
 		f.code(t, string(rune('a'+i))+"@example.org", "192.0.2.7")
 	}
-	_, err := f.store.CreateCode(f.ctx, auth.CodeRequest{Email: "z@example.org", IP: "192.0.2.7"})
+	_, err := f.store.CreateCode(f.ctx, auth.CodeRequest{Email: "z@example.org", IP: "192.0.2.7", Browser: "b1"})
 	if !errors.Is(err, auth.ErrTooManySends) {
 		t.Fatalf("fifth send from one client: %v, want ErrTooManySends", err)
 	}
@@ -116,7 +131,7 @@ func TestSendLimitPerIP(t *testing.T) {
 
 func TestCodeNeedsKey(t *testing.T) {
 	f := newFixture(t, func(c *auth.Config) { c.CodeKey = nil })
-	_, err := f.store.CreateCode(f.ctx, auth.CodeRequest{Email: "ana@example.org", IP: "10.0.0.1"})
+	_, err := f.store.CreateCode(f.ctx, auth.CodeRequest{Email: "ana@example.org", IP: "10.0.0.1", Browser: "b1"})
 	if !errors.Is(err, auth.ErrNoCodeKey) {
 		t.Fatalf("CreateCode without a key: %v", err)
 	}

@@ -33,11 +33,22 @@ func newFixture(t *testing.T, mod func(*auth.Config)) *fixture {
 
 func (f *fixture) code(t *testing.T, email, ip string) string {
 	t.Helper()
-	code, err := f.store.CreateCode(f.ctx, auth.CodeRequest{Email: email, IP: ip, Purpose: "login"})
+	code, err := f.store.CreateCode(f.ctx, auth.CodeRequest{Email: email, IP: ip, Browser: "b1", Purpose: "login"})
 	if err != nil {
 		t.Fatalf("CreateCode(%s): %v", email, err)
 	}
 	return code
+}
+
+// check checks a code typed in the browser f.code asks from.
+func (f *fixture) check(email, code string) (auth.CodeGrant, error) {
+	return f.store.CheckCode(f.ctx, auth.CodeCheck{Email: email, Code: code, Browser: "b1", IP: "10.0.0.1"})
+}
+
+// login signs in from a browser without a device cookie.
+func (f *fixture) login(email, password, ip string) (*auth.Agent, error) {
+	a, _, err := f.store.AgentLogin(f.ctx, auth.LoginAttempt{Email: email, Password: password, IP: ip})
+	return a, err
 }
 
 // other returns a six-digit code that is not c.

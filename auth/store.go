@@ -31,17 +31,33 @@ type Config struct {
 	CodeTTL      time.Duration // how long a code works (10 min)
 	CodeAttempts int           // wrong tries that kill a code (5)
 
-	SendsPerAddress int           // codes one address may be sent per AddressWindow (3)
-	AddressWindow   time.Duration // (10 min)
-	SendsPerIP      int           // codes one client may ask for per IPWindow (10)
-	IPWindow        time.Duration // (1 h)
+	SendsPerAddress      int           // codes one client may have sent to one address per AddressWindow (3)
+	AddressWindow        time.Duration // (10 min)
+	SendsPerAddressTotal int           // codes one address may be sent per AddressTotalWindow, by all clients (10)
+	AddressTotalWindow   time.Duration // (1 h)
+	SendsPerIP           int           // codes one client may ask for per IPWindow (10)
+	IPWindow             time.Duration // (1 h)
+
+	WrongCodesPerIP         int // wrong codes one client may type per IPWindow (20)
+	WrongCodesPerAddressDay int // wrong codes per address per day before each code allows one try (50)
 
 	SessionIdle time.Duration // a session unused this long ends (12 h)
 	SessionMax  time.Duration // a session ends this long after sign-in, used or not (7 days)
 
-	LoginFailuresPerAddress int           // failed agent sign-ins per address per LoginWindow (5)
-	LoginFailuresPerIP      int           // failed agent sign-ins per client per LoginWindow (20)
-	LoginWindow             time.Duration // (15 min)
+	// Failed agent sign-ins within LoginWindow (15 min): those of one
+	// (address, client) past LoginFailuresPerAddress (5), and those of an
+	// address past LoginFailuresPerAddressTotal (50) for browsers it never
+	// signed in from, slow further tries (1 s, doubling, at most
+	// LoginMaxDelay, 1 min); LoginFailuresPerIP (20) over all addresses
+	// refuse the client until the window passes.
+	LoginFailuresPerAddress      int
+	LoginFailuresPerAddressTotal int
+	LoginFailuresPerIP           int
+	LoginWindow                  time.Duration
+	LoginMaxDelay                time.Duration
+	// DeviceMaxAge is how long a browser an agent signed in from stays
+	// known without a sign-in (180 days).
+	DeviceMaxAge time.Duration
 
 	// Now is the clock (time.Now when nil); tests move it.
 	Now func() time.Time
@@ -54,14 +70,22 @@ func DefaultConfig() Config {
 		CodeAttempts:            5,
 		SendsPerAddress:         3,
 		AddressWindow:           10 * time.Minute,
+		SendsPerAddressTotal:    10,
+		AddressTotalWindow:      time.Hour,
 		SendsPerIP:              10,
 		IPWindow:                time.Hour,
+		WrongCodesPerIP:         20,
+		WrongCodesPerAddressDay: 50,
 		SessionIdle:             12 * time.Hour,
 		SessionMax:              7 * 24 * time.Hour,
 		LoginFailuresPerAddress: 5,
 		LoginFailuresPerIP:      20,
 		LoginWindow:             15 * time.Minute,
-		Now:                     time.Now,
+		LoginMaxDelay:           time.Minute,
+		DeviceMaxAge:            180 * 24 * time.Hour,
+
+		LoginFailuresPerAddressTotal: 50,
+		Now:                          time.Now,
 	}
 }
 
@@ -74,6 +98,8 @@ var (
 	ErrCodeWrong      = errors.New("auth: wrong code")
 	ErrCodeExpired    = errors.New("auth: code expired")
 	ErrCodeUsedUp     = errors.New("auth: too many wrong tries; ask for a new code")
+	ErrTooManyChecks  = errors.New("auth: too many wrong codes from this client; wait a while")
+	ErrNoBrowser      = errors.New("auth: a code needs the asking browser's nonce")
 	ErrBadLogin       = errors.New("auth: wrong address or password")
 	ErrTooManyLogins  = errors.New("auth: too many failed sign-ins; wait a while")
 	ErrWeakPassword   = fmt.Errorf("auth: a password needs %d to %d characters", MinPasswordLen, MaxPasswordLen)
@@ -107,14 +133,21 @@ func withDefaults(c Config) Config {
 	setDur(&c.CodeTTL, d.CodeTTL)
 	setDur(&c.AddressWindow, d.AddressWindow)
 	setDur(&c.IPWindow, d.IPWindow)
+	setDur(&c.AddressTotalWindow, d.AddressTotalWindow)
 	setDur(&c.SessionIdle, d.SessionIdle)
 	setDur(&c.SessionMax, d.SessionMax)
 	setDur(&c.LoginWindow, d.LoginWindow)
+	setDur(&c.LoginMaxDelay, d.LoginMaxDelay)
+	setDur(&c.DeviceMaxAge, d.DeviceMaxAge)
 	setInt(&c.CodeAttempts, d.CodeAttempts)
 	setInt(&c.SendsPerAddress, d.SendsPerAddress)
 	setInt(&c.SendsPerIP, d.SendsPerIP)
+	setInt(&c.SendsPerAddressTotal, d.SendsPerAddressTotal)
+	setInt(&c.WrongCodesPerIP, d.WrongCodesPerIP)
+	setInt(&c.WrongCodesPerAddressDay, d.WrongCodesPerAddressDay)
 	setInt(&c.LoginFailuresPerAddress, d.LoginFailuresPerAddress)
 	setInt(&c.LoginFailuresPerIP, d.LoginFailuresPerIP)
+	setInt(&c.LoginFailuresPerAddressTotal, d.LoginFailuresPerAddressTotal)
 	if c.Now == nil {
 		c.Now = d.Now
 	}

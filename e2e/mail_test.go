@@ -22,10 +22,23 @@ const mailWait = 40 * time.Second
 // demo's SMTP server, as any mail client would.
 func (p *product) SendMail(t *testing.T, from, subject, body string) {
 	t.Helper()
+	p.sendTyped(t, from, subject, "text/plain", body)
+}
+
+// sendTyped submits a one-part email whose body has the media type.
+func (p *product) sendTyped(t *testing.T, from, subject, mediaType, body string) {
+	t.Helper()
 	msg := fmt.Sprintf("From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <%s@e2e.example.net>\r\n"+
-		"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n",
-		from, supportAddr, subject, time.Now().Format(time.RFC1123Z), randomHex(8),
+		"MIME-Version: 1.0\r\nContent-Type: %s; charset=utf-8\r\n\r\n%s\r\n",
+		from, supportAddr, subject, time.Now().Format(time.RFC1123Z), randomHex(8), mediaType,
 		strings.ReplaceAll(body, "\n", "\r\n"))
+	p.SendRaw(t, from, msg)
+}
+
+// SendRaw submits the whole message msg (header and body, CRLF line ends)
+// from the address from to support@example.com.
+func (p *product) SendRaw(t *testing.T, from, msg string) {
+	t.Helper()
 	if err := smtp.SendMail(p.SMTPAddr, nil, from, []string{supportAddr}, []byte(msg)); err != nil {
 		t.Fatalf("send mail to %s via %s: %v", supportAddr, p.SMTPAddr, err)
 	}

@@ -15,8 +15,9 @@ import (
 // reply that threads, a second poll that is a no-op, a restart, and a
 // recreated INBOX (new UIDVALIDITY) that duplicates nothing.
 func TestDovecotIngest(t *testing.T) {
-	dc, store := dovecotMailbox(t, ticket.Mailbox{MarkSeen: true})
+	dc := dovecot.Start(t)
 	ctx := context.Background()
+	store := dovecotStore(t, dc, ticket.Mailbox{MarkSeen: true})
 	var raws [][]byte
 	for i := 0; i < 30; i++ {
 		raws = append(raws, []byte(customerMail(fmt.Sprintf("d%d@example.org", i%4), fmt.Sprintf("dc%d@example.org", i),
@@ -54,30 +55,17 @@ func TestDovecotIngest(t *testing.T) {
 	}
 }
 
-// dovecotMailbox starts Dovecot and a store with mailbox "support" (mb's
-// settings) on its INBOX.
-func dovecotMailbox(t *testing.T, mb ticket.Mailbox) (*dovecot.Server, *ticket.Store) {
-	dc := dovecot.Start(t)
+// dovecotStore is a database with the mailbox "support" on dc's INBOX
+// (mb gives the other settings, and the URL when it goes another way).
+func dovecotStore(t *testing.T, dc *dovecot.Server, mb ticket.Mailbox) *ticket.Store {
+	t.Helper()
 	store := ticket.NewStore(pgtest.New(t), testStoreConfig())
-	mb.Name, mb.URL = "support", dc.URL("INBOX")
+	mb.Name = "support"
+	if mb.URL == "" {
+		mb.URL = dc.URL("INBOX")
+	}
 	if _, err := store.AddMailbox(context.Background(), mb); err != nil {
 		t.Fatal(err)
 	}
-	return dc, store
-}
-
-// TestDovecotKeptSessionSeesNewMail: Dovecot answers STATUS of the folder a
-// session has open from that session's view, so a poll on the session kept
-// from the last poll must bring it up to date first or it finds nothing new.
-func TestDovecotKeptSessionSeesNewMail(t *testing.T) {
-	dc, store := dovecotMailbox(t, ticket.Mailbox{})
-	ctx := context.Background()
-	p := inbound.NewPoller(store, quietLog(), inbound.Options{})
-	defer p.Close()
-	for i := range 5 {
-		dc.Append(t, "INBOX", []byte(customerMail("a@example.org", fmt.Sprintf("kept%d@example.org", i), "Kept", "x")))
-		if st, err := p.Poll(ctx, "support"); err != nil || st.Fetched != 1 {
-			t.Fatalf("poll %d right after a new mail on the kept session: %+v %v", i, st, err)
-		}
-	}
+	return store
 }

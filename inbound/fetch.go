@@ -63,6 +63,7 @@ func (p *Poller) parse(uid uint32, raw []byte) (m ticket.Mail) {
 		}
 		return m
 	}
+	in.SenderAuthFailure = mailparse.SenderAuthFailure(raw, p.opts.TrustedAuthservID)
 	in.Prepare() // here, beside the database, not inside the batch's transaction
 	m.Parsed = in
 	return m

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net"
 	"sync"
 	"time"
 
@@ -134,18 +133,15 @@ func (w *idlers) idle(ctx context.Context, mb ticket.Mailbox) error {
 	}
 	t.Tokens = w.poller.opts.Tokens
 	changed := make(chan struct{}, 1)
-	opts := &imapclient.Options{Dialer: &net.Dialer{Timeout: 30 * time.Second},
-		UnilateralDataHandler: &imapclient.UnilateralDataHandler{
-			Mailbox: func(d *imapclient.UnilateralDataMailbox) {
-				if d.NumMessages != nil {
-					select {
-					case changed <- struct{}{}:
-					default: // a poll is already due
-					}
-				}
-			},
-		}}
-	s, err := dialWith(ctx, t, opts)
+	h := &imapclient.UnilateralDataHandler{Mailbox: func(d *imapclient.UnilateralDataMailbox) {
+		if d.NumMessages != nil {
+			select {
+			case changed <- struct{}{}:
+			default: // a poll is already due
+			}
+		}
+	}}
+	s, err := dialWith(ctx, t, w.poller.opts.CommandTimeout, h)
 	if err != nil {
 		return err
 	}
@@ -153,15 +149,15 @@ func (w *idlers) idle(ctx context.Context, mb ticket.Mailbox) error {
 	if !s.c.Caps().Has(imap.CapIdle) && !s.c.Caps().Has(imap.CapIMAP4rev2) {
 		return errNoIdle
 	}
-	cmd, err := s.c.Idle()
-	if err != nil {
+	var cmd *imapclient.IdleCommand
+	if err := s.watch(func() (err error) { cmd, err = s.c.Idle(); return err }); err != nil {
 		return err
 	}
 	w.pollNow(ctx, mb.Name)
 	for {
 		select {
 		case <-ctx.Done():
-			return errors.Join(cmd.Close(), ctx.Err())
+			return errors.Join(s.watch(cmd.Close), ctx.Err())
 		case <-s.c.Closed():
 			return errors.New("connection closed")
 		case <-changed:
@@ -187,27 +183,6 @@ func (w *idlers) pollNow(ctx context.Context, name string) {
 		}
 		sleep(ctx, 100*time.Millisecond)
 	}
-}
-
-// sync brings the mailbox's kept session up to date with a NOOP: a server
-// answers STATUS of the folder a session has open from that session's view
-// (Dovecot does), which does not yet hold the mail IDLE just announced.
-func (c *sessionCache) sync(ctx context.Context, mailboxID int64) {
-	c.mu.Lock()
-	s := c.idle[mailboxID]
-	delete(c.idle, mailboxID)
-	c.mu.Unlock()
-	if s == nil {
-		return // in use by a poll, or none yet: the next poll logs in afresh
-	}
-	release := s.bind(ctx)
-	err := s.c.Noop().Wait()
-	release()
-	if err != nil {
-		s.close()
-		return
-	}
-	c.put(mailboxID, s)
 }
 
 // sleep waits d or until ctx ends.

@@ -2,6 +2,7 @@ package inbound
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -12,15 +13,21 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 )
 
-// session is one logged-in IMAP connection, kept between polls of its
-// mailbox: a poll that finds nothing new then costs one STATUS on an open
-// session instead of a login and a folder open, which servers make grow with
-// the folder's size. The client library takes no context, so the connection
-// is closed when the context of the poll using it is cancelled (bind).
+// session is one logged-in IMAP connection with its folder selected, kept
+// between polls of its mailbox: a poll that finds nothing new then costs a
+// NOOP and one FETCH on an open session instead of a login and a folder
+// open, which servers make grow with the folder's size. The client library
+// takes no context, so the connection is closed when the context of the poll
+// using it is cancelled (bind), and when a command's server goes quiet for
+// longer than the command timeout (watch).
 type session struct {
-	c      *imapclient.Client
-	target Target
-	stop   func() bool
+	c             *imapclient.Client
+	conn          *watchedConn
+	target        Target
+	timeout       time.Duration
+	uidValidity   uint32 // of the folder as last selected
+	selectedCount uint32 // messages in the folder when it was last selected
+	stop          func() bool
 }
 
 // bind closes the connection if ctx is cancelled before the returned
@@ -40,112 +47,213 @@ func (s *session) alive() bool {
 	}
 }
 
-func dial(ctx context.Context, t Target) (*session, error) {
-	return dialWith(ctx, t, &imapclient.Options{Dialer: &net.Dialer{Timeout: 30 * time.Second}})
+func dial(ctx context.Context, t Target, timeout time.Duration) (*session, error) {
+	return dialWith(ctx, t, timeout, nil)
 }
 
-// dialWith is dial with the client options given (an IDLE watcher's handler of new mail).
-func dialWith(ctx context.Context, t Target, opts *imapclient.Options) (*session, error) {
-	var c *imapclient.Client
+// dialWith is dial with a handler of what the server announces unasked
+// (an IDLE watcher's new mail); nil ignores it.
+func dialWith(ctx context.Context, t Target, timeout time.Duration, h *imapclient.UnilateralDataHandler) (*session, error) {
+	s := &session{target: t, timeout: timeout}
 	var err error
-	switch t.TLS {
-	case TLSImplicit:
-		c, err = imapclient.DialTLS(t.Addr, opts)
-	case TLSStart:
-		c, err = dialStartTLS(t, opts)
-	default:
-		c, err = imapclient.DialInsecure(t.Addr, opts)
-	}
-	if err != nil {
+	if s.c, s.conn, err = connect(ctx, t, timeout, &imapclient.Options{UnilateralDataHandler: h}); err != nil {
 		return nil, fmt.Errorf("connect %s: %w", t.Addr, err)
 	}
-	s := &session{c: c, target: t, stop: context.AfterFunc(ctx, func() { c.Close() })}
+	s.stop = context.AfterFunc(ctx, func() { s.c.Close() })
 	defer s.stop() // bound to ctx only while logging in; polls bind their own
-	if err := signIn(ctx, c, t); err != nil {
+	if err := s.watch(func() error { return signIn(ctx, s.c, t) }); err != nil {
 		s.close()
 		return nil, fmt.Errorf("login %s as %s: %w", t.Addr, t.User, err)
 	}
-	// Keep the folder selected: servers answer STATUS of an open folder from
-	// memory, while opening a folder costs time that grows with its size.
-	if _, err := c.Select(t.Folder, nil).Wait(); err != nil {
+	// Keep the folder selected: a NOOP then reports new mail, while
+	// opening a folder costs time that grows with its size.
+	if err := s.selectFolder(); err != nil {
 		s.close()
-		return nil, fmt.Errorf("select %s: %w", t.Folder, err)
+		return nil, err
 	}
 	return s, nil
 }
 
-// dialStartTLS upgrades with STARTTLS when the server offers it (or refuses
-// to go on without it when required).
-func dialStartTLS(t Target, opts *imapclient.Options) (*imapclient.Client, error) {
-	c, err := imapclient.DialInsecure(t.Addr, opts)
+// connect dials t and starts the IMAP client over a watched connection:
+// plain, TLS from the start, or upgraded with STARTTLS when the server
+// offers it (or refused without it when required).
+func connect(ctx context.Context, t Target, timeout time.Duration, opts *imapclient.Options) (*imapclient.Client, *watchedConn, error) {
+	conn, err := dialTCP(ctx, t, timeout)
+	if err != nil {
+		return nil, nil, err
+	}
+	host, _, _ := net.SplitHostPort(t.Addr)
+	tlsConfig := &tls.Config{ServerName: host, NextProtos: []string{"imap"}}
+	switch t.TLS {
+	case TLSImplicit:
+		return imapclient.New(tls.Client(conn, tlsConfig), opts), conn, nil
+	case TLSStart:
+		return startTLS(ctx, conn, t, tlsConfig, timeout, opts)
+	default:
+		return imapclient.New(conn, opts), conn, nil
+	}
+}
+
+func dialTCP(ctx context.Context, t Target, timeout time.Duration) (*watchedConn, error) {
+	raw, err := (&net.Dialer{Timeout: timeout}).DialContext(ctx, "tcp", t.Addr)
 	if err != nil {
 		return nil, err
 	}
-	if err := c.WaitGreeting(); err != nil {
+	return newWatchedConn(raw), nil
+}
+
+// startTLS upgrades with STARTTLS when the server offers it. The greeting
+// that lists the capabilities is read on a first connection; the upgrade
+// runs on a second one, as the client library reads the greeting itself.
+func startTLS(ctx context.Context, conn *watchedConn, t Target, tlsConfig *tls.Config,
+	timeout time.Duration, opts *imapclient.Options) (*imapclient.Client, *watchedConn, error) {
+	c := imapclient.New(conn, opts)
+	if err := conn.watch(timeout, c.Close, c.WaitGreeting); err != nil {
 		c.Close()
-		return nil, err
+		return nil, nil, err
 	}
 	if !c.Caps().Has(imap.CapStartTLS) {
 		if t.RequireStartTLS {
 			c.Close()
-			return nil, errors.New("server does not offer STARTTLS")
+			return nil, nil, errors.New("server does not offer STARTTLS")
 		}
-		return c, nil
+		return c, conn, nil
 	}
 	c.Close()
-	return imapclient.DialStartTLS(t.Addr, opts)
+	opts.TLSConfig = tlsConfig
+	conn, err := dialTCP(ctx, t, timeout)
+	if err != nil {
+		return nil, nil, err
+	}
+	err = conn.watch(timeout, conn.Close, func() (err error) {
+		c, err = imapclient.NewStartTLS(conn, opts)
+		return err
+	})
+	return c, conn, err
+}
+
+// selectFolder opens the session's folder and notes its UIDVALIDITY.
+func (s *session) selectFolder() error {
+	var sel *imap.SelectData
+	err := s.watch(func() (err error) {
+		sel, err = s.c.Select(s.target.Folder, nil).Wait()
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("select %s: %w", s.target.Folder, err)
+	}
+	s.uidValidity, s.selectedCount = sel.UIDValidity, sel.NumMessages
+	return nil
+}
+
+// watch runs one IMAP command, dropping the connection when the server
+// sends nothing for longer than the session's command timeout.
+func (s *session) watch(fn func() error) error {
+	return s.conn.watch(s.timeout, s.c.Close, fn)
 }
 
 func (s *session) close() {
 	s.stop()
-	_ = s.c.Logout().Wait()
+	_ = s.watch(func() error { return s.c.Logout().Wait() })
 	_ = s.c.Close()
 }
 
-// status returns the folder's UIDVALIDITY and UIDNEXT without selecting it:
-// cheap whatever the folder's size, so an empty poll costs the same at 1k or 100k mails.
-func (s *session) status(folder string) (uidValidity uint32, uidNext uint32, err error) {
-	d, err := s.c.Status(folder, &imap.StatusOptions{UIDValidity: true, UIDNext: true}).Wait()
+// check asks the server for news of the selected folder and returns its
+// UIDVALIDITY and highest UID (0 when empty). New mail is learnt from NOOP
+// (RFC 3501 6.1.2: the server reports it as EXISTS) and one FETCH of the
+// last message, cheap whatever the folder's size; STATUS cannot serve, as
+// servers may answer it for the selected folder from the session's old view.
+// STATUS, sent with the NOOP, only tells whether the folder was recreated
+// under the session (a new UIDVALIDITY), which some servers never report to
+// a session that has the old folder selected; then the folder is selected again.
+func (s *session) check() (uidValidity uint32, highest uint32, err error) {
+	var st *imap.StatusData
+	err = s.watch(func() error {
+		noop := s.c.Noop()
+		status := s.c.Status(s.target.Folder, &imap.StatusOptions{UIDValidity: true})
+		err := noop.Wait()
+		var serr error
+		if st, serr = status.Wait(); err == nil {
+			err = serr
+		}
+		return err
+	})
 	if err != nil {
-		return 0, 0, fmt.Errorf("status %s: %w", folder, err)
+		return 0, 0, fmt.Errorf("noop: %w", err)
 	}
-	return d.UIDValidity, uint32(d.UIDNext), nil
+	if st.UIDValidity != s.uidValidity {
+		if err := s.selectFolder(); err != nil {
+			return 0, 0, err
+		}
+	}
+	if highest, err = s.highestUID(); err != nil {
+		return 0, 0, err
+	}
+	return s.uidValidity, highest, nil
 }
 
-// boundStatus is status of the session's folder, interrupted by ctx.
-func (s *session) boundStatus(ctx context.Context) (uint32, uint32, error) {
+// highestUID returns the UID of the selected folder's last message, 0 when empty.
+func (s *session) highestUID() (highest uint32, err error) {
+	mbox := s.c.Mailbox()
+	if mbox == nil {
+		return 0, errors.New("highest uid: the server closed the selected folder")
+	}
+	n := mbox.NumMessages
+	if n == 0 {
+		return 0, nil
+	}
+	var bufs []*imapclient.FetchMessageBuffer
+	err = s.watch(func() (err error) {
+		bufs, err = s.c.Fetch(imap.SeqSetNum(n), &imap.FetchOptions{UID: true}).Collect()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("highest uid: %w", err)
+	}
+	for _, b := range bufs {
+		highest = max(highest, uint32(b.UID))
+	}
+	return highest, nil
+}
+
+// boundCheck is check, interrupted by ctx.
+func (s *session) boundCheck(ctx context.Context) (uint32, uint32, error) {
 	release := s.bind(ctx)
 	defer release()
-	return s.status(s.target.Folder)
+	return s.check()
 }
 
-// newUIDs selects the folder and lists the UIDs above last with their sizes.
-func (s *session) newUIDs(folder string, last uint32) (uidValidity uint32, msgs []sizedUID, err error) {
-	sel, err := s.c.Select(folder, &imap.SelectOptions{ReadOnly: false}).Wait()
-	if err != nil {
-		return 0, nil, fmt.Errorf("select %s: %w", folder, err)
+// newUIDs selects the folder again and lists the UIDs above last with their sizes.
+func (s *session) newUIDs(last uint32) (uidValidity uint32, msgs []sizedUID, err error) {
+	if err := s.selectFolder(); err != nil {
+		return 0, nil, err
 	}
-	if sel.NumMessages == 0 {
-		return sel.UIDValidity, nil, nil
+	if s.selectedCount == 0 {
+		return s.uidValidity, nil, nil
 	}
 	var set imap.UIDSet
 	set.AddRange(imap.UID(last+1), 0) // last+1:*
-	bufs, err := s.c.Fetch(set, &imap.FetchOptions{UID: true, RFC822Size: true}).Collect()
+	var bufs []*imapclient.FetchMessageBuffer
+	err = s.watch(func() (err error) {
+		bufs, err = s.c.Fetch(set, &imap.FetchOptions{UID: true, RFC822Size: true, InternalDate: true}).Collect()
+		return err
+	})
 	if err != nil {
 		return 0, nil, fmt.Errorf("list new mail: %w", err)
 	}
 	for _, b := range bufs {
 		// "N:*" includes the highest UID even when it is below N (RFC 3501 6.4.8).
 		if uint32(b.UID) > last {
-			msgs = append(msgs, sizedUID{uid: uint32(b.UID), size: b.RFC822Size})
+			msgs = append(msgs, sizedUID{uid: uint32(b.UID), size: b.RFC822Size, arrived: b.InternalDate})
 		}
 	}
-	return sel.UIDValidity, msgs, nil
+	return s.uidValidity, msgs, nil
 }
 
 type sizedUID struct {
-	uid  uint32
-	size int64
+	uid     uint32
+	size    int64
+	arrived time.Time // INTERNALDATE: when the server received it
 }
 
 // fetch returns the raw messages for uids, whole or (headerOnly) just their
@@ -162,26 +270,25 @@ func (s *session) fetch(uids []uint32, headerOnly bool) (map[uint32][]byte, erro
 	if headerOnly {
 		section.Specifier = imap.PartSpecifierHeader
 	}
-	cmd := s.c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
 	out := make(map[uint32][]byte, len(uids))
-	for {
-		msg := cmd.Next()
-		if msg == nil {
-			break
+	err := s.watch(func() error {
+		cmd := s.c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
+		for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+			uid, raw, err := readFetched(msg)
+			if err != nil {
+				// A literal broke off: the connection is out of step. Drop it
+				// (the poller logs in again) rather than drain the command over
+				// it, which races with the client's reader on a closing socket.
+				_ = s.c.Close()
+				return err
+			}
+			if raw != nil {
+				out[uid] = raw
+			}
 		}
-		uid, raw, err := readFetched(msg)
-		if err != nil {
-			// A literal broke off: the connection is out of step. Drop it
-			// (the poller logs in again) rather than drain the command over
-			// it, which races with the client's reader on a closing socket.
-			_ = s.c.Close()
-			return nil, fmt.Errorf("fetch: %w", err)
-		}
-		if raw != nil {
-			out[uid] = raw
-		}
-	}
-	if err := cmd.Close(); err != nil {
+		return cmd.Close()
+	})
+	if err != nil {
 		return nil, fmt.Errorf("fetch: %w", err)
 	}
 	return out, nil
@@ -221,13 +328,19 @@ func (s *session) afterCommit(uids []uint32, markSeen bool, moveTo string) error
 		set.AddNum(imap.UID(u))
 	}
 	if markSeen {
-		err := s.c.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen}}, nil).Close()
+		err := s.watch(func() error {
+			return s.c.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen}}, nil).Close()
+		})
 		if err != nil {
 			return fmt.Errorf("mark seen: %w", err)
 		}
 	}
 	if moveTo != "" {
-		if _, err := s.c.Move(set, moveTo).Wait(); err != nil {
+		err := s.watch(func() error {
+			_, err := s.c.Move(set, moveTo).Wait()
+			return err
+		})
+		if err != nil {
 			return fmt.Errorf("move to %s: %w", moveTo, err)
 		}
 	}

@@ -3,6 +3,7 @@ package inbound
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // sessionCache keeps one idle IMAP session per mailbox between polls. A
@@ -17,7 +18,7 @@ func newSessionCache() *sessionCache { return &sessionCache{idle: map[int64]*ses
 
 // take returns the mailbox's idle session if it is alive and for the same
 // target (reused), else a new one.
-func (c *sessionCache) take(ctx context.Context, mailboxID int64, t Target) (s *session, reused bool, err error) {
+func (c *sessionCache) take(ctx context.Context, mailboxID int64, t Target, timeout time.Duration) (s *session, reused bool, err error) {
 	c.mu.Lock()
 	s = c.idle[mailboxID]
 	delete(c.idle, mailboxID)
@@ -28,7 +29,7 @@ func (c *sessionCache) take(ctx context.Context, mailboxID int64, t Target) (s *
 	if s != nil {
 		s.close()
 	}
-	s, err = dial(ctx, t)
+	s, err = dial(ctx, t, timeout)
 	return s, false, err
 }
 

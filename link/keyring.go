@@ -1,4 +1,4 @@
-// Package link signs and verifies the magic-link tokens that alert emails
+// Package link seals and verifies the magic-link tokens that alert emails
 // carry, and makes and hashes the one-time codes that prove a visitor owns
 // the address a token is bound to (DESIGN.md, promise 6).
 //
@@ -8,6 +8,8 @@
 package link
 
 import (
+	"crypto/aes"
+	"crypto/cipher"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -33,6 +35,7 @@ type Keyring struct {
 type key struct {
 	id     string
 	secret []byte
+	aead   cipher.AEAD // seals tokens; keyed by sealKey(secret)
 }
 
 // ParseKeys reads keys written as "kid:base64key,kid2:base64key". The first
@@ -78,7 +81,24 @@ func parseKey(entry string) (key, error) {
 	if len(secret) < MinKeyLen {
 		return key{}, fmt.Errorf("key %q: %d bytes, want at least %d", id, len(secret), MinKeyLen)
 	}
-	return key{id: id, secret: secret}, nil
+	aead, err := newSealer(secret)
+	if err != nil {
+		return key{}, fmt.Errorf("key %q: %w", id, err)
+	}
+	return key{id: id, secret: secret, aead: aead}, nil
+}
+
+// newSealer returns AES-256-GCM keyed by a key derived from secret for
+// sealing tokens only, so that the configured secret is never itself an
+// encryption key.
+func newSealer(secret []byte) (cipher.AEAD, error) {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("inboxdesk link seal key"))
+	block, err := aes.NewCipher(m.Sum(nil))
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
 }
 
 func validKID(id string) bool {

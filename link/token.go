@@ -2,6 +2,7 @@ package link
 
 import (
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
@@ -35,6 +36,11 @@ const (
 	macLen       = sha256.Size
 	maxTokenLen  = 2048
 	macContext   = "inboxdesk link v1"
+	sealContext  = "inboxdesk link v2"
+	// sealedSep follows the key id of a sealed token; legacySep that of a
+	// v1 token (claims in clear, HMAC-signed). Neither occurs in a key id.
+	sealedSep = '~'
+	legacySep = '.'
 )
 
 var b64 = base64.RawURLEncoding.Strict()
@@ -55,36 +61,44 @@ func (c Claims) SameAddress(email string) bool {
 	return strings.EqualFold(c.Email, strings.TrimSpace(email))
 }
 
-// Sign returns a URL-safe token for c, signed with the first key. The email
+// Sign returns a URL-safe token for c, sealed with the first key. The email
 // is stored in lower case and the expiry in whole seconds. The token reads
-// "kid.payload" where payload is unpadded base64url of the claims and an
-// HMAC-SHA256 over the key id and the claims.
+// "kid~sealed", where sealed is unpadded base64url of a random nonce and the
+// claims encrypted and authenticated with AES-256-GCM (the key id is bound
+// as associated data): decoding it reveals nothing about the claims.
 func (kr *Keyring) Sign(c Claims) string {
 	k := kr.signer()
-	payload := encodeClaims(c)
-	raw := append(payload, mac(k, payload)...)
-	return k.id + "." + b64.EncodeToString(raw)
+	nonce := make([]byte, k.aead.NonceSize())
+	// crypto/rand.Read never returns an error.
+	_, _ = rand.Read(nonce)
+	sealed := k.aead.Seal(nonce, nonce, encodeClaims(c), sealAAD(k.id))
+	return k.id + string(sealedSep) + b64.EncodeToString(sealed)
 }
 
-// Verify checks the token's signature and expiry at now and returns its
-// claims. The errors are ErrMalformed, ErrUnknownKey, ErrBadSignature and
-// ErrExpired.
+// Verify checks the token's seal (or, for a token of the earlier format,
+// its signature) and expiry at now and returns its claims. The errors are
+// ErrMalformed, ErrUnknownKey, ErrBadSignature and ErrExpired.
 func (kr *Keyring) Verify(token string, now time.Time) (Claims, error) {
-	id, body, ok := strings.Cut(token, ".")
-	if !ok || len(token) > maxTokenLen || !validKID(id) {
+	i := strings.IndexAny(token, string(sealedSep)+string(legacySep))
+	if i < 0 || len(token) > maxTokenLen || !validKID(token[:i]) {
 		return Claims{}, ErrMalformed
 	}
-	raw, err := b64.DecodeString(body)
-	if err != nil || len(raw) <= macLen {
+	raw, err := b64.DecodeString(token[i+1:])
+	if err != nil {
 		return Claims{}, ErrMalformed
 	}
-	k, ok := kr.lookup(id)
+	k, ok := kr.lookup(token[:i])
 	if !ok {
 		return Claims{}, ErrUnknownKey
 	}
-	payload, sum := raw[:len(raw)-macLen], raw[len(raw)-macLen:]
-	if !hmac.Equal(sum, mac(k, payload)) {
-		return Claims{}, ErrBadSignature
+	var payload []byte
+	if token[i] == sealedSep {
+		payload, err = open(k, raw)
+	} else {
+		payload, err = checkLegacy(k, raw)
+	}
+	if err != nil {
+		return Claims{}, err
 	}
 	c, err := decodeClaims(payload)
 	if err != nil {
@@ -95,6 +109,35 @@ func (kr *Keyring) Verify(token string, now time.Time) (Claims, error) {
 	}
 	return c, nil
 }
+
+// open decrypts a sealed token's nonce and ciphertext.
+func open(k key, raw []byte) ([]byte, error) {
+	n := k.aead.NonceSize()
+	if len(raw) <= n+k.aead.Overhead() {
+		return nil, ErrMalformed
+	}
+	payload, err := k.aead.Open(nil, raw[:n], raw[n:], sealAAD(k.id))
+	if err != nil {
+		return nil, ErrBadSignature
+	}
+	return payload, nil
+}
+
+// checkLegacy verifies a v1 token (claims in clear, then their HMAC), as
+// signed before tokens were sealed; such links keep working until they
+// expire.
+func checkLegacy(k key, raw []byte) ([]byte, error) {
+	if len(raw) <= macLen {
+		return nil, ErrMalformed
+	}
+	payload, sum := raw[:len(raw)-macLen], raw[len(raw)-macLen:]
+	if !hmac.Equal(sum, mac(k, payload)) {
+		return nil, ErrBadSignature
+	}
+	return payload, nil
+}
+
+func sealAAD(kid string) []byte { return []byte(sealContext + "\x00" + kid) }
 
 // VerifyFor is Verify, and then checks that the token was signed for this
 // ticket and purpose (ErrWrongTicket, ErrWrongPurpose).

@@ -51,8 +51,6 @@ func TestRejected(t *testing.T) {
 	kr := mustKeys(t, testKey("k1", 'a'))
 	other := mustKeys(t, testKey("k1", 'b'))
 	good := kr.Sign(testClaims())
-	bob := testClaims()
-	bob.Email = "bob@example.com"
 	tests := []struct {
 		name    string
 		token   string
@@ -64,14 +62,15 @@ func TestRejected(t *testing.T) {
 		{"expired", good, testNow.Add(72 * time.Hour), 12345, PurposeTicket, ErrExpired},
 		{"wrong purpose", good, testNow, 12345, PurposeLogin, ErrWrongPurpose},
 		{"other ticket", good, testNow, 12346, PurposeTicket, ErrWrongTicket},
-		{"other address swapped in", swapPayload(t, good, kr.Sign(bob)), testNow, 12345, PurposeTicket, ErrBadSignature},
 		{"same kid, other secret", other.Sign(testClaims()), testNow, 12345, PurposeTicket, ErrBadSignature},
 		{"unknown kid", mustKeys(t, testKey("k9", 'a')).Sign(testClaims()), testNow, 12345, PurposeTicket, ErrUnknownKey},
 		{"empty", "", testNow, 12345, PurposeTicket, ErrMalformed},
-		{"no dot", "k1", testNow, 12345, PurposeTicket, ErrMalformed},
+		{"no separator", "k1", testNow, 12345, PurposeTicket, ErrMalformed},
+		{"sealed part under the legacy separator", strings.Replace(good, "~", ".", 1), testNow, 12345, PurposeTicket, ErrBadSignature},
 		{"padding", good + "=", testNow, 12345, PurposeTicket, ErrMalformed},
 		{"truncated", truncate(t, good, 6), testNow, 12345, PurposeTicket, ErrBadSignature},
-		{"too short", "k1.AAAA", testNow, 12345, PurposeTicket, ErrMalformed},
+		{"too short", "k1~AAAA", testNow, 12345, PurposeTicket, ErrMalformed},
+		{"too short, legacy", "k1.AAAA", testNow, 12345, PurposeTicket, ErrMalformed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -95,11 +94,65 @@ func swapPayload(t *testing.T, a, b string) string {
 // truncate drops n bytes from the end of the token's signed part.
 func truncate(t *testing.T, token string, n int) string {
 	t.Helper()
-	raw, err := b64.DecodeString(token[strings.IndexByte(token, '.')+1:])
+	i := strings.IndexAny(token, ".~") + 1
+	raw, err := b64.DecodeString(token[i:])
 	if err != nil {
 		t.Fatal(err)
 	}
-	return token[:strings.IndexByte(token, '.')+1] + b64.EncodeToString(raw[:len(raw)-n])
+	return token[:i] + b64.EncodeToString(raw[:len(raw)-n])
+}
+
+// A sealed token, decoded, shows neither the address nor the purpose, and
+// two tokens for the same claims differ.
+func TestTokenRevealsNothing(t *testing.T) {
+	kr := mustKeys(t, testKey("k1", 'a'))
+	c := testClaims()
+	a, b := kr.Sign(c), kr.Sign(c)
+	if a == b {
+		t.Fatal("two tokens for the same claims are equal")
+	}
+	for _, tok := range []string{a, b} {
+		kid, body, ok := strings.Cut(tok, "~")
+		if !ok || kid != "k1" {
+			t.Fatalf("token %q: want k1~sealed", tok)
+		}
+		raw, err := b64.DecodeString(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, secret := range []string{"alice", "example", PurposeTicket} {
+			if strings.Contains(strings.ToLower(string(raw)), secret) || strings.Contains(strings.ToLower(tok), secret) {
+				t.Errorf("token %q reveals %q", tok, secret)
+			}
+		}
+	}
+}
+
+// Links signed before tokens were sealed (claims in clear, HMAC) open until
+// they expire, and are still refused when altered.
+func TestLegacyTokensStayValidUntilExpiry(t *testing.T) {
+	kr := mustKeys(t, testKey("k1", 'a'))
+	const (
+		ticketToken = "k1.AfLAAYD7wJoNBnRpY2tldGFsaWNlQGV4YW1wbGUuY29tmBN4Qw3K0ZpQean9Bd2u6_KUaUhcXwxrPghZrn3Uh3Y"
+		loginToken  = "k1.AQCA-8CaDQVsb2dpbmFsaWNlQGV4YW1wbGUuY29t3ilkPAt_nujY_ViufELrR3_7tn3mF0-mWmC8EtrpphE"
+	)
+	got, err := kr.VerifyFor(ticketToken, testNow, 12345, PurposeTicket)
+	want := Claims{Ticket: 12345, Email: "alice@example.com", Purpose: PurposeTicket, Expires: testNow.Add(72 * time.Hour)}
+	if err != nil || got != want {
+		t.Fatalf("legacy ticket token: %+v, %v; want %+v", got, err, want)
+	}
+	if c, err := kr.Verify(loginToken, testNow); err != nil || c.Purpose != PurposeLogin || c.Email != "alice@example.com" {
+		t.Fatalf("legacy login token: %+v, %v", c, err)
+	}
+	if _, err := kr.Verify(ticketToken, testNow.Add(72*time.Hour)); !errors.Is(err, ErrExpired) {
+		t.Fatalf("legacy token at its expiry: err = %v, want ErrExpired", err)
+	}
+	if _, err := kr.Verify(swapPayload(t, ticketToken, loginToken), testNow); !errors.Is(err, ErrBadSignature) {
+		t.Fatalf("legacy token with other claims: err = %v, want ErrBadSignature", err)
+	}
+	if _, err := mustKeys(t, testKey("k1", 'b')).Verify(ticketToken, testNow); !errors.Is(err, ErrBadSignature) {
+		t.Fatalf("legacy token, other secret: err = %v, want ErrBadSignature", err)
+	}
 }
 
 func TestEveryFlippedCharacterIsRejected(t *testing.T) {
@@ -126,7 +179,7 @@ func TestRotation(t *testing.T) {
 	if _, err := rotated.Verify(token, testNow); err != nil {
 		t.Fatalf("old key, still configured: %v", err)
 	}
-	if kid, _, _ := strings.Cut(rotated.Sign(testClaims()), "."); kid != "new" {
+	if kid, _, _ := strings.Cut(rotated.Sign(testClaims()), "~"); kid != "new" {
 		t.Fatalf("signed with %q, want the first key", kid)
 	}
 	removed := mustKeys(t, testKey("new", 'b'))
@@ -202,13 +255,24 @@ func TestURL(t *testing.T) {
 func FuzzVerify(f *testing.F) {
 	kr := mustKeys(f, testKey("k1", 'a'))
 	f.Add(kr.Sign(testClaims()))
+	f.Add("k1.AfLAAYD7wJoNBnRpY2tldGFsaWNlQGV4YW1wbGUuY29tmBN4Qw3K0ZpQean9Bd2u6_KUaUhcXwxrPghZrn3Uh3Y")
 	f.Add("k1.")
-	f.Add("k1.AQ")
+	f.Add("k1~AQ")
 	f.Add("")
+	k, _ := kr.lookup("k1")
 	f.Fuzz(func(t *testing.T, token string) {
 		c, err := kr.Verify(token, testNow)
-		if err == nil && kr.Sign(c) != token {
-			t.Fatalf("token %q verified but is not what Sign makes of its claims", token)
+		if err != nil {
+			return
+		}
+		i := strings.IndexAny(token, ".~")
+		raw, _ := b64.DecodeString(token[i+1:])
+		payload, _ := checkLegacy(k, raw)
+		if token[i] == sealedSep {
+			payload, _ = open(k, raw)
+		}
+		if string(payload) != string(encodeClaims(c)) {
+			t.Fatalf("token %q verified but its claims are not what Sign encodes", token)
 		}
 	})
 }

@@ -121,7 +121,14 @@ var (
 	queueDesc  = prometheus.NewDesc("inboxdesk_alert_queue_depth", "Alerts due or waiting to be sent.", nil, nil)
 	lagDesc    = prometheus.NewDesc("inboxdesk_mailbox_poll_lag_seconds",
 		"Seconds since the mailbox was last polled by any replica.", []string{"mailbox"}, nil)
-	quarDesc  = prometheus.NewDesc("inboxdesk_quarantined", "Mails held in quarantine.", nil, nil)
+	quarDesc    = prometheus.NewDesc("inboxdesk_quarantined", "Mails held in quarantine.", nil, nil)
+	backlogDesc = prometheus.NewDesc("inboxdesk_mailbox_backlog_uids",
+		"The server's highest UID minus the committed checkpoint, as the last poll that reached the server left it.",
+		[]string{"mailbox"}, nil)
+	oldestDesc = prometheus.NewDesc("inboxdesk_mailbox_backlog_oldest_seconds",
+		"Age of the oldest mail on the server not ingested yet (0 when none).", []string{"mailbox"}, nil)
+	stalledDesc = prometheus.NewDesc("inboxdesk_mailbox_backlog_stalled",
+		"1 when the backlog has not shrunk for the configured number of polls.", []string{"mailbox"}, nil)
 	grantDesc = prometheus.NewDesc("inboxdesk_oauth_grant_broken",
 		"1 while the provider refuses the OAuth2 grant (its mailboxes cannot sign in), else 0.", []string{"grant"}, nil)
 )
@@ -131,6 +138,9 @@ func (c *dbCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- queueDesc
 	ch <- lagDesc
 	ch <- quarDesc
+	ch <- backlogDesc
+	ch <- oldestDesc
+	ch <- stalledDesc
 	ch <- grantDesc
 }
 
@@ -153,14 +163,19 @@ func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
 		rows.Close()
 		ch <- prometheus.MustNewConstMetric(queueDesc, prometheus.GaugeValue, queued)
 	}
-	rows, err = c.pool.Query(ctx, `SELECT name, extract(epoch FROM now() - coalesce(last_poll_at, created_at))
+	rows, err = c.pool.Query(ctx, `SELECT name, extract(epoch FROM now() - coalesce(last_poll_at, created_at)),
+		backlog::float8, coalesce(extract(epoch FROM now() - backlog_oldest_at), 0), backlog_stalled_since IS NOT NULL
 		FROM mailboxes`)
 	if err == nil {
 		for rows.Next() {
 			var name string
-			var lag float64
-			if rows.Scan(&name, &lag) == nil {
+			var lag, backlog, oldest float64
+			var stalled bool
+			if rows.Scan(&name, &lag, &backlog, &oldest, &stalled) == nil {
 				ch <- prometheus.MustNewConstMetric(lagDesc, prometheus.GaugeValue, lag, name)
+				ch <- prometheus.MustNewConstMetric(backlogDesc, prometheus.GaugeValue, backlog, name)
+				ch <- prometheus.MustNewConstMetric(oldestDesc, prometheus.GaugeValue, max(oldest, 0), name)
+				ch <- prometheus.MustNewConstMetric(stalledDesc, prometheus.GaugeValue, boolGauge(stalled), name)
 			}
 		}
 		rows.Close()
@@ -173,16 +188,23 @@ func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
 }
 
 func (c *dbCollector) collectGrants(ctx context.Context, ch chan<- prometheus.Metric) {
-	rows, err := c.pool.Query(ctx, `SELECT name, CASE WHEN broken THEN 1 ELSE 0 END FROM oauth_grants`)
+	rows, err := c.pool.Query(ctx, `SELECT name, broken FROM oauth_grants`)
 	if err != nil {
 		return
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var name string
-		var broken float64
+		var broken bool
 		if rows.Scan(&name, &broken) == nil {
-			ch <- prometheus.MustNewConstMetric(grantDesc, prometheus.GaugeValue, broken, name)
+			ch <- prometheus.MustNewConstMetric(grantDesc, prometheus.GaugeValue, boolGauge(broken), name)
 		}
 	}
+}
+
+func boolGauge(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -48,12 +48,42 @@ func checkEndpoint(raw string) error {
 	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
 		return errors.New("endpoint must be an https URL")
 	}
-	host := strings.ToLower(u.Hostname())
-	if net.ParseIP(host) != nil || host == "localhost" || strings.HasSuffix(host, ".localhost") ||
-		!strings.Contains(host, ".") {
+	host := normalHost(u.Hostname())
+	if net.ParseIP(host) != nil || endsInNumber(host) || !hostName(host) ||
+		host == "localhost" || strings.HasSuffix(host, ".localhost") || !strings.Contains(host, ".") {
 		return errors.New("endpoint must be on a public host name")
 	}
 	return nil
+}
+
+// normalHost is the host as a resolver sees it: lower case, without the
+// trailing dot of a fully qualified name ("localhost." is localhost).
+func normalHost(host string) string {
+	return strings.TrimRight(strings.ToLower(host), ".")
+}
+
+// endsInNumber reports whether host's last label is a number (decimal,
+// octal or 0x hex): such a host is an IPv4 address in one of the forms
+// resolvers and browsers accept ("0177.0.0.1", "0x7f.1", "127.1"), never a
+// name, since no top-level domain is numeric.
+func endsInNumber(host string) bool {
+	last := host[strings.LastIndexByte(host, '.')+1:]
+	if hex, ok := strings.CutPrefix(last, "0x"); ok {
+		last = strings.TrimLeft(hex, "0123456789abcdef")
+		return last == ""
+	}
+	return last != "" && strings.Trim(last, "0123456789") == ""
+}
+
+// hostName reports whether host is made of non-empty labels of a-z, 0-9
+// and "-" (push services use plain ASCII names).
+func hostName(host string) bool {
+	for _, label := range strings.Split(host, ".") {
+		if label == "" || strings.Trim(label, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 func checkDeviceKeys(p256dh, auth string) error {

@@ -57,6 +57,13 @@ type Inbound struct {
 	// Bounce is set for a delivery status notification (RFC 3464): the
 	// Message-IDs of the mails it reports on.
 	Bounce *Bounce
+	// SenderAuthFailure, when set, is why the operator's mail server found
+	// the sender forged (it starts with SenderAuthReason): such mail is held
+	// in quarantine until an agent releases it, and never threads.
+	SenderAuthFailure string
+	// Notes say what of the mail could not be read as sent (a part whose
+	// encoding broke off); agents see them beside the message.
+	Notes []string
 
 	search string // the full-text search vector, once Prepare made it
 }
@@ -75,6 +82,10 @@ func (in *Inbound) preparedVector() string {
 	in.Prepare()
 	return in.search
 }
+
+// SenderAuthReason starts the quarantine reason of mail whose sender failed
+// authentication (DMARC; or DKIM and SPF where the domain has no DMARC).
+const SenderAuthReason = "sender authentication failed"
 
 // Bounce describes a delivery status notification.
 type Bounce struct {

@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strings"
@@ -28,6 +29,10 @@ type Mail struct {
 	// HeadersOnly says Raw is the header alone (the mail was over the size
 	// limit and was not downloaded); it is quarantined and cannot be retried.
 	HeadersOnly bool
+	// Released says an agent released the mail from the quarantine it was
+	// held in for failing sender authentication: it opens a new ticket,
+	// never threading into an existing one.
+	Released bool
 }
 
 // Outcome says what became of one ingested mail.
@@ -41,6 +46,7 @@ const (
 	OutcomeQuarantined Outcome = "quarantined"
 	OutcomeBounce      Outcome = "bounce"
 	OutcomeAutoLogged  Outcome = "auto_logged" // machine mail recorded on its ticket
+	OutcomeThirdParty  Outcome = "third_party" // mail from a non-participant recorded for agents only
 )
 
 // Result is the outcome of one mail of a batch.
@@ -154,26 +160,55 @@ func (s *Store) ingestOne(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail)
 		return s.quarantine(ctx, tx, cp, m, m.ParseReason)
 	}
 	in := m.Parsed
-	if in.Bounce != nil {
+	if in.SenderAuthFailure != "" && !m.Released {
+		return s.quarantine(ctx, tx, cp, m, in.SenderAuthFailure)
+	}
+	if in.Bounce != nil && !m.Released {
 		return s.ingestBounce(ctx, tx, cp, m)
 	}
-	t, err := s.findThread(ctx, tx, in)
+	t, err := s.threadOf(ctx, tx, m)
 	if err != nil {
 		return res, err
 	}
 	if in.AutoSubmitted != "" {
 		if t == nil {
-			return s.quarantine(ctx, tx, cp, m, "auto-submitted: "+in.AutoSubmitted)
+			return s.quarantine(ctx, tx, cp, m, machineReason(in.AutoSubmitted))
 		}
 		return s.logAuto(ctx, tx, cp, m, t)
 	}
 	if in.From.Email == "" {
 		return s.quarantine(ctx, tx, cp, m, "no sender address")
 	}
-	if t == nil || s.startsNewTicket(t) {
+	thirdParty := t != nil && !t.Requester(in.From.Email)
+	switch {
+	case t == nil:
+		return s.openFromMail(ctx, tx, cp, m, nil)
+	case s.startsNewTicket(t) && thirdParty:
+		return s.openFromMail(ctx, tx, cp, m, nil) // their own ticket, linking none of someone else's
+	case s.startsNewTicket(t):
 		return s.openFromMail(ctx, tx, cp, m, t)
 	}
-	return s.threadCustomerMail(ctx, tx, cp, m, t)
+	return s.threadCustomerMail(ctx, tx, cp, m, t, thirdParty)
+}
+
+// threadOf is the ticket m threads into, or nil: always nil for mail an
+// agent released from sender-authentication quarantine.
+func (s *Store) threadOf(ctx context.Context, tx pgx.Tx, m Mail) (*Ticket, error) {
+	if m.Released {
+		return nil, nil
+	}
+	return s.findThread(ctx, tx, m.Parsed)
+}
+
+// machineReason is the quarantine reason of machine mail that has no ticket:
+// labelled "auto-submitted" (the quarantine page offers to force such mail
+// in), unless the parser's reason, from the Auto-Submitted field, is so
+// labelled already.
+func machineReason(why string) string {
+	if strings.HasPrefix(why, "auto-submitted") {
+		return why
+	}
+	return "auto-submitted: " + why
 }
 
 // knownSet is what a batch already finds stored, keyed by UID (a re-fetch)
@@ -274,14 +309,23 @@ func knownMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, mails []Mail) (kno
 	return k, rows.Err()
 }
 
+// quarantine holds m with the reason, unless the same bytes are held (or
+// were, and were retried or discarded) for this mailbox or a removed one:
+// then m is a duplicate.
 func (s *Store) quarantine(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, reason string) (Result, error) {
-	_, err := tx.Exec(ctx, `
-		INSERT INTO quarantine (mailbox_id, uidvalidity, uid, reason, raw, headers_only)
-		VALUES ($1, $2, NULLIF($3::bigint, 0), $4, $5, $6)
+	hash := sha256.Sum256(m.Raw)
+	tag, err := tx.Exec(ctx, `
+		INSERT INTO quarantine (mailbox_id, uidvalidity, uid, reason, raw, headers_only, content_hash)
+		SELECT $1, $2, NULLIF($3::bigint, 0), $4, $5, $6, $7
+		WHERE NOT EXISTS (SELECT 1 FROM quarantine
+			WHERE content_hash = $7 AND (mailbox_id = $1 OR mailbox_id IS NULL))
 		ON CONFLICT DO NOTHING`,
-		cp.MailboxID, int64(cp.UIDValidity), int64(m.UID), reason, m.Raw, m.HeadersOnly)
+		cp.MailboxID, int64(cp.UIDValidity), int64(m.UID), reason, m.Raw, m.HeadersOnly, hash[:])
 	if err != nil {
 		return Result{}, fmt.Errorf("quarantine: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return Result{UID: m.UID, Outcome: OutcomeDuplicate, Reason: "held already: " + reason}, nil
 	}
 	return Result{UID: m.UID, Outcome: OutcomeQuarantined, Reason: reason}, nil
 }
@@ -309,10 +353,10 @@ const openTicketSQL = `
 	msg AS (
 		INSERT INTO messages (ticket_id, author_kind, customer_id, from_name, from_email, subject, body_text,
 			body_html, source, mailbox_id, uidvalidity, uid, message_id, in_reply_to, refs, content_hash, sent_at,
-			search)
+			search, parse_notes)
 		SELECT tk.id, 'customer', cust.id, $2, $1, $7, $8, $9, 'email', NULLIF($5::bigint, 0),
 			NULLIF($10::bigint, 0), NULLIF($11::bigint, 0), $12, $13, coalesce($14, '{}'::text[]), $15, $16,
-			$20::tsvector
+			$20::tsvector, coalesce($21, '{}'::text[])
 		FROM tk, cust RETURNING id),
 	ev AS (
 		INSERT INTO events (ticket_id, kind, actor, detail)
@@ -336,7 +380,7 @@ func (s *Store) openArgs(cp Checkpoint, m Mail, old *Ticket) []any {
 		CleanSubject(in.Subject), cp.MailboxID, linked, in.Subject, in.Text, in.HTML,
 		int64(cp.UIDValidity), int64(m.UID), in.MessageID, strings.Join(in.InReplyTo, " "), in.References,
 		in.ContentHash, sentAt(in), detail, s.newMessageID("alert"), AlertWait(ReasonReceived, s.cfg.CoalesceWindow),
-		in.preparedVector()}
+		in.preparedVector(), in.Notes}
 }
 
 func (s *Store) openFromMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, old *Ticket) (Result, error) {
@@ -356,7 +400,7 @@ func (s *Store) openFromMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Ma
 // one pipelined round trip (openMany).
 func opensPlainTicket(m Mail) bool {
 	in := m.Parsed
-	return in != nil && in.Bounce == nil && in.AutoSubmitted == "" && in.From.Email != "" &&
+	return in != nil && in.Bounce == nil && in.AutoSubmitted == "" && in.From.Email != "" && in.SenderAuthFailure == "" &&
 		len(in.InReplyTo) == 0 && len(in.References) == 0 && SubjectNumber(in.Subject) == 0
 }
 
@@ -388,14 +432,20 @@ func (s *Store) openMany(ctx context.Context, tx pgx.Tx, cp Checkpoint, mails []
 	return out, nil
 }
 
-func (s *Store) threadCustomerMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, t *Ticket) (Result, error) {
+// threadCustomerMail adds a person's mail to t; thirdParty says the sender
+// is not t's requester (see thirdPartyWrote).
+func (s *Store) threadCustomerMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, t *Ticket,
+	thirdParty bool) (Result, error) {
 	in := m.Parsed
 	cust, err := ensureCustomer(ctx, tx, in.From, in.Language)
 	if err != nil {
 		return Result{}, err
 	}
-	if _, err := insertMailMessage(ctx, tx, cp, m, t.ID, cust, ""); err != nil {
+	if _, err := insertMailMessage(ctx, tx, cp, m, t.ID, cust, "", thirdParty); err != nil {
 		return Result{}, err
+	}
+	if thirdParty {
+		return thirdPartyWrote(ctx, tx, m, t, cust)
 	}
 	out := OutcomeThreaded
 	reopened, err := customerWrote(ctx, tx, t, cust)
@@ -406,6 +456,19 @@ func (s *Store) threadCustomerMail(ctx context.Context, tx pgx.Tx, cp Checkpoint
 		out = OutcomeReopened
 	}
 	return Result{UID: m.UID, Outcome: out, Ticket: t.Number}, nil
+}
+
+// thirdPartyWrote notes on t mail from someone who is not its requester
+// (cust) that threaded in by Message-ID — anyone who saw an alert's or a
+// reply's Message-ID can write so. The message is stored for agents only,
+// marked with the address; it changes no status, reopens nothing and alerts
+// nobody: the sender gets nothing back.
+func thirdPartyWrote(ctx context.Context, tx pgx.Tx, m Mail, t *Ticket, cust int64) (Result, error) {
+	if _, err := tx.Exec(ctx, `UPDATE tickets SET updated_at = now(), version = version + 1 WHERE id = $1`, t.ID); err != nil {
+		return Result{}, fmt.Errorf("update ticket: %w", err)
+	}
+	err := addEvent(ctx, tx, t.ID, "third_party_mail", customerActor(cust), map[string]any{"from": m.Parsed.From.Email})
+	return Result{UID: m.UID, Outcome: OutcomeThirdParty, Ticket: t.Number}, err
 }
 
 // customerWrote applies a customer's new message to t: a pending or resolved
@@ -437,7 +500,7 @@ func customerWrote(ctx context.Context, tx pgx.Tx, t *Ticket, cust int64) (bool,
 // logAuto records machine-generated mail on the ticket it threads to, as an
 // internal note: it changes no status and alerts nobody.
 func (s *Store) logAuto(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, t *Ticket) (Result, error) {
-	if _, err := insertMailMessage(ctx, tx, cp, m, t.ID, 0, m.Parsed.AutoSubmitted); err != nil {
+	if _, err := insertMailMessage(ctx, tx, cp, m, t.ID, 0, m.Parsed.AutoSubmitted, false); err != nil {
 		return Result{}, err
 	}
 	err := addEvent(ctx, tx, t.ID, "auto_reply_logged", "system", map[string]any{"reason": m.Parsed.AutoSubmitted})
@@ -469,7 +532,7 @@ func (s *Store) ingestBounce(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Ma
 	if err := addEvent(ctx, tx, ticketID, "alert_bounced", "system", map[string]any{"reason": reason}); err != nil {
 		return Result{}, err
 	}
-	if _, err := insertMailMessage(ctx, tx, cp, m, ticketID, 0, m.Parsed.AutoSubmitted); err != nil {
+	if _, err := insertMailMessage(ctx, tx, cp, m, ticketID, 0, m.Parsed.AutoSubmitted, false); err != nil {
 		return Result{}, err
 	}
 	return Result{UID: m.UID, Outcome: OutcomeBounce, Ticket: number, Reason: reason}, nil

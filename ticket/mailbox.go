@@ -22,6 +22,7 @@ type Mailbox struct {
 	Checkpoint      Checkpoint
 	LastPollAt      time.Time
 	LastError       string
+	Backlog         Backlog
 	// Grant names the OAuth2 grant the URL signs in with (its ?oauth=NAME);
 	// GrantBroken is why the provider refused that grant ("" while it works).
 	Grant       string
@@ -35,6 +36,15 @@ func grantOf(rawURL string) string {
 		return ""
 	}
 	return u.Query().Get("oauth")
+}
+
+// Backlog is what the last poll that reached the server left there: UIDs
+// above the checkpoint, and whether that has stopped shrinking.
+type Backlog struct {
+	UIDs         int64     // the server's highest UID minus the checkpoint's
+	OldestAt     time.Time // arrival of the oldest mail not ingested (zero: none)
+	Polls        int       // polls in a row that left it no smaller (0 when none is left)
+	StalledSince time.Time // set once Polls reached the poller's limit (zero: moving)
 }
 
 // AddMailbox stores a new mailbox.
@@ -97,7 +107,8 @@ func (s *Store) RemoveMailbox(ctx context.Context, name string) error {
 // mailboxesWithGrants is the FROM of mailbox reads: each mailbox with the
 // reason its OAuth2 grant is broken, if it is.
 const mailboxesWithGrants = `SELECT m.id, m.name, m.url, m.schedule, m.processed_folder, m.mark_seen,
-	m.uidvalidity, m.last_uid, m.last_poll_at, m.last_error, m.grant_name, COALESCE(g.last_error, '')
+	m.uidvalidity, m.last_uid, m.last_poll_at, m.last_error, m.backlog, m.backlog_oldest_at, m.backlog_polls,
+	m.backlog_stalled_since, m.grant_name, COALESCE(g.last_error, '')
 	FROM mailboxes m LEFT JOIN oauth_grants g ON g.name = m.grant_name AND g.broken`
 
 // Mailboxes lists every mailbox by name.
@@ -137,11 +148,12 @@ func (s *Store) MailboxByName(ctx context.Context, name string) (*Mailbox, error
 func scanMailbox(r pgx.CollectableRow) (Mailbox, error) {
 	var m Mailbox
 	var uv, last int64
-	var polled *time.Time
+	var polled, oldest, stalled *time.Time
 	err := r.Scan(&m.ID, &m.Name, &m.URL, &m.Schedule, &m.ProcessedFolder, &m.MarkSeen, &uv, &last, &polled,
-		&m.LastError, &m.Grant, &m.GrantBroken)
+		&m.LastError, &m.Backlog.UIDs, &oldest, &m.Backlog.Polls, &stalled, &m.Grant, &m.GrantBroken)
 	m.Checkpoint = Checkpoint{MailboxID: m.ID, UIDValidity: uint32(uv), LastUID: uint32(last)}
 	m.LastPollAt = nullTime(polled)
+	m.Backlog.OldestAt, m.Backlog.StalledSince = nullTime(oldest), nullTime(stalled)
 	return m, err
 }
 
@@ -150,6 +162,33 @@ func (s *Store) RecordPollError(ctx context.Context, mailboxID int64, msg string
 	_, err := s.pool.Exec(ctx, `UPDATE mailboxes SET last_error = $2, last_poll_at = now() WHERE id = $1`,
 		mailboxID, msg)
 	return err
+}
+
+// RecordBacklog notes what a poll left on the server (uids above the
+// checkpoint, the arrival of the oldest of them) and returns the mailbox's
+// backlog after it: a backlog that is no smaller than the last one counts
+// one more poll, and stalledAfter such polls mark it stalled; one that
+// shrinks, or is gone, starts the count again.
+func (s *Store) RecordBacklog(ctx context.Context, mailboxID int64, uids int64, oldest time.Time,
+	stalledAfter int) (Backlog, error) {
+	var b Backlog
+	var oldestAt, stalled *time.Time
+	if !oldest.IsZero() && uids > 0 {
+		oldestAt = &oldest
+	}
+	err := s.pool.QueryRow(ctx, `
+		UPDATE mailboxes SET backlog = $2::bigint, backlog_oldest_at = $3,
+			backlog_polls = CASE WHEN $2::bigint > 0 AND $2::bigint >= backlog THEN backlog_polls + 1 ELSE 0 END,
+			backlog_stalled_since = CASE WHEN $2::bigint > 0 AND $2::bigint >= backlog AND backlog_polls + 1 >= $4::int
+				THEN coalesce(backlog_stalled_since, now()) END
+		WHERE id = $1
+		RETURNING backlog, backlog_oldest_at, backlog_polls, backlog_stalled_since`,
+		mailboxID, uids, oldestAt, stalledAfter).Scan(&b.UIDs, &oldestAt, &b.Polls, &stalled)
+	if err != nil {
+		return b, fmt.Errorf("record backlog: %w", err)
+	}
+	b.OldestAt, b.StalledSince = nullTime(oldestAt), nullTime(stalled)
+	return b, nil
 }
 
 // RecordPollOK notes a poll that found nothing new. It does not wait for

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -21,12 +22,19 @@ type Quarantined struct {
 	// HeadersOnly marks a mail held with its header alone (over the size
 	// limit); the whole mail is on the mail server, and retry is refused.
 	HeadersOnly bool
+	// Head is the start of the raw mail (its header, cut at HeadBytes), to
+	// show who sent it and its subject.
+	Head []byte
 }
+
+// HeadBytes is how much of a held mail QuarantineList returns in Head.
+const HeadBytes = 16 << 10
 
 // QuarantineList returns held mail, newest first.
 func (s *Store) QuarantineList(ctx context.Context, limit int) ([]Quarantined, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, coalesce(mailbox_id, 0), coalesce(uid, 0), reason, length(raw), state,
-		created_at, headers_only FROM quarantine WHERE state = 'held' ORDER BY id DESC LIMIT $1`, limit)
+		created_at, headers_only, substring(raw FROM 1 FOR $2) FROM quarantine WHERE state = 'held'
+		ORDER BY id DESC LIMIT $1`, limit, HeadBytes)
 	if err != nil {
 		return nil, fmt.Errorf("quarantine: %w", err)
 	}
@@ -57,15 +65,18 @@ func (s *Store) DiscardQuarantined(ctx context.Context, id int64) error {
 
 // RetryQuarantined ingests a held mail again, now parsed (after a parser fix,
 // or as an agent's decision for auto-submitted mail: then force treats it as
-// a person's mail). The quarantine row is marked retried in the same transaction.
+// a person's mail). Mail held for failing sender authentication is released:
+// it opens a new ticket, never threading into an existing one. The
+// quarantine row is marked retried in the same transaction.
 func (s *Store) RetryQuarantined(ctx context.Context, id int64, in *Inbound, force bool) (Result, error) {
 	var res Result
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		var mailbox *int64
 		var raw []byte
 		var headersOnly bool
+		var reason string
 		err := tx.QueryRow(ctx, `UPDATE quarantine SET state = 'retried' WHERE id = $1 AND state = 'held'
-			RETURNING mailbox_id, raw, headers_only`, id).Scan(&mailbox, &raw, &headersOnly)
+			RETURNING mailbox_id, raw, headers_only, reason`, id).Scan(&mailbox, &raw, &headersOnly, &reason)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -83,8 +94,10 @@ func (s *Store) RetryQuarantined(ctx context.Context, id int64, in *Inbound, for
 		if mailbox != nil {
 			cp.MailboxID = *mailbox
 		}
-		res, err = s.ingestOne(ctx, tx, cp, Mail{Raw: raw, Parsed: in})
-		if err == nil && res.Outcome == OutcomeQuarantined {
+		res, err = s.ingestOne(ctx, tx, cp, Mail{Raw: raw, Parsed: in,
+			Released: strings.HasPrefix(reason, SenderAuthReason)})
+		// Held again, or found held already (its own row): it stays held.
+		if err == nil && (res.Outcome == OutcomeQuarantined || res.Outcome == OutcomeDuplicate) {
 			return fmt.Errorf("still not ingestible: %s", res.Reason)
 		}
 		return err

@@ -25,7 +25,8 @@ func (s *Store) TicketByID(ctx context.Context, id int64) (*Ticket, error) {
 func (s *Store) Messages(ctx context.Context, ticketID int64, withInternal bool) ([]Message, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT id, ticket_id, author_kind, coalesce(customer_id, 0), coalesce(agent_id, 0), from_name,
-			from_email, subject, body_text, body_html, internal, auto_submitted, source, message_id, created_at
+			from_email, subject, body_text, body_html, internal, third_party, auto_submitted, source, message_id,
+			created_at, parse_notes
 		FROM messages WHERE ticket_id = $1 AND ($2 OR NOT internal) ORDER BY id`, ticketID, withInternal)
 	if err != nil {
 		return nil, fmt.Errorf("messages: %w", err)
@@ -33,7 +34,8 @@ func (s *Store) Messages(ctx context.Context, ticketID int64, withInternal bool)
 	msgs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Message, error) {
 		var m Message
 		err := r.Scan(&m.ID, &m.TicketID, &m.AuthorKind, &m.CustomerID, &m.AgentID, &m.FromName, &m.FromEmail,
-			&m.Subject, &m.Text, &m.HTML, &m.Internal, &m.AutoSubmitted, &m.Source, &m.MessageID, &m.CreatedAt)
+			&m.Subject, &m.Text, &m.HTML, &m.Internal, &m.ThirdParty, &m.AutoSubmitted, &m.Source, &m.MessageID, &m.CreatedAt,
+			&m.Notes)
 		return m, err
 	})
 	if err != nil {

@@ -100,8 +100,8 @@ func TestThreadingRules(t *testing.T) {
 	}
 	byRefs := mail("bob@example.org", "Fwd: something else", "cc'd colleague")
 	byRefs.References = []string{"unknown@x", first.MessageID}
-	if r := f.ingest(byRefs); r.Outcome != ticket.OutcomeThreaded || r.Ticket != open.Ticket {
-		t.Errorf("references: %+v", r)
+	if r := f.ingest(byRefs); r.Outcome != ticket.OutcomeThirdParty || r.Ticket != open.Ticket {
+		t.Errorf("references, from someone other than the requester: %+v", r)
 	}
 	token := mail("ana@example.org", fmt.Sprintf("Still broken [#%d]", open.Ticket), "again")
 	if r := f.ingest(token); r.Outcome != ticket.OutcomeThreaded || r.Ticket != open.Ticket {

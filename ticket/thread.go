@@ -38,7 +38,7 @@ func (s *Store) findThread(ctx context.Context, tx pgx.Tx, in *Inbound) (*Ticket
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil
 	}
-	if err != nil || t.RequesterEmail != in.From.Email {
+	if err != nil || !t.Requester(in.From.Email) {
 		return nil, err
 	}
 	return t, nil

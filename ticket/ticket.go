@@ -71,24 +71,33 @@ type Ticket struct {
 	ResolvedAt     time.Time
 }
 
+// Requester reports whether email is the address of t's requester, ignoring case.
+func (t *Ticket) Requester(email string) bool {
+	return strings.EqualFold(t.RequesterEmail, strings.TrimSpace(email))
+}
+
 // Message is one entry of a ticket's conversation.
 type Message struct {
-	ID            int64
-	TicketID      int64
-	AuthorKind    string // customer, agent, system
-	CustomerID    int64
-	AgentID       int64
-	FromName      string
-	FromEmail     string
-	Subject       string
-	Text          string
-	HTML          string
-	Internal      bool
+	ID         int64
+	TicketID   int64
+	AuthorKind string // customer, agent, system
+	CustomerID int64
+	AgentID    int64
+	FromName   string
+	FromEmail  string
+	Subject    string
+	Text       string
+	HTML       string
+	Internal   bool
+	// ThirdParty marks mail that threaded in by Message-ID from someone who
+	// is not the requester (FromEmail says who): agents only, like Internal.
+	ThirdParty    bool
 	AutoSubmitted string
 	Source        string // email, web
 	MessageID     string
 	CreatedAt     time.Time
 	Attachments   []AttachmentInfo
+	Notes         []string // what the parser could not read as sent (mail only)
 }
 
 // AttachmentInfo describes a stored attachment without its bytes.

@@ -64,7 +64,10 @@ func insertTicket(ctx context.Context, tx pgx.Tx, nt newTicket) (*Ticket, error)
 
 // insertMailMessage stores an inbound mail and its attachments on a ticket.
 // cust is 0 for machine mail (then auto says why and the message is internal).
-func insertMailMessage(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, ticketID, cust int64, auto string) (int64, error) {
+// thirdParty marks a person's mail from someone other than the requester:
+// it is internal too (agents see it, marked; the customer never does).
+func insertMailMessage(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, ticketID, cust int64, auto string,
+	thirdParty bool) (int64, error) {
 	in := m.Parsed
 	kind := "customer"
 	if cust == 0 {
@@ -74,13 +77,13 @@ func insertMailMessage(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, ti
 	err := tx.QueryRow(ctx, `
 		INSERT INTO messages (ticket_id, author_kind, customer_id, from_name, from_email, subject, body_text,
 			body_html, internal, auto_submitted, source, mailbox_id, uidvalidity, uid, message_id, in_reply_to,
-			refs, content_hash, sent_at, search)
+			refs, content_hash, sent_at, search, third_party, parse_notes)
 		VALUES ($1, $2, NULLIF($3, 0), $4, $5, $6, $7, $8, $9, $10, 'email', NULLIF($11, 0), NULLIF($12, 0),
-			NULLIF($13, 0), $14, $15, coalesce($16, '{}'::text[]), $17, $18, $19::tsvector)
+			NULLIF($13, 0), $14, $15, coalesce($16, '{}'::text[]), $17, $18, $19::tsvector, $20, coalesce($21, '{}'::text[]))
 		RETURNING id`,
-		ticketID, kind, cust, in.From.Name, in.From.Email, in.Subject, in.Text, in.HTML, auto != "", auto,
+		ticketID, kind, cust, in.From.Name, in.From.Email, in.Subject, in.Text, in.HTML, auto != "" || thirdParty, auto,
 		cp.MailboxID, int64(cp.UIDValidity), int64(m.UID), in.MessageID, strings.Join(in.InReplyTo, " "),
-		in.References, in.ContentHash, sentAt(in), in.preparedVector()).Scan(&id)
+		in.References, in.ContentHash, sentAt(in), in.preparedVector(), thirdParty, in.Notes).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert message: %w", err)
 	}

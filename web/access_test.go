@@ -149,12 +149,22 @@ func TestSessionCookieFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
+	var nonce *http.Cookie // the code is bound to this browser's nonce cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == "inboxdesk_code" {
+			nonce = c
+		}
+	}
+	if nonce == nil || !nonce.HttpOnly || !nonce.Secure || nonce.SameSite != http.SameSiteLaxMode || len(nonce.Value) < 43 {
+		t.Fatalf("code nonce cookie: %+v", nonce)
+	}
 	codePath := resp.Header.Get("Location")
 	k, _ := url.Parse(codePath)
 	req, _ = http.NewRequest(http.MethodPost, e.srv.URL+"/code", strings.NewReader(url.Values{"csrf": {p.input("csrf")},
 		"k": {k.Query().Get("k")}, "code": {e.codes.last(t, "ana@example.org")}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.AddCookie(&http.Cookie{Name: "inboxdesk_csrf", Value: p.input("csrf")})
+	req.AddCookie(&http.Cookie{Name: nonce.Name, Value: nonce.Value})
 	resp, err = http.DefaultTransport.RoundTrip(req)
 	if err != nil {
 		t.Fatal(err)

@@ -11,8 +11,9 @@ import (
 
 // agentQuarantineRetry parses a held mail again and ingests it (after a
 // parser fix, say). With "force" set the agent decides that mail held as
-// machine-generated is a person's. A mail that still cannot be parsed or
-// ingested stays held, and the page says why.
+// machine-generated is a person's; mail held for failing sender
+// authentication is released as a new ticket. A mail that still cannot be
+// parsed or ingested stays held, and the page says why.
 func (s *Server) agentQuarantineRetry(w http.ResponseWriter, r *http.Request, f *form) {
 	id := pathNumber(r, "id")
 	raw, err := s.deps.Tickets.QuarantineRaw(r.Context(), id)
@@ -29,6 +30,7 @@ func (s *Server) agentQuarantineRetry(w http.ResponseWriter, r *http.Request, f 
 		s.quarantineRefused(w, r, id, err)
 		return
 	}
+	in.SenderAuthFailure = mailparse.SenderAuthFailure(raw, s.cfg.TrustedAuthservID)
 	res, err := s.deps.Tickets.RetryQuarantined(r.Context(), id, in, f.get("force") == "1")
 	switch {
 	case errors.Is(err, ticket.ErrNotFound):

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"inboxdesk/inbound/mailparse"
 	"inboxdesk/ticket"
 )
 
@@ -15,11 +16,15 @@ type quarantineData struct {
 }
 
 // quarantineRow is a held mail; Auto marks one held as machine-generated,
-// which an agent may ingest as a person's mail anyway.
+// which an agent may ingest as a person's mail anyway; Sender one held for
+// failing sender authentication, which an agent may release as a new ticket.
 type quarantineRow struct {
 	ticket.Quarantined
-	Auto  bool
-	Bytes int64
+	Auto    bool
+	Sender  bool
+	Bytes   int64
+	From    ticket.Address
+	Subject string
 }
 
 // quarantineRows loads the held mail for the page.
@@ -30,14 +35,18 @@ func (s *Server) quarantineRows(r *http.Request) ([]quarantineRow, error) {
 	}
 	rows := make([]quarantineRow, 0, len(list))
 	for _, q := range list {
-		rows = append(rows, quarantineRow{Quarantined: q, Bytes: int64(q.Size),
-			Auto: strings.HasPrefix(q.Reason, "auto-submitted")})
+		row := quarantineRow{Quarantined: q, Bytes: int64(q.Size),
+			Auto:   strings.HasPrefix(q.Reason, "auto-submitted"),
+			Sender: strings.HasPrefix(q.Reason, ticket.SenderAuthReason)}
+		row.From, row.Subject = mailparse.Summary(q.Head)
+		rows = append(rows, row)
 	}
 	return rows, nil
 }
 
 // agentQuarantineShow lists mail that could not be ingested, newest first,
-// with the reason, a download of the raw source, and retry and discard.
+// with its sender, subject and the reason, a download of the raw source, and
+// retry (release, for mail held for its sender) and discard.
 func (s *Server) agentQuarantineShow(w http.ResponseWriter, r *http.Request) {
 	rows, err := s.quarantineRows(r)
 	if err != nil {

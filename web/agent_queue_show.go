@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"inboxdesk/ticket"
 )
@@ -51,6 +52,7 @@ type queueData struct {
 	PrevURL   string
 	NextURL   string
 	Mailboxes []mailboxOption
+	Stalled   []stalledMailbox
 	// SignIn lists the mailboxes whose OAuth2 grant the provider refused:
 	// they are not polled until the grant is renewed.
 	SignIn []signInBanner
@@ -58,6 +60,14 @@ type queueData struct {
 
 type signInBanner struct {
 	Mailbox, Grant, Reason string
+}
+
+// stalledMailbox is a mailbox whose backlog on the mail server has not
+// shrunk for several polls: mail is waiting that no ticket shows yet.
+type stalledMailbox struct {
+	Name    string
+	UIDs    int64
+	Waiting string // how long its oldest mail has waited ("" when unknown)
 }
 
 // agentQueueShow lists tickets for agents: a tab per status with its count,
@@ -79,6 +89,9 @@ func (s *Server) agentQueueShow(w http.ResponseWriter, r *http.Request) {
 		Pages: max(1, (res.Total+queuePerPage-1)/queuePerPage), Tabs: s.queueTabs(q, res.Counts)}
 	for _, b := range boxes {
 		d.Mailboxes = append(d.Mailboxes, mailboxOption{ID: b.ID, Name: b.Name})
+		if !b.Backlog.StalledSince.IsZero() {
+			d.Stalled = append(d.Stalled, stalledMailbox{Name: b.Name, UIDs: b.Backlog.UIDs, Waiting: waited(b.Backlog.OldestAt)})
+		}
 		if b.GrantBroken != "" {
 			d.SignIn = append(d.SignIn, signInBanner{Mailbox: b.Name, Grant: b.Grant, Reason: b.GrantBroken})
 		}
@@ -165,4 +178,17 @@ func (s *Server) queueTabs(q queueQuery, counts map[ticket.Status]int) []queueTa
 			URL: s.queueURL(q, func(q *queueQuery) { q.Status, q.Page = st, 1 })})
 	}
 	return tabs
+}
+
+// waited says how long ago since was, in seconds under a minute and in
+// minutes above ("" for the zero time).
+func waited(since time.Time) string {
+	if since.IsZero() {
+		return ""
+	}
+	d := time.Since(since)
+	if d < time.Minute {
+		return d.Round(time.Second).String()
+	}
+	return strings.TrimSuffix(d.Round(time.Minute).String(), "0s")
 }

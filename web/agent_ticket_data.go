@@ -48,8 +48,12 @@ func (s *Server) agentTicketData(r *http.Request, t *ticket.Ticket, f agentForm)
 	}
 	views, remote := s.messageViews(r, msgs)
 	for i, v := range views {
-		d.Messages = append(d.Messages, agentMessage{messageView: v, Internal: msgs[i].Internal,
-			Auto: msgs[i].AutoSubmitted != ""})
+		am := agentMessage{messageView: v, Internal: msgs[i].Internal, Auto: msgs[i].AutoSubmitted != "",
+			Notes: msgs[i].Notes}
+		if msgs[i].ThirdParty {
+			am.Internal, am.ThirdParty = false, msgs[i].FromEmail
+		}
+		d.Messages = append(d.Messages, am)
 	}
 	d.remoteImages = remote
 	names := agentNames(agents)
@@ -103,6 +107,8 @@ func (s *Server) eventViews(events []ticket.Event, agents map[string]string, t *
 			v.Actor = name
 		case ev.Actor == fmt.Sprintf("customer:%d", t.RequesterID):
 			v.Actor = t.RequesterEmail
+		case ev.Kind == "third_party_mail":
+			v.Actor = fmt.Sprint(ev.Detail["from"]) // the sender, who is not the requester
 		case ev.Actor == "system":
 			v.Actor = ""
 		}

@@ -23,7 +23,11 @@ type agentTicketData struct {
 type agentMessage struct {
 	messageView
 	Internal bool
-	Auto     bool // machine-generated mail (auto-reply), logged but not answered
+	Auto     bool     // machine-generated mail (auto-reply), logged but not answered
+	Notes    []string // what the parser could not read as sent
+	// ThirdParty is the sender's address of mail that threaded in by
+	// Message-ID from someone who is not the requester ("" otherwise).
+	ThirdParty string
 }
 
 // agentForm is the action form's typed values, kept when an action is refused.

@@ -25,7 +25,8 @@ func (s *Server) codeCheck(w http.ResponseWriter, r *http.Request, f *form) {
 		}
 		return r
 	}, f.get("code"))
-	if _, err := s.deps.Auth.CheckCode(r.Context(), c.Email, code); err != nil {
+	check := auth.CodeCheck{Email: c.Email, Code: code, Browser: codeNonceSent(r), IP: s.clientIP(r)}
+	if _, err := s.deps.Auth.CheckCode(r.Context(), check); err != nil {
 		s.codeRefused(w, r, k, c, err)
 		return
 	}
@@ -60,11 +61,17 @@ func (s *Server) codeRefused(w http.ResponseWriter, r *http.Request, k string, c
 		n = note("code_used_up")
 	case errors.Is(err, auth.ErrNoCode):
 		n = note("code_none")
+	case errors.Is(err, auth.ErrTooManyChecks):
+		n = note("code_checks_too_many")
 	default:
 		s.serverError(w, r, "check code", err)
 		return
 	}
 	s.log.Info("web: code refused", "to", maskEmail(c.Email), "reason", n.Key)
-	s.render(w, r, http.StatusUnprocessableEntity, "code", &page{Data: s.codeData(k, c), Error: n},
+	status := http.StatusUnprocessableEntity
+	if n.Key == "code_checks_too_many" {
+		status = http.StatusTooManyRequests
+	}
+	s.render(w, r, status, "code", &page{Data: s.codeData(k, c), Error: n},
 		s.customerLanguage(r, c.Email))
 }

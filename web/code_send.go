@@ -20,7 +20,7 @@ func (s *Server) codeSend(w http.ResponseWriter, r *http.Request, f *form) {
 		return
 	}
 	lang := s.language(r, s.customerLanguage(r, c.Email))
-	req := auth.CodeRequest{Email: c.Email, IP: s.clientIP(r), Purpose: link.PurposeTicket, Ticket: c.Ticket}
+	req := auth.CodeRequest{Email: c.Email, IP: s.clientIP(r), Browser: s.codeNonce(w, r), Purpose: link.PurposeTicket, Ticket: c.Ticket}
 	if n := s.sendCode(r, req, lang); n != nil {
 		d := linkData{Number: c.Ticket, Token: k, Masked: maskEmail(c.Email)}
 		s.render(w, r, codeFailureStatus(n), "link", &page{Data: d, Error: n}, lang)

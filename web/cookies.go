@@ -12,6 +12,12 @@ const (
 	sessionCookie = "inboxdesk_session"
 	csrfCookie    = "inboxdesk_csrf" // double-submit token for forms shown before sign-in
 	langCookie    = "inboxdesk_lang"
+	// codeCookie is the browser's secret nonce a one-time code is bound to:
+	// only the browser that asked for a code can use it.
+	codeCookie = "inboxdesk_code"
+	// deviceCookie marks a browser an agent signed in from: failed sign-ins
+	// by others never refuse it the right password.
+	deviceCookie = "inboxdesk_device"
 )
 
 func (s *Server) cookiePath() string {
@@ -53,4 +59,24 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, role auth.
 	s.setCookie(w, sessionCookie, sess.ID, sess.ExpiresAt.Sub(s.now()))
 	s.clearCookie(w, csrfCookie)
 	return nil
+}
+
+// codeNonce returns the browser's code nonce, setting the cookie when it has
+// none yet.
+func (s *Server) codeNonce(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(codeCookie); err == nil && len(c.Value) >= 32 {
+		return c.Value
+	}
+	nonce := newToken()
+	s.setCookie(w, codeCookie, nonce, 24*time.Hour)
+	r.AddCookie(&http.Cookie{Name: codeCookie, Value: nonce})
+	return nonce
+}
+
+// codeNonceSent returns the nonce the browser sent ("" when none).
+func codeNonceSent(r *http.Request) string {
+	if c, err := r.Cookie(codeCookie); err == nil && len(c.Value) >= 32 {
+		return c.Value
+	}
+	return ""
 }

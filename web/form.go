@@ -7,10 +7,8 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"path"
-	"slices"
 	"strings"
-	"unicode"
+	"time"
 	"unicode/utf8"
 
 	"inboxdesk/ticket"
@@ -19,15 +17,21 @@ import (
 // maxFieldBytes caps one text field (a reply is text, not a novel).
 const maxFieldBytes = 1 << 20
 
+// uploadReadTimeout is how long a form with files may take to arrive; the
+// server's read timeout is shorter and suits everything else.
+const uploadReadTimeout = 10 * time.Minute
+
 // form is a submitted form: its text fields, the files that passed the
 // upload rules, and why the others did not. A form whose body was larger
 // than allowed keeps the fields read before the limit (browsers send fields
-// in page order, so the text before the file input survives).
+// in page order, so the text before the file input survives). Files wait in
+// temporary storage until close.
 type form struct {
 	values   url.Values
 	files    []ticket.Attachment
 	rejected []rejectedFile
 	tooLarge bool
+	temps    []io.Closer
 }
 
 // rejectedFile is a file refused by the upload rules; Reason is a message key.
@@ -38,6 +42,39 @@ type rejectedFile struct {
 
 func (f *form) get(name string) string { return f.values.Get(name) }
 
+// close lets go of the form's temporary files.
+func (f *form) close() {
+	for _, c := range f.temps {
+		_ = c.Close()
+	}
+}
+
+var (
+	errBadText  = errors.New("a field holds a NUL byte or invalid UTF-8")
+	errCSRFLate = errors.New("the form's first field is not a valid CSRF token")
+)
+
+// checkText refuses a form whose field names or values are not valid UTF-8
+// or hold a NUL byte: no page or store takes such text, so it is a bad
+// request however it came.
+func (f *form) checkText() error {
+	for k, vs := range f.values {
+		if !storableText(k) {
+			return errBadText
+		}
+		for _, v := range vs {
+			if !storableText(v) {
+				return errBadText
+			}
+		}
+	}
+	return nil
+}
+
+func storableText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
 // postHandler handles a POST whose form is read and whose CSRF token is checked.
 type postHandler func(w http.ResponseWriter, r *http.Request, f *form)
 
@@ -45,25 +82,58 @@ type postHandler func(w http.ResponseWriter, r *http.Request, f *form)
 // valid CSRF token.
 func (s *Server) post(h postHandler) http.HandlerFunc { return s.postForm(false, h) }
 
-// postFiles is post for a form with file uploads, streamed through the
-// upload rules. Use it only behind a sign-in check: it reads large bodies.
-func (s *Server) postFiles(h postHandler) http.HandlerFunc { return s.postForm(true, h) }
+// postFiles is post for a form with file uploads: the CSRF token must be
+// the body's first field and is checked before anything else is read; files
+// are streamed to temporary storage through the upload rules; at most
+// MaxConcurrentUploads such forms are read at once (others get 503). Use it
+// only behind a sign-in check.
+func (s *Server) postFiles(h postHandler) http.HandlerFunc {
+	read := s.postForm(true, h)
+	return func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case s.uploads <- struct{}{}:
+			defer func() { <-s.uploads }()
+		default:
+			s.log.Warn("web: upload refused, too many at once", "path", r.URL.Path)
+			w.Header().Set("Retry-After", "5")
+			w.Header().Set("Connection", "close")
+			s.renderError(w, r, http.StatusServiceUnavailable, "error_busy")
+			return
+		}
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadReadTimeout))
+		read(w, r)
+	}
+}
 
 func (s *Server) postForm(uploads bool, h postHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		f, err := s.readForm(w, r, uploads)
-		if err != nil {
+		if err == nil {
+			defer f.close()
+			err = f.checkText()
+		}
+		switch {
+		case errors.Is(err, errCSRFLate):
+			s.csrfRefused(w, r)
+			return
+		case err != nil:
 			s.log.Info("web: unreadable form", "path", r.URL.Path, "err", err)
 			s.renderError(w, r, http.StatusBadRequest, "error_bad_form")
 			return
-		}
-		if !csrfValid(r, f.get(csrfField)) {
-			s.log.Warn("web: form without a valid CSRF token refused", "path", r.URL.Path)
-			s.renderError(w, r, http.StatusForbidden, "error_csrf")
+		case !csrfValid(r, f.get(csrfField)):
+			s.csrfRefused(w, r)
 			return
 		}
 		h(w, r, f)
 	}
+}
+
+// csrfRefused answers a form without a valid token. The connection closes,
+// so that the rest of a large body is not read.
+func (s *Server) csrfRefused(w http.ResponseWriter, r *http.Request) {
+	s.log.Warn("web: form without a valid CSRF token refused", "path", r.URL.Path)
+	w.Header().Set("Connection", "close")
+	s.renderError(w, r, http.StatusForbidden, "error_csrf")
 }
 
 func (s *Server) readForm(w http.ResponseWriter, r *http.Request, uploads bool) (*form, error) {
@@ -81,7 +151,11 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request, uploads bool) 
 	if err != nil {
 		return nil, err
 	}
-	f := &form{values: url.Values{}}
+	token, err := checkFirstPart(r, mr)
+	if err != nil {
+		return nil, err
+	}
+	f := &form{values: url.Values{csrfField: {token}}}
 	for {
 		err := s.readPart(mr, f)
 		var tooBig *http.MaxBytesError
@@ -92,9 +166,29 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request, uploads bool) 
 			f.tooLarge = true
 			return f, nil
 		case err != nil:
+			f.close()
 			return nil, err
 		}
 	}
+}
+
+// checkFirstPart reads the multipart body's first part, which must be the
+// CSRF field (our forms put it first), and checks the token, so that a
+// forged form is refused before its files are read.
+func checkFirstPart(r *http.Request, mr *multipart.Reader) (string, error) {
+	p, err := mr.NextPart()
+	if err != nil {
+		return "", errCSRFLate
+	}
+	defer p.Close()
+	if p.FormName() != csrfField || p.FileName() != "" {
+		return "", errCSRFLate
+	}
+	token, err := io.ReadAll(io.LimitReader(p, 256))
+	if err != nil || !csrfValid(r, string(token)) {
+		return "", errCSRFLate
+	}
+	return string(token), nil
 }
 
 // readPart reads the next part into f; io.EOF when there is none.
@@ -123,60 +217,4 @@ func (s *Server) readPart(mr *multipart.Reader, f *form) error {
 		return err
 	}
 	return s.readFile(p, f)
-}
-
-// readFile reads one uploaded file and applies the rules: size, count, and
-// type as sniffed from the bytes.
-func (s *Server) readFile(p *multipart.Part, f *form) error {
-	name := cleanFilename(p.FileName())
-	data, err := io.ReadAll(io.LimitReader(p, s.cfg.MaxUploadBytes+1))
-	if err != nil {
-		return err
-	}
-	reject := func(reason string) error {
-		f.rejected = append(f.rejected, rejectedFile{Name: name, Reason: reason})
-		_, err := io.Copy(io.Discard, p)
-		return err
-	}
-	switch {
-	case len(data) == 0:
-		return reject("upload_empty")
-	case int64(len(data)) > s.cfg.MaxUploadBytes:
-		return reject("upload_too_big")
-	case len(f.files) >= s.cfg.MaxUploadFiles:
-		return reject("upload_too_many")
-	}
-	typ := sniffType(data)
-	if !slices.Contains(s.cfg.UploadTypes, typ) {
-		return reject("upload_type")
-	}
-	f.files = append(f.files, ticket.Attachment{Filename: name, ContentType: typ, Data: data})
-	return nil
-}
-
-// sniffType returns the media type of data without parameters.
-func sniffType(data []byte) string {
-	t, _, _ := mime.ParseMediaType(http.DetectContentType(data))
-	return t
-}
-
-// cleanFilename keeps the last path element of a browser-sent name, without
-// control characters, at most 200 bytes; "file" when nothing is left.
-func cleanFilename(name string) string {
-	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '/' {
-			return -1
-		}
-		return r
-	}, name)
-	name = strings.TrimSpace(strings.ToValidUTF8(name, ""))
-	for len(name) > 200 {
-		_, size := utf8.DecodeLastRuneInString(name)
-		name = name[:len(name)-size]
-	}
-	if name == "" || name == "." || name == ".." {
-		return "file"
-	}
-	return name
 }

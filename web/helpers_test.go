@@ -81,6 +81,12 @@ type env struct {
 
 func newEnv(t *testing.T, mod func(*web.Config, *web.Deps)) *env {
 	t.Helper()
+	return newEnvServer(t, mod, nil)
+}
+
+// newEnvServer is newEnv with srvMod applied to the HTTP server before it starts.
+func newEnvServer(t *testing.T, mod func(*web.Config, *web.Deps), srvMod func(*http.Server)) *env {
+	t.Helper()
 	pool := pgtest.New(t)
 	ctx := context.Background()
 	c := fakeclock.New()
@@ -103,6 +109,9 @@ func newEnv(t *testing.T, mod func(*web.Config, *web.Deps)) *env {
 		t.Fatalf("web.New: %v", err)
 	}
 	e.srv.Config.Handler = h
+	if srvMod != nil {
+		srvMod(e.srv.Config)
+	}
 	e.srv.Start()
 	t.Cleanup(e.srv.Close)
 	e.cp = e.mailbox()
@@ -312,13 +321,7 @@ func (p *page) input(name string) string {
 
 // byID returns the element with the id, or nil.
 func (p *page) byID(id string) *html.Node {
-	var out *html.Node
-	walk(p.doc(), func(n *html.Node) {
-		if out == nil && n.Type == html.ElementNode && attr(n, "id") == id {
-			out = n
-		}
-	})
-	return out
+	return elementByID(p.doc(), id)
 }
 
 // text returns the text inside the element with the id ("" when none).

@@ -7,12 +7,16 @@ import (
 )
 
 // clientIP returns the client's address for rate limits: from the trusted
-// proxy header when configured, else from the connection.
+// proxy header when configured, else from the connection. Of a list
+// (X-Forwarded-For, possibly over several header lines) the last entry
+// counts: it is the one the proxy appended; anything before it came from the
+// client and may be forged.
 func (s *Server) clientIP(r *http.Request) string {
 	if h := s.cfg.ClientIPHeader; h != "" {
-		if v := r.Header.Get(h); v != "" {
-			first, _, _ := strings.Cut(v, ",")
-			if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
+		if vs := r.Header.Values(h); len(vs) > 0 {
+			v := vs[len(vs)-1]
+			last := v[strings.LastIndexByte(v, ',')+1:]
+			if ip := net.ParseIP(strings.TrimSpace(last)); ip != nil {
 				return ip.String()
 			}
 		}

@@ -17,7 +17,7 @@ func (s *Server) loginSend(w http.ResponseWriter, r *http.Request, f *form) {
 		return
 	}
 	lang := s.language(r, s.customerLanguage(r, email))
-	req := auth.CodeRequest{Email: email, IP: s.clientIP(r), Purpose: link.PurposeLogin}
+	req := auth.CodeRequest{Email: email, IP: s.clientIP(r), Browser: s.codeNonce(w, r), Purpose: link.PurposeLogin}
 	if n := s.sendCode(r, req, lang); n != nil {
 		s.render(w, r, codeFailureStatus(n), "login", &page{Data: loginData{Email: email}, Error: n}, lang)
 		return

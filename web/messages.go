@@ -21,6 +21,10 @@ type messageView struct {
 	At         time.Time
 	Text       string        // shown when Formatted is false
 	HTML       template.HTML // sanitised; shown when Formatted
+	// QuotedText and QuotedHTML are the quoted history and signature after
+	// Text or HTML, shown behind a toggle ("" when there is none).
+	QuotedText string
+	QuotedHTML template.HTML
 	Formatted  bool
 	// ToggleURL switches between plain text and formatted ("" when the
 	// message has only one of them).
@@ -68,11 +72,19 @@ func (s *Server) messageView(r *http.Request, m ticket.Message) (messageView, bo
 	showImages := asked("images")
 	v.Formatted = hasHTML && (!hasText || asked("html") || showImages)
 	if v.Formatted {
-		san := sanitizeMail(m.HTML, s.cidPaths(m.Attachments), showImages, s.path("/static/blocked.svg"))
+		fresh, quoted := splitQuotedHTML(m.HTML)
+		cids, blocked := s.cidPaths(m.Attachments), s.path("/static/blocked.svg")
+		san := sanitizeMail(fresh, cids, showImages, blocked)
 		v.HTML = san.HTML
+		if quoted != "" {
+			q := sanitizeMail(quoted, cids, showImages, blocked)
+			v.QuotedHTML, san.Blocked = q.HTML, san.Blocked || q.Blocked
+		}
 		if san.Blocked {
 			v.ImagesURL = s.messageURL(r, m.ID, url.Values{"html": {idStr(m.ID)}, "images": {idStr(m.ID)}})
 		}
+	} else {
+		v.Text, v.QuotedText = splitQuotedText(m.Text)
 	}
 	if hasText && hasHTML {
 		toggle := url.Values{}

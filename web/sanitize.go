@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // mailHTML is a sanitised email body, ready for the page.
@@ -39,8 +41,29 @@ func sanitizeMail(body string, cids map[string]string, showRemote bool, placehol
 			*u = localURL(placeholder, placeholder)
 		}
 	})
-	out.HTML = template.HTML(p.Sanitize(body)) //nolint:gosec // bluemonday output
+	out.HTML = template.HTML(balanced(p.Sanitize(body))) //nolint:gosec // bluemonday output, re-rendered
 	return out
+}
+
+// mailBox is the element the page puts a mail's HTML in (a div).
+var mailBox = &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
+
+// balanced re-parses sanitised HTML as the content of a div, as the browser
+// will, and renders the tree back: every element it opens is closed, so a
+// mail ending in "<table><tr><td>" cannot pull the page that follows it into
+// its box.
+func balanced(fragment string) string {
+	nodes, err := html.ParseFragment(strings.NewReader(fragment), mailBox)
+	if err != nil {
+		return html.EscapeString(fragment)
+	}
+	var b strings.Builder
+	for _, n := range nodes {
+		if err := html.Render(&b, n); err != nil {
+			return html.EscapeString(fragment)
+		}
+	}
+	return b.String()
 }
 
 // contentID returns the Content-ID a cid: URL names (RFC 2392), without

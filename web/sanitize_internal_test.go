@@ -2,11 +2,15 @@ package web
 
 import (
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"inboxdesk/inbound/mailparse"
 )
 
 func TestSanitizeMail(t *testing.T) {
@@ -79,28 +83,39 @@ func TestMaskEmail(t *testing.T) {
 	}
 }
 
-func TestCleanFilename(t *testing.T) {
-	for in, want := range map[string]string{
-		"report.pdf":              "report.pdf",
-		`C:\Users\ana\report.pdf`: "report.pdf",
-		"../../etc/passwd":        "passwd",
-		"bad\r\nname.txt":         "badname.txt",
-		"":                        "file",
-		"..":                      "file",
-		strings.Repeat("é", 150):  strings.Repeat("é", 100),
+func TestUploadFilename(t *testing.T) {
+	for _, c := range []struct{ in, typ, want string }{
+		{"report.pdf", "application/pdf", "report.pdf"},
+		{`C:\Users\ana\report.pdf`, "application/pdf", "report.pdf"},
+		{"../../etc/passwd", "text/plain", "passwd.txt"},
+		{"bad\r\nname.txt", "text/plain", "badname.txt"},
+		{"x.html", "image/png", "x.png"},
+		{"photo.JPEG", "image/jpeg", "photo.JPEG"},
+		{"report\u202Egnp.exe", "image/png", "reportgnp.png"},
+		{"notes", "text/plain", "notes.txt"},
+		{"", "image/png", "attachment-2.png"},
+		{"..", "application/pdf", "attachment-2.pdf"},
+		{strings.Repeat("é", 150) + ".exe", "image/gif", strings.Repeat("é", 125) + ".gif"},
 	} {
-		if got := cleanFilename(in); got != want {
-			t.Errorf("cleanFilename(%q) = %q, want %q", in, got, want)
+		if got := uploadFilename(c.in, c.typ, 2); got != c.want {
+			t.Errorf("uploadFilename(%q, %s) = %q, want %q", c.in, c.typ, got, c.want)
 		}
 	}
 }
 
-func FuzzCleanFilename(f *testing.F) {
-	f.Add("a/b\\c.txt")
-	f.Fuzz(func(t *testing.T, in string) {
-		out := cleanFilename(in)
-		if out == "" || len(out) > 200 || strings.ContainsAny(out, "/\r\n\x00") {
-			t.Fatalf("cleanFilename(%q) = %q", in, out)
+func extensionAgrees(ext, typ string) bool {
+	return ext == mailparse.ExtensionFor(typ) || slices.Contains(otherExtensions[typ], ext)
+}
+
+func FuzzUploadFilename(f *testing.F) {
+	f.Add("a/b\\c.txt", "text/plain")
+	f.Add("x\u202e.html", "image/png")
+	f.Fuzz(func(t *testing.T, in, typ string) {
+		typ = DefaultUploadTypes[len(typ)%len(DefaultUploadTypes)]
+		out := uploadFilename(in, typ, 1)
+		if out == "" || len(out) > 255 || strings.ContainsAny(out, "/\\\r\n\x00\u202e") ||
+			!extensionAgrees(strings.ToLower(path.Ext(out)), typ) {
+			t.Fatalf("uploadFilename(%q, %s) = %q", in, typ, out)
 		}
 	})
 }

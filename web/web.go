@@ -34,6 +34,8 @@ const (
 	DefaultMaxUploadBytes = 10 << 20 // per file
 	DefaultMaxUploadFiles = 10       // per message
 	DefaultCodePageTTL    = 30 * time.Minute
+	// DefaultMaxConcurrentUploads is how many forms with files are read at once.
+	DefaultMaxConcurrentUploads = 8
 )
 
 // Config is the web view's configuration, parsed and checked once by the caller.
@@ -52,6 +54,10 @@ type Config struct {
 	MaxUploadBytes int64
 	// MaxUploadFiles is how many files one message may carry; zero means DefaultMaxUploadFiles.
 	MaxUploadFiles int
+	// MaxConcurrentUploads is how many forms with files the server reads at
+	// once (each streams its files to temporary storage); more get 503. Zero
+	// means DefaultMaxConcurrentUploads.
+	MaxConcurrentUploads int
 	// DefaultLanguage is used when neither a cookie, the customer's known
 	// language nor Accept-Language picks one; "" means "en".
 	DefaultLanguage string
@@ -59,10 +65,13 @@ type Config struct {
 	// BaseURL is https.
 	SecureCookies bool
 	// ClientIPHeader names a header set by a trusted reverse proxy that
-	// carries the client's address (e.g. "X-Forwarded-For", first entry
-	// used). "" uses the connection's address. Only set it behind a proxy
-	// that overwrites the header: a client can forge it otherwise.
+	// carries the client's address (e.g. "X-Forwarded-For": the last entry,
+	// the one the proxy appended, is used). "" uses the connection's address.
 	ClientIPHeader string
+	// TrustedAuthservID names the mail server whose Authentication-Results
+	// judge a held mail's sender again when an agent retries it
+	// (mailparse.SenderAuthFailure); "" checks nothing.
+	TrustedAuthservID string
 	// CodePageTTL is how long the page that takes a sign-in code stays
 	// valid after /login; zero means DefaultCodePageTTL.
 	CodePageTTL time.Duration
@@ -102,6 +111,8 @@ type Server struct {
 	secure   bool
 	// fragments keeps rendered conversations (see conversation).
 	fragments *fragmentCache
+	// uploads holds a token for each form with files being read.
+	uploads chan struct{}
 }
 
 // New checks cfg, parses the embedded templates (failing if a view or a
@@ -129,7 +140,8 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, deps: deps, log: deps.Logger,
 		basePath: strings.TrimRight(cfg.BaseURL.Path, "/"),
-		secure:   cfg.SecureCookies || cfg.BaseURL.Scheme == "https", fragments: newFragmentCache(defaultFragmentBytes)}
+		secure:   cfg.SecureCookies || cfg.BaseURL.Scheme == "https", fragments: newFragmentCache(defaultFragmentBytes),
+		uploads: make(chan struct{}, cfg.MaxConcurrentUploads)}
 	v, err := parseViews(s.funcs())
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
@@ -156,6 +168,9 @@ func fillConfig(c *Config) error {
 	}
 	if c.MaxUploadFiles <= 0 {
 		c.MaxUploadFiles = DefaultMaxUploadFiles
+	}
+	if c.MaxConcurrentUploads <= 0 {
+		c.MaxConcurrentUploads = DefaultMaxConcurrentUploads
 	}
 	if c.CodePageTTL <= 0 {
 		c.CodePageTTL = DefaultCodePageTTL

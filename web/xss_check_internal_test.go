@@ -91,12 +91,3 @@ func walkNodes(n *html.Node, fn func(*html.Node)) {
 		walkNodes(c, fn)
 	}
 }
-
-func attrOf(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}

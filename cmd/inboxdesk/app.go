@@ -41,11 +41,26 @@ type app struct {
 	// listener, when set, is where run serves (the demo listens before it
 	// knows its base URL); nil means cfg.Listen.
 	listener net.Listener
+	tune     appTuning
 }
 
 // appTuning holds what the demo sets differently from production.
 type appTuning struct {
 	senderPoll time.Duration // how often the sender looks for due alerts
+	// The web server's timeouts (see httpServer); zero means the default.
+	readHeaderTimeout, readTimeout, idleTimeout time.Duration
+}
+
+func (t appTuning) withDefaults() appTuning {
+	for _, d := range []struct {
+		v   *time.Duration
+		def time.Duration
+	}{{&t.readHeaderTimeout, 10 * time.Second}, {&t.readTimeout, time.Minute}, {&t.idleTimeout, 2 * time.Minute}} {
+		if *d.v <= 0 {
+			*d.v = d.def
+		}
+	}
+	return t
 }
 
 func newApp(ctx context.Context, cfg *Config, log *slog.Logger, tune appTuning) (*app, error) {
@@ -53,7 +68,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger, tune appTuning) 
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, pool: pool, metrics: metrics.New(pool)}
+	a := &app{cfg: cfg, log: log, pool: pool, metrics: metrics.New(pool), tune: tune}
 	if err := a.build(ctx, tune); err != nil {
 		pool.Close()
 		return nil, err
@@ -73,6 +88,8 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 	opts := inbound.DefaultOptions()
 	opts.Observe = inbound.WakeOnNewTickets{Observer: a.metrics, Wake: func() { a.sender.Wake() }}
 	opts.Tokens = grants
+	opts.TrustedAuthservID = cfg.AuthservID
+	opts.CommandTimeout, opts.PollTimeout, opts.StalledAfter = cfg.IMAPTimeout, cfg.PollTimeout, cfg.StalledPolls
 	a.poller = inbound.NewPoller(a.store, a.log, opts)
 	a.sched = inbound.NewScheduler(a.poller, a.store, a.log)
 	var err error
@@ -107,7 +124,7 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 	a.live = web.NewLive(a.store, a.log)
 	a.web, err = web.New(web.Config{BaseURL: cfg.BaseURL, Keys: cfg.LinkKeys, MaxUploadBytes: cfg.UploadMax,
 		DefaultLanguage: cfg.Language, SecureCookies: cfg.BaseURL.Scheme == "https", PushPublicKey: pd.PublicKey(),
-		ClientIPHeader: cfg.ClientIP},
+		ClientIPHeader: cfg.ClientIP, TrustedAuthservID: cfg.AuthservID},
 		web.Deps{Tickets: a.store, Auth: a.auth, Codes: codes, Live: a.live, Logger: a.log})
 	if err != nil {
 		return err
@@ -116,7 +133,6 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 	a.mux.Handle("/", a.web)
 	a.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	a.mux.HandleFunc("GET /readyz", a.ready)
-	a.mux.Handle("GET /metrics", a.metrics.Handler())
 	return nil
 }
 
@@ -139,8 +155,7 @@ func (a *app) ready(w http.ResponseWriter, r *http.Request) {
 // taking requests, polls finish the batch they are committing, the sender
 // records what it sent.
 func (a *app) run(ctx context.Context) error {
-	srv := &http.Server{Addr: a.cfg.Listen, Handler: a.metrics.Middleware(a.mux),
-		ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
+	srv := a.httpServer(a.metrics.Middleware(a.mux))
 	ln := a.listener
 	if ln == nil {
 		var err error
@@ -161,6 +176,11 @@ func (a *app) run(ctx context.Context) error {
 			errc <- fmt.Errorf("serving on %s: %w", ln.Addr(), err)
 		}
 	}()
+	metricsSrv, err := a.serveMetrics(errc)
+	if err != nil {
+		_ = srv.Close()
+		return err
+	}
 	var wg sync.WaitGroup
 	for _, loop := range []func(context.Context){
 		func(ctx context.Context) { _ = a.sched.Run(ctx) },
@@ -171,7 +191,6 @@ func (a *app) run(ctx context.Context) error {
 		wg.Add(1)
 		go func() { defer wg.Done(); loop(ctx) }()
 	}
-	var err error
 	select {
 	case <-ctx.Done():
 	case err = <-errc:
@@ -180,9 +199,51 @@ func (a *app) run(ctx context.Context) error {
 	shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 	defer cancel()
 	_ = srv.Shutdown(shut)
+	if metricsSrv != nil {
+		_ = metricsSrv.Shutdown(shut)
+	}
 	wg.Wait()
 	a.close()
 	return err
+}
+
+// serveMetrics serves /metrics on its own listener (--metrics-listen), so
+// that it is never public on the web port; nil when not configured. A
+// serving failure goes to errc.
+func (a *app) serveMetrics(errc chan<- error) (*http.Server, error) {
+	if a.cfg.MetricsListen == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", a.cfg.MetricsListen)
+	if err != nil {
+		return nil, fmt.Errorf("INBOXDESK_METRICS_LISTEN (--metrics-listen) %s: %w", a.cfg.MetricsListen, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", a.metrics.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
+	a.log.Info("metrics listening", "addr", ln.Addr().String())
+	go func() {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			select {
+			case errc <- fmt.Errorf("serving metrics on %s: %w", ln.Addr(), err):
+			default:
+			}
+		}
+	}()
+	return srv, nil
+}
+
+// httpServer returns the server for h with the timeouts of tune (defaults
+// where zero): a client must send its headers, and then its whole request,
+// within a deadline, and an idle keep-alive connection is closed, so slow or
+// silent clients cannot hold connections forever. Handlers that need longer
+// (uploads, the live event stream) move their own deadline.
+func (a *app) httpServer(h http.Handler) *http.Server {
+	t := a.tune.withDefaults()
+	return &http.Server{Addr: a.cfg.Listen, Handler: h, ReadHeaderTimeout: t.readHeaderTimeout,
+		ReadTimeout: t.readTimeout, IdleTimeout: t.idleTimeout,
+		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
 }
 
 func (a *app) close() {

@@ -60,7 +60,7 @@ func TestClientIPHeaderSeparatesCustomersBehindAProxy(t *testing.T) {
 			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/login", strings.NewReader(form.Encode()))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			req.Header.Set("Origin", srv.URL)
-			req.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d, 10.0.0.1", i+1))
+			req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.0.0.1, 203.0.113.%d", i+1))
 			resp, err = c.Do(req)
 			if err != nil {
 				t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"net/mail"
 	"net/url"
 	"os"
@@ -32,6 +33,7 @@ func settings() []*setting {
 	return []*setting{
 		{flag: "database-url", env: "DATABASE_URL", help: "PostgreSQL URL", secret: true, required: true},
 		{flag: "listen", env: "INBOXDESK_LISTEN", def: ":8080", help: "HTTP listen address"},
+		{flag: "metrics-listen", env: "INBOXDESK_METRICS_LISTEN", help: "address of a separate listener for /metrics, e.g. 127.0.0.1:9090 (empty: metrics not served)"},
 		{flag: "base-url", env: "INBOXDESK_BASE_URL", def: "http://localhost:8080", help: "public URL of the web view, used in links"},
 		{flag: "link-keys", env: "INBOXDESK_LINK_KEYS", help: "magic-link keys kid:base64,… (first signs; `inboxdesk link-key` makes one)", secret: true, required: true},
 		{flag: "smtp-url", env: "INBOXDESK_SMTP_URL", help: "SMTP relay: smtp://user:pass@host:587 or smtps://…; smtp://user@host:587?oauth=GRANT signs in with an OAuth2 grant", secret: true, required: true},
@@ -48,8 +50,12 @@ func settings() []*setting {
 		{flag: "vapid-public-key", env: "INBOXDESK_VAPID_PUBLIC_KEY", help: "Web Push VAPID public key (`inboxdesk vapid-keys` makes a pair; empty: generated once and kept in the database)"},
 		{flag: "vapid-private-key", env: "INBOXDESK_VAPID_PRIVATE_KEY", help: "Web Push VAPID private key", secret: true},
 		{flag: "vapid-subject", env: "INBOXDESK_VAPID_SUBJECT", help: "contact for push services: mailto:… or https://… (default mailto: the --from address)"},
+		{flag: "trusted-authserv-id", env: "INBOXDESK_TRUSTED_AUTHSERV_ID", help: "authserv-id of your own mail server's Authentication-Results header (e.g. mx.example.com): mail it finds forged (DMARC, or DKIM and SPF, failing) is held in quarantine; empty: senders are not checked"},
+		{flag: "imap-timeout", env: "INBOXDESK_IMAP_TIMEOUT", def: "1m", help: "an IMAP command whose server sends nothing for this long is given up and the connection dropped"},
+		{flag: "poll-timeout", env: "INBOXDESK_POLL_TIMEOUT", def: "10m", help: "longest one poll of a mailbox may run (and hold its lock); the next poll goes on from what it committed"},
+		{flag: "stalled-polls", env: "INBOXDESK_STALLED_POLLS", def: "5", help: "polls in a row that leave a mailbox's backlog on the server no smaller before it is logged and shown to agents as stalled"},
 		{flag: "log-format", env: "INBOXDESK_LOG_FORMAT", def: "auto", help: "text, json or auto (text on a terminal)"},
-		{flag: "client-ip-header", env: "INBOXDESK_CLIENT_IP_HEADER", help: "header a trusted reverse proxy sets to the client's address, e.g. X-Forwarded-For (first entry used; set it only behind a proxy that overwrites it); empty: the connection's address"},
+		{flag: "client-ip-header", env: "INBOXDESK_CLIENT_IP_HEADER", help: "header a trusted reverse proxy sets to the client's address, e.g. X-Forwarded-For (the last entry, the one the proxy appended, is used); empty: the connection's address"},
 	}
 }
 
@@ -57,6 +63,7 @@ func settings() []*setting {
 type Config struct {
 	DatabaseURL   string
 	Listen        string
+	MetricsListen string // "" = /metrics not served
 	BaseURL       *url.URL
 	LinkKeys      *link.Keyring
 	SecretKeys    *secrets.Keyring // nil: secrets stay in clear
@@ -68,10 +75,14 @@ type Config struct {
 	ReopenWindow  time.Duration
 	AutoClose     time.Duration
 	UploadMax     int64
+	IMAPTimeout   time.Duration
+	PollTimeout   time.Duration
+	StalledPolls  int
 	TLSCert       string
 	TLSKey        string
 	LogFormat     string
 	ClientIP      string // header carrying the client's address behind a proxy ("" = the connection's)
+	AuthservID    string // mail server whose Authentication-Results are trusted ("" = no sender checks)
 	VAPID         ticket.VAPIDKeyPair
 	VAPIDSubject  string
 	Domain        string // Message-ID domain, from the From address
@@ -135,7 +146,8 @@ func buildConfig(ss []*setting) (*Config, error) {
 	for _, s := range ss {
 		v[s.flag] = s
 	}
-	c := &Config{DatabaseURL: v["database-url"].value, Listen: v["listen"].value, SMTPURL: v["smtp-url"].value,
+	c := &Config{DatabaseURL: v["database-url"].value, Listen: v["listen"].value,
+		MetricsListen: v["metrics-listen"].value, SMTPURL: v["smtp-url"].value,
 		TLSCert: v["tls-cert"].value, TLSKey: v["tls-key"].value, LogFormat: v["log-format"].value}
 	var errs []error
 	bad := func(s *setting, format string, a ...any) {
@@ -171,6 +183,11 @@ func buildConfig(ss []*setting) (*Config, error) {
 	}
 	c.ReopenWindow = days(v["reopen-days"], bad)
 	c.AutoClose = days(v["autoclose-days"], bad)
+	c.IMAPTimeout = positiveDuration(v["imap-timeout"], bad)
+	c.PollTimeout = positiveDuration(v["poll-timeout"], bad)
+	if c.StalledPolls, err = strconv.Atoi(v["stalled-polls"].value); err != nil || c.StalledPolls < 1 {
+		bad(v["stalled-polls"], "must be a whole number ≥ 1")
+	}
 	if c.UploadMax, err = parseBytes(v["upload-max"].value); err != nil || c.UploadMax <= 0 {
 		bad(v["upload-max"], "must be a size like 10MB")
 	}
@@ -198,6 +215,14 @@ func buildConfig(ss []*setting) (*Config, error) {
 	if c.ClientIP = v["client-ip-header"].value; c.ClientIP != "" && !validHeaderName(c.ClientIP) {
 		bad(v["client-ip-header"], "must be a header name like X-Forwarded-For, got %q", c.ClientIP)
 	}
+	if m := c.MetricsListen; m != "" {
+		if _, _, err := net.SplitHostPort(m); err != nil {
+			bad(v["metrics-listen"], "must be host:port like 127.0.0.1:9090, got %q", m)
+		}
+	}
+	if c.AuthservID = v["trusted-authserv-id"].value; strings.ContainsAny(c.AuthservID, " \t;()") {
+		bad(v["trusted-authserv-id"], "must be a host name like mx.example.com, got %q", c.AuthservID)
+	}
 	if f := c.LogFormat; f != "auto" && f != "text" && f != "json" {
 		bad(v["log-format"], "must be auto, text or json")
 	}
@@ -220,6 +245,14 @@ func days(s *setting, bad func(*setting, string, ...any)) time.Duration {
 		bad(s, "must be a whole number of days ≥ 0")
 	}
 	return time.Duration(n) * 24 * time.Hour
+}
+
+func positiveDuration(s *setting, bad func(*setting, string, ...any)) time.Duration {
+	d, err := time.ParseDuration(s.value)
+	if err != nil || d <= 0 {
+		bad(s, "must be a duration above zero like 30s or 5m")
+	}
+	return d
 }
 
 // parseBytes parses "10MB", "512KB", "1GB" or a plain number of bytes.

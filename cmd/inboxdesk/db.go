@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -33,9 +32,19 @@ func openDB(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	return pool, nil
 }
 
-// dbFlag adds --database-url (default $DATABASE_URL) to fs.
+// dbFlag adds --database-url to fs. Its default comes from the environment
+// only after parsing (databaseURL), so that --help never prints the URL and
+// its password.
 func dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("database-url", os.Getenv("DATABASE_URL"), "PostgreSQL URL (env DATABASE_URL)")
+	return fs.String("database-url", "", "PostgreSQL URL (env DATABASE_URL or DATABASE_URL_FILE)")
+}
+
+// databaseURL returns the --database-url given, else DATABASE_URL, else the
+// contents of the file DATABASE_URL_FILE names.
+func databaseURL(given string) (string, error) {
+	s := setting{flag: "database-url", env: "DATABASE_URL", secret: true, value: given}
+	err := s.resolve(nil)
+	return s.value, err
 }
 
 // parseAndOpen parses a subcommand's flags (db is its --database-url) and
@@ -44,7 +53,11 @@ func parseAndOpen(ctx context.Context, fs *flag.FlagSet, db *string, args []stri
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
-	return openDB(ctx, *db)
+	url, err := databaseURL(*db)
+	if err != nil {
+		return nil, err
+	}
+	return openDB(ctx, url)
 }
 
 func runMigrate(ctx context.Context, args []string, out io.Writer) error {

@@ -53,7 +53,11 @@ func runDemo(ctx context.Context, args []string, out io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	dbURL, err := demoDatabase(ctx, *db, *dbName, *reset)
+	serverURL, err := databaseURL(*db)
+	if err != nil {
+		return err
+	}
+	dbURL, err := demoDatabase(ctx, serverURL, *dbName, *reset)
 	if err != nil {
 		return err
 	}

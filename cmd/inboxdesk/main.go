@@ -70,7 +70,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) int {
 			return 0
 		}
 		if err != nil {
-			fmt.Fprintf(errOut, "inboxdesk %s: %v\n", c.name, err)
+			fmt.Fprintf(errOut, "inboxdesk %s: %s\n", c.name, redactSecrets(err.Error()))
 			return 1
 		}
 		return 0

@@ -113,9 +113,15 @@ func (p *proc) logLines(msg string) []map[string]any {
 // webURL waits for the "listening" record and returns the server's base URL.
 func (p *proc) webURL() string {
 	p.t.Helper()
+	return p.listenURL("listening")
+}
+
+// listenURL waits for the log record msg and returns http:// and its addr.
+func (p *proc) listenURL(msg string) string {
+	p.t.Helper()
 	var addr string
-	eventually(p.t, 20*time.Second, p.name+" listening", func() bool {
-		if l := p.logLines("listening"); len(l) > 0 {
+	eventually(p.t, 20*time.Second, p.name+" "+msg, func() bool {
+		if l := p.logLines(msg); len(l) > 0 {
 			addr, _ = l[0]["addr"].(string)
 		}
 		select {

@@ -35,11 +35,16 @@ func TestServeRefusesWrongSetting(t *testing.T) {
 		{"unknown language", "INBOXDESK_LANGUAGE", "fr", "INBOXDESK_LANGUAGE (--language): must be en or es"},
 		{"bad smtp scheme", "INBOXDESK_SMTP_URL", "http://relay:25", "INBOXDESK_SMTP_URL (--smtp-url)"},
 		{"bad coalesce", "INBOXDESK_COALESCE", "soon", "INBOXDESK_COALESCE (--coalesce)"},
+		{"bad imap timeout", "INBOXDESK_IMAP_TIMEOUT", "0s", "INBOXDESK_IMAP_TIMEOUT (--imap-timeout)"},
+		{"bad poll timeout", "INBOXDESK_POLL_TIMEOUT", "forever", "INBOXDESK_POLL_TIMEOUT (--poll-timeout)"},
+		{"bad stalled polls", "INBOXDESK_STALLED_POLLS", "0", "INBOXDESK_STALLED_POLLS (--stalled-polls)"},
 		{"bad upload size", "INBOXDESK_UPLOAD_MAX", "huge", "INBOXDESK_UPLOAD_MAX (--upload-max)"},
 		{"half of tls", "INBOXDESK_TLS_CERT", "cert.pem", "INBOXDESK_TLS_CERT (--tls-cert)"},
 		{"half of vapid", "INBOXDESK_VAPID_PUBLIC_KEY", "BOr8Tq1cNp0", "INBOXDESK_VAPID_PUBLIC_KEY (--vapid-public-key)"},
 		{"vapid subject", "INBOXDESK_VAPID_SUBJECT", "ops@example.com", "INBOXDESK_VAPID_SUBJECT (--vapid-subject)"},
 		{"client ip header", "INBOXDESK_CLIENT_IP_HEADER", "X-Forwarded-For: 1.2.3.4", "INBOXDESK_CLIENT_IP_HEADER (--client-ip-header)"},
+		{"metrics listen", "INBOXDESK_METRICS_LISTEN", "9090", "INBOXDESK_METRICS_LISTEN (--metrics-listen)"},
+		{"trusted authserv id", "INBOXDESK_TRUSTED_AUTHSERV_ID", "mx.example.com; dkim=pass", "INBOXDESK_TRUSTED_AUTHSERV_ID (--trusted-authserv-id)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -150,6 +155,59 @@ func TestReadyzFollowsDatabase(t *testing.T) {
 	}
 }
 
+// /metrics is served only on --metrics-listen, never on the public web port.
+func TestMetricsOnlyOnTheirOwnListener(t *testing.T) {
+	p := newProduct(t)
+	srv := startProc(t, "serve", append(p.env(p.dbURL), "INBOXDESK_METRICS_LISTEN=127.0.0.1:0"), "serve")
+	base, metricsURL := srv.webURL(), srv.listenURL("metrics listening")
+	if base == metricsURL {
+		t.Fatalf("metrics share the web address %s", base)
+	}
+	if m := body(t, metricsURL+"/metrics"); !strings.Contains(m, "inboxdesk_") {
+		t.Fatalf("--metrics-listen serves no inboxdesk metrics:\n%s", m)
+	}
+	if got := status(base + "/metrics"); got != http.StatusNotFound {
+		t.Fatalf("/metrics on the web port = %d, want 404", got)
+	}
+	if code := srv.signal(syscall.SIGTERM, 20*time.Second); code != 0 {
+		t.Fatalf("exit code %d after SIGTERM, want 0", code)
+	}
+	plain := startProc(t, "serve-plain", p.env(p.dbURL), "serve")
+	if got := status(plain.webURL() + "/metrics"); got != http.StatusNotFound {
+		t.Fatalf("/metrics without --metrics-listen = %d, want 404", got)
+	}
+	if len(plain.logLines("metrics listening")) != 0 {
+		t.Fatal("a metrics listener was opened without --metrics-listen")
+	}
+}
+
+// serve passes --trusted-authserv-id to the poller: mail that server found
+// forged is held, the rest is ingested.
+func TestServeHoldsForgedSenders(t *testing.T) {
+	p := newProduct(t)
+	for i, verdict := range []string{"dmarc=fail header.from=example.org", "dmarc=pass header.from=example.org"} {
+		raw := fmt.Sprintf("Authentication-Results: mx.example.com; %s\r\nFrom: <victim@example.org>\r\n"+
+			"To: support@example.com\r\nSubject: Mail %d\r\nMessage-ID: <auth%d@example.org>\r\n\r\nHello\r\n", verdict, i, i)
+		if _, err := p.imap.Append("INBOX", []byte(raw)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := startProc(t, "serve", append(p.env(p.dbURL), "INBOXDESK_TRUSTED_AUTHSERV_ID=mx.example.com"), "serve")
+	srv.webURL()
+	eventually(t, 20*time.Second, "both mails handled", func() bool {
+		return p.count(t, "SELECT count(*) FROM messages")+p.count(t, "SELECT count(*) FROM quarantine") == 2
+	})
+	if got := p.count(t, "SELECT count(*) FROM quarantine WHERE reason LIKE 'sender authentication failed%'"); got != 1 {
+		t.Fatalf("%d mails held for their sender, want 1", got)
+	}
+	if got := p.count(t, "SELECT count(*) FROM messages WHERE message_id = 'auth1@example.org'"); got != 1 {
+		t.Fatal("the mail that passed was not ingested")
+	}
+	if code := srv.signal(syscall.SIGTERM, 20*time.Second); code != 0 {
+		t.Fatalf("exit code %d after SIGTERM", code)
+	}
+}
+
 func TestServeSIGTERMDuringPollLosesNothing(t *testing.T) {
 	const n = 3000
 	p := newProduct(t)
@@ -184,9 +242,9 @@ func TestServeSIGTERMDuringPollLosesNothing(t *testing.T) {
 func TestTwoReplicasShareWork(t *testing.T) {
 	const n = 400
 	p := newProduct(t)
-	a := startProc(t, "serve-a", p.env(p.dbURL), "serve")
+	a := startProc(t, "serve-a", append(p.env(p.dbURL), "INBOXDESK_METRICS_LISTEN=127.0.0.1:0"), "serve")
 	b := startProc(t, "serve-b", p.env(p.dbURL), "serve")
-	base := a.webURL()
+	metricsURL := a.listenURL("metrics listening")
 	b.webURL()
 	p.mail(t, n)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
@@ -195,7 +253,7 @@ func TestTwoReplicasShareWork(t *testing.T) {
 		t.Fatalf("waiting for %d alerts: %v (got %d)", n, err, len(p.smtp.Messages()))
 	}
 	time.Sleep(3 * time.Second) // both keep running: nothing more may be sent or ingested
-	if m := body(t, base+"/metrics"); !strings.Contains(m, fmt.Sprintf(`inboxdesk_alerts{state="sent"} %d`, n)) {
+	if m := body(t, metricsURL+"/metrics"); !strings.Contains(m, fmt.Sprintf(`inboxdesk_alerts{state="sent"} %d`, n)) {
 		t.Fatalf("/metrics does not count %d sent alerts:\n%s", n, grepLines(m, "inboxdesk_alerts"))
 	}
 	for _, s := range []*proc{a, b} {

@@ -120,7 +120,7 @@ func parse(raw []byte, lim Limits) (*ticket.Inbound, error) {
 	if !blk.separated && in.From.Email == "" {
 		return nil, &Error{Reason: "no header/body separation and no sender", Err: ErrMalformed}
 	}
-	root, w := rootWalker(raw, blk, lim, in)
+	root, w := rootWalker(raw, blk, lim, in, true)
 	if err := w.walk(root); err != nil {
 		return nil, err
 	}
@@ -132,10 +132,13 @@ func parse(raw []byte, lim Limits) (*ticket.Inbound, error) {
 
 // rootWalker returns the top-level entity of a mail split into blk and a
 // walker over it.
-func rootWalker(raw []byte, blk headerBlock, lim Limits, in *ticket.Inbound) (*message.Entity, *walker) {
+// Without decode, leaves keep their bytes as sent.
+func rootWalker(raw []byte, blk headerBlock, lim Limits, in *ticket.Inbound, decode bool) (*message.Entity, *walker) {
 	body := bytes.NewReader(blk.body)
-	root, _ := message.New(message.Header{Header: blk.header}, body)
+	root := newEntity(blk.header, body, decode)
 	w := newWalker(lim, in)
+	w.asSent = !decode
+	w.charset = headerCharset(blk.header)
 	w.unread, w.raw = body, raw
 	return root, w
 }
@@ -143,15 +146,16 @@ func rootWalker(raw []byte, blk headerBlock, lim Limits, in *ticket.Inbound) (*m
 // errExtracted stops a walk that reached the part openPart wants.
 var errExtracted = errors.New("part extracted")
 
-// openPart parses raw again and returns the decoded body of its nth leaf
-// part (counted as the walk visits them), for a streamed attachment. A
-// decoding fault ends the stream where it ended the first reading.
-func openPart(raw []byte, lim Limits, n int) io.Reader {
+// openPart parses raw again and returns the body of its nth leaf part
+// (counted as the walk visits them), decoded for a streamed attachment or as
+// sent for one that could not be decoded. A decoding fault ends the stream
+// where it ended the first reading.
+func openPart(raw []byte, lim Limits, n int, decode bool) io.Reader {
 	blk, err := splitHeader(raw, lim.MaxHeaderBytes)
 	if err != nil {
 		return errReader{err}
 	}
-	root, w := rootWalker(raw, blk, lim, &ticket.Inbound{})
+	root, w := rootWalker(raw, blk, lim, &ticket.Inbound{}, decode)
 	w.extract = n
 	if err := w.walk(root); !errors.Is(err, errExtracted) {
 		return errReader{fmt.Errorf("mailparse: part %d not found on second reading (%v)", n, err)}

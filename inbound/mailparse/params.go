@@ -32,8 +32,7 @@ func parseParams(v string) (string, map[string]string) {
 		return value, params
 	}
 	if value == "" {
-		value, _, _ = strings.Cut(v, ";")
-		value = strings.ToLower(strings.TrimSpace(value))
+		value, v = splitValue(v)
 	}
 	if params == nil {
 		params = map[string]string{}
@@ -44,6 +43,19 @@ func parseParams(v string) (string, map[string]string) {
 		}
 	}
 	return value, params
+}
+
+// splitValue cuts the value off a header value the standard parser refused.
+// A parameter whose ";" is missing ("text/plain charset=utf-8") is not part
+// of the value: the value ends at white space, and what follows it is read
+// as the first parameter.
+func splitValue(v string) (value, withParams string) {
+	first, rest, _ := strings.Cut(v, ";")
+	first = strings.TrimSpace(first)
+	if i := strings.IndexAny(first, " \t\r\n"); i >= 0 && strings.Contains(first[i:], "=") {
+		return strings.ToLower(first[:i]), first[:i] + ";" + first[i:] + ";" + rest
+	}
+	return strings.ToLower(first), v
 }
 
 // rawParam is one "key=value" of a header value, before RFC 2231 assembly.

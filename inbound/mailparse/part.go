@@ -1,6 +1,7 @@
 package mailparse
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"io"
 	"strings"
@@ -18,9 +19,13 @@ type partInfo struct {
 	disp      string // "inline", "attachment" or ""
 	filename  string // as sent, decoded
 	contentID string
+	charset   string // declared, "" when not
+	title     string // Content-Description, decoded
 }
 
-func describe(h message.Header) partInfo {
+// describe reads a part's header; msgCharset is the message's declared
+// charset, for a file name in undeclared 8-bit bytes.
+func describe(h message.Header, msgCharset string) partInfo {
 	media, ctParams := parseParams(h.Get("Content-Type"))
 	if !strings.Contains(media, "/") {
 		// RFC 2045 section 5.2: a missing or invalid type means text/plain.
@@ -31,7 +36,10 @@ func describe(h message.Header) partInfo {
 	if name == "" {
 		name = ctParams["name"]
 	}
-	return partInfo{media: media, disp: disp, filename: decodeText(name), contentID: cleanContentID(h.Get("Content-Id"))}
+	cs := ctParams["charset"]
+	return partInfo{media: media, disp: disp, filename: decodeText(name, cs, msgCharset),
+		contentID: cleanContentID(h.Get("Content-Id")), charset: cs,
+		title: decodeText(h.Get("Content-Description"), cs, msgCharset)}
 }
 
 func cleanContentID(v string) string {
@@ -52,17 +60,48 @@ func (w *walker) leaf(e *message.Entity, depth int) error {
 		}
 		return nil
 	}
-	p := describe(e.Header)
-	// A broken transfer encoding (bad base64, truncated part) still yields
-	// what was decoded before the fault; that is worth keeping.
+	p := describe(e.Header, w.charset)
+	// A broken transfer encoding (a truncated part, a control byte in
+	// quoted-printable) still yields what was decoded before the fault; that
+	// is kept, and the part as sent beside it, with a note.
+	memo := &faultMemo{r: e.Body}
+	e.Body = memo
 	data, stream := w.readPart(e, p, depth)
+	if memo.err != nil {
+		defer w.keepAsSent(len(w.in.Attachments), e.Header.Get("Content-Transfer-Encoding"), memo.err)
+	}
 	if stream != nil {
 		w.attach(p, nil, stream)
 		return nil
 	}
+	if e.Header.Len() == 0 && len(bytes.TrimSpace(data)) == 0 {
+		return nil // an empty part without a header (a stray last boundary) holds nothing
+	}
 	w.report.read(p.media, data, w.lim.MaxHeaderBytes)
-	if w.takeBody(p, data, e.Header) {
+	if strings.HasPrefix(p.media, "text/") {
+		return w.textLeaf(p, data, e.Header)
+	}
+	w.attach(p, data, nil)
+	return nil
+}
+
+// textLeaf puts a text part in the body or, converted from its declared
+// charset, among the attachments. A body part without a charset, or with a
+// wrong one, is decoded as toUTF8 finds (the message's charset, ISO-2022-JP
+// escapes, detection).
+func (w *walker) textLeaf(p partInfo, data []byte, h message.Header) error {
+	if p.media != "text/html" || p.charset != "" {
+		// HTML without a declaration names its charset in a <meta> tag, which
+		// htmlString reads.
+		body := toUTF8(data, p.charset, w.charset)
+		if w.takeBody(p, body, h) {
+			return nil
+		}
+	} else if w.takeBody(p, data, h) {
 		return nil
+	}
+	if out, ok := decodeStrict(p.charset, data); ok && p.charset != "" {
+		data = out
 	}
 	w.attach(p, data, nil)
 	return nil
@@ -130,29 +169,7 @@ func (w *walker) stream(head []byte, rest io.Reader) *ticket.AttachmentStream {
 	n, _ := io.Copy(h, rest) // what decodes before a fault, as for held parts
 	raw, lim, leaf := w.raw, w.lim, w.leaves
 	return &ticket.AttachmentStream{Size: int64(len(head)) + n, SHA256: h.Sum(nil),
-		Open: func() io.Reader { return openPart(raw, lim, leaf) }}
-}
-
-// takeBody stores the first inline text/plain and text/html parts as the
-// message body.
-func (w *walker) takeBody(p partInfo, data []byte, h message.Header) bool {
-	if p.disp == "attachment" || p.filename != "" {
-		return false
-	}
-	switch {
-	case p.media == "text/plain" && !w.body.text:
-		w.body.text = true
-		w.in.Text = string(data)
-		if w.in.Language == "" {
-			w.in.Language = languageOf(h.Get("Content-Language"))
-		}
-	case p.media == "text/html" && !w.body.html:
-		w.body.html = true
-		w.in.HTML = htmlString(data)
-	default:
-		return false
-	}
-	return true
+		Open: func() io.Reader { return openPart(raw, lim, leaf, true) }}
 }
 
 // htmlString decodes HTML whose charset the MIME header did not (or wrongly)
@@ -173,14 +190,74 @@ func (w *walker) attach(p partInfo, data []byte, stream *ticket.AttachmentStream
 	if name == "" && isMessage(p.media) {
 		name = forwardedName(data, w.lim.MaxHeaderBytes)
 	}
+	if name == "" {
+		name = contentIDName(p.contentID)
+	}
+	if name == "" {
+		name = describedName(p.title, p.media)
+	}
+	if name == "" && isMessage(p.media) {
+		name = "forwarded-message.eml"
+	}
 	w.in.Attachments = append(w.in.Attachments, ticket.Attachment{
-		Filename:    sanitizeFilename(name, len(w.in.Attachments)+1, p.media),
+		Filename:    SanitizeFilename(name, len(w.in.Attachments)+1, p.media),
 		ContentType: p.media,
 		ContentID:   p.contentID,
 		Inline:      p.contentID != "" && p.disp != "attachment",
 		Data:        data,
 		Stream:      stream,
 	})
+	if isTNEF(p.media, p.filename) {
+		w.unpackTNEF(data, stream)
+	}
+}
+
+// unpackTNEF adds the files of a winmail.dat after it; the original stays,
+// for whatever the unpacking does not read (the message's own RTF).
+func (w *walker) unpackTNEF(data []byte, stream *ticket.AttachmentStream) {
+	if stream != nil {
+		data, _ = io.ReadAll(io.LimitReader(stream.Open(), w.lim.MaxSize))
+	}
+	files, err := unpackTNEF(data, w.lim.MaxParts-w.parts)
+	if err != nil {
+		return
+	}
+	w.parts += len(files)
+	for _, f := range files {
+		media := typeForName(f.name)
+		w.in.Attachments = append(w.in.Attachments, ticket.Attachment{
+			Filename:    SanitizeFilename(f.name, len(w.in.Attachments)+1, media),
+			ContentType: media,
+			Data:        f.data,
+		})
+	}
+}
+
+// contentIDName is the file name an unnamed part's Content-ID holds, as
+// Outlook writes them ("image001.jpg@01CDB132.D8A510F0"): the part before
+// "@" when it ends in a short alphabetic extension.
+func contentIDName(cid string) string {
+	name, _, _ := strings.Cut(cid, "@")
+	dot := strings.LastIndexByte(name, '.')
+	if dot <= 0 || len(name)-dot < 3 || len(name)-dot > 5 {
+		return ""
+	}
+	for _, c := range name[dot+1:] {
+		if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') {
+			return ""
+		}
+	}
+	return name
+}
+
+// describedName names an unnamed part after its Content-Description
+// ("Delivery report", "Undelivered Message"), when that is a short title.
+func describedName(title, media string) string {
+	title = strings.TrimSpace(title)
+	if title == "" || len(title) > 60 || strings.ContainsAny(title, "/\\\r\n") {
+		return ""
+	}
+	return title + ExtensionFor(media)
 }
 
 func isMessage(media string) bool {
@@ -188,16 +265,16 @@ func isMessage(media string) bool {
 }
 
 // forwardedName names an attached message after its subject, which is what
-// the agent will look for.
+// the agent will look for ("" when it has none).
 func forwardedName(data []byte, maxHeader int) string {
 	blk, err := splitHeader(data, maxHeader)
 	if err != nil {
-		return "forwarded-message.eml"
+		return ""
 	}
 	subject := strings.TrimSpace(decodeText(blk.header.Get("Subject")))
 	subject = strings.NewReplacer("/", "-", `\`, "-").Replace(subject)
 	if subject == "" {
-		return "forwarded-message.eml"
+		return ""
 	}
 	return subject + ".eml"
 }

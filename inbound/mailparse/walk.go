@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/emersion/go-message"
@@ -23,26 +24,26 @@ type walker struct {
 	leaves    int       // leaf parts visited so far
 	extract   int       // when > 0, stop at this leaf (openPart) ...
 	extracted io.Reader // ... and keep its decoded body here
+	asSent    bool      // ... or its body as sent, not decoded
+	charset   string    // the top-level Content-Type's, a hint for undeclared 8-bit text
 	in        *ticket.Inbound
 	parts     int
 	stack     []*frame
-	body      bodySlots
+	body      []bodyPart
+	frames    int // multiparts opened so far, to number them
 	report    report
 }
 
 // frame is one open multipart entity.
 type frame struct {
+	media   string // multipart/mixed, multipart/alternative, ...
+	enc     string // the Content-Transfer-Encoding it declares (against RFC 2045)
+	id      int
 	mr      *textproto.MultipartReader
 	rec     *preambleRecorder
 	depth   int
 	parts   int
 	retried bool // already re-read with a guessed boundary
-}
-
-// bodySlots remembers which body texts are taken: the first text/plain and
-// the first text/html win, later ones become attachments.
-type bodySlots struct {
-	text, html bool
 }
 
 func newWalker(lim Limits, in *ticket.Inbound) *walker {
@@ -75,10 +76,7 @@ func (w *walker) step() error {
 	}
 	top.parts++
 	top.rec.stop()
-	// An unknown charset or transfer encoding leaves the body undecoded;
-	// showing it raw beats dropping it.
-	e, _ := message.New(message.Header{Header: p.Header}, p)
-	return w.visit(e, top.depth+1)
+	return w.visit(newEntity(p.Header, p, !w.asSent), top.depth+1)
 }
 
 func (w *walker) visit(e *message.Entity, depth int) error {
@@ -98,7 +96,8 @@ func (w *walker) visit(e *message.Entity, depth int) error {
 	}
 	w.report.note(media, params)
 	rec := &preambleRecorder{r: e.Body}
-	w.stack = append(w.stack, &frame{mr: textproto.NewMultipartReader(rec, params["boundary"]), rec: rec, depth: depth})
+	w.frames++
+	w.stack = append(w.stack, &frame{media: media, enc: e.Header.Get("Content-Transfer-Encoding"), id: w.frames, mr: textproto.NewMultipartReader(rec, params["boundary"]), rec: rec, depth: depth})
 	return nil
 }
 
@@ -110,12 +109,16 @@ func (w *walker) salvage(f *frame) {
 	data := f.rec.buf
 	if b := guessBoundary(data); b != "" && !f.retried {
 		rec := &preambleRecorder{r: bytes.NewReader(data)}
-		w.stack = append(w.stack, &frame{mr: textproto.NewMultipartReader(rec, b), rec: rec, depth: f.depth, retried: true})
+		w.stack = append(w.stack, &frame{media: f.media, enc: f.enc, id: f.id, mr: textproto.NewMultipartReader(rec, b), rec: rec, depth: f.depth, retried: true})
 		return
 	}
-	if !w.body.text && len(bytes.TrimSpace(data)) > 0 {
-		w.body.text = true
-		w.in.Text = string(data)
+	if len(bytes.TrimSpace(data)) > 0 && !slices.ContainsFunc(w.body, func(b bodyPart) bool { return !b.html }) {
+		// A multipart without parts that declares an encoding is a single
+		// text so encoded.
+		if dec, err := io.ReadAll(transferDecoder(f.enc, bytes.NewReader(data))); err == nil {
+			data = dec
+		}
+		w.body = append(w.body, bodyPart{content: string(toUTF8(data, w.charset))})
 	}
 }
 
@@ -159,6 +162,7 @@ func (p *preambleRecorder) stop() {
 
 // finish derives what needs the whole tree.
 func (w *walker) finish() {
+	w.assembleBody()
 	// Plain text is shown and quoted by us: one line-ending convention.
 	w.in.Text = strings.ReplaceAll(w.in.Text, "\r\n", "\n")
 	if strings.TrimSpace(w.in.Text) == "" && w.in.HTML != "" {

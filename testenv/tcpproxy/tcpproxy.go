@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -17,6 +18,7 @@ type Proxy struct {
 	mu      sync.Mutex
 	down    bool
 	conns   map[net.Conn]struct{}
+	opened  atomic.Int64
 }
 
 // Start listens on a free loopback port, forwarding to backend, until the test ends.
@@ -52,12 +54,16 @@ func (p *Proxy) Up() {
 	p.down = false
 }
 
+// Accepted is how many connections the proxy has accepted so far.
+func (p *Proxy) Accepted() int { return int(p.opened.Load()) }
+
 func (p *Proxy) accept() {
 	for {
 		c, err := p.ln.Accept()
 		if err != nil {
 			return
 		}
+		p.opened.Add(1)
 		go p.serve(c)
 	}
 }
