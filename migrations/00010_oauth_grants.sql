@@ -10,7 +10,8 @@ CREATE TABLE oauth_grants (
     client_secret  text NOT NULL DEFAULT '',
     tenant         text NOT NULL DEFAULT '',
     scopes         text[] NOT NULL DEFAULT '{}',
-    device_url     text NOT NULL,
+    device_url     text NOT NULL DEFAULT '',    -- device authorization endpoint (RFC 8628)
+    auth_url       text NOT NULL DEFAULT '',    -- authorization endpoint, for the browser flow instead
     token_url      text NOT NULL,
     refresh_token  text NOT NULL,
     access_token   text NOT NULL DEFAULT '',

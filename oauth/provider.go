@@ -36,36 +36,46 @@ func DefaultScopes(provider string) []string {
 	return nil
 }
 
-// Endpoints returns the device authorization and token URLs of provider.
-// Microsoft's depend on the tenant ("" means "organizations": any work or
-// school account); custom takes deviceURL and tokenURL, which the known
-// providers ignore.
-func Endpoints(provider, tenant, deviceURL, tokenURL string) (device, token string, err error) {
-	switch provider {
+// SetEndpoints fills in g's endpoints from its provider. Microsoft's depend
+// on the tenant ("" means "organizations": any work or school account) and
+// use the device flow. Google's device flow does not grant the mail scope,
+// so Google uses the browser flow (authorization code, PKCE, a loopback
+// redirect). Custom takes g's TokenURL and DeviceURL or AuthURL as given.
+func SetEndpoints(g *Grant) error {
+	switch g.Provider {
 	case Microsoft:
+		tenant := g.Tenant
 		if tenant == "" {
 			tenant = "organizations"
 		}
 		base := "https://login.microsoftonline.com/" + url.PathEscape(tenant) + "/oauth2/v2.0/"
-		return base + "devicecode", base + "token", nil
+		g.DeviceURL, g.AuthURL, g.TokenURL = base+"devicecode", "", base+"token"
+		return nil
 	case Google:
-		return "https://oauth2.googleapis.com/device/code", "https://oauth2.googleapis.com/token", nil
+		g.DeviceURL, g.AuthURL = "", "https://accounts.google.com/o/oauth2/v2/auth"
+		g.TokenURL = "https://oauth2.googleapis.com/token"
+		return nil
 	case Custom:
-		for _, u := range []struct{ flag, v string }{{"--device-url", deviceURL}, {"--token-url", tokenURL}} {
-			p, err := url.Parse(u.v)
-			if u.v == "" || err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
-				return "", "", fmt.Errorf("provider custom needs %s as an http(s) URL", u.flag)
+		if g.DeviceURL == "" && g.AuthURL == "" {
+			return errors.New("provider custom needs --device-url (device flow) or --auth-url (browser flow)")
+		}
+		for _, u := range []struct{ flag, v string }{{"--device-url", g.DeviceURL}, {"--auth-url", g.AuthURL},
+			{"--token-url", g.TokenURL}} {
+			if p, err := url.Parse(u.v); (u.v != "" || u.flag == "--token-url") &&
+				(err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "") {
+				return fmt.Errorf("provider custom needs %s as an http(s) URL", u.flag)
 			}
 		}
-		return deviceURL, tokenURL, nil
+		return nil
 	}
-	return "", "", fmt.Errorf("provider %q: want microsoft, google or custom", provider)
+	return fmt.Errorf("provider %q: want microsoft, google or custom", g.Provider)
 }
 
 // config is the x/oauth2 client configuration of g.
 func (g *Grant) config() *oauth2.Config {
 	return &oauth2.Config{ClientID: g.ClientID, ClientSecret: g.ClientSecret, Scopes: g.Scopes,
-		Endpoint: oauth2.Endpoint{DeviceAuthURL: g.DeviceURL, TokenURL: g.TokenURL, AuthStyle: oauth2.AuthStyleInParams}}
+		Endpoint: oauth2.Endpoint{DeviceAuthURL: g.DeviceURL, AuthURL: g.AuthURL, TokenURL: g.TokenURL,
+			AuthStyle: oauth2.AuthStyleInParams}}
 }
 
 // refused reports whether err is the provider refusing the grant for good

@@ -23,7 +23,8 @@ type Grant struct {
 	ClientSecret string
 	Tenant       string
 	Scopes       []string
-	DeviceURL    string
+	DeviceURL    string // device authorization endpoint: consent with a code typed anywhere
+	AuthURL      string // authorization endpoint: consent in a browser sent back to this machine (used when set)
 	TokenURL     string
 	RefreshToken string
 	AccessToken  string
@@ -83,7 +84,7 @@ const (
 	purposeAccess       = "oauth access token"
 )
 
-const grantColumns = `name, provider, client_id, client_secret, tenant, scopes, device_url, token_url,
+const grantColumns = `name, provider, client_id, client_secret, tenant, scopes, device_url, auth_url, token_url,
 	refresh_token, access_token, access_expiry, refreshed_at, last_error, broken, failures, retry_at`
 
 // Add stores a new grant (its first tokens from the device flow).
@@ -96,8 +97,8 @@ func (s *Store) Add(ctx context.Context, g *Grant) error {
 		g.Scopes = []string{}
 	}
 	_, err = s.pool.Exec(ctx, `INSERT INTO oauth_grants (`+grantColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now(), '', false, 0, NULL)`,
-		g.Name, g.Provider, g.ClientID, sealed.ClientSecret, g.Tenant, g.Scopes, g.DeviceURL, g.TokenURL,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now(), '', false, 0, NULL)`,
+		g.Name, g.Provider, g.ClientID, sealed.ClientSecret, g.Tenant, g.Scopes, g.DeviceURL, g.AuthURL, g.TokenURL,
 		sealed.RefreshToken, sealed.AccessToken, nullable(g.UseUntil))
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
@@ -208,7 +209,7 @@ func (s *Store) tx(ctx context.Context, fn func(pgx.Tx) error) error {
 func scanGrant(r pgx.CollectableRow) (Grant, error) {
 	var g Grant
 	var until, refreshed, retry *time.Time
-	err := r.Scan(&g.Name, &g.Provider, &g.ClientID, &g.ClientSecret, &g.Tenant, &g.Scopes, &g.DeviceURL,
+	err := r.Scan(&g.Name, &g.Provider, &g.ClientID, &g.ClientSecret, &g.Tenant, &g.Scopes, &g.DeviceURL, &g.AuthURL,
 		&g.TokenURL, &g.RefreshToken, &g.AccessToken, &until, &refreshed, &g.LastError, &g.Broken, &g.Failures, &retry)
 	g.UseUntil, g.RefreshedAt, g.RetryAt = deref(until), deref(refreshed), deref(retry)
 	return g, err

@@ -26,7 +26,7 @@ func newGrant(t *testing.T, store *oauth.Store, srv *oauth2server.Server) {
 		DeviceURL: srv.DeviceURL(), TokenURL: srv.TokenURL()}
 	pr, pw := io.Pipe()
 	go srv.ApprovePrinted(pr)
-	err := store.Authorize(ctx, g, pw)
+	err := store.Authorize(ctx, g, pw, 0)
 	pw.Close()
 	if err != nil {
 		t.Fatal(err)

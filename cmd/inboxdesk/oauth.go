@@ -23,6 +23,7 @@ func runOAuth(ctx context.Context, args []string, out io.Writer) error {
 		return errors.New("usage: inboxdesk oauth add|list|renew|remove [flags]")
 	}
 	fs := newFlags("oauth "+args[0], out)
+	var redirectPort int
 	db := dbFlag(fs)
 	var g oauth.Grant
 	fs.StringVar(&g.Name, "name", "", "grant name, used in a mailbox or SMTP URL as ?oauth=NAME")
@@ -31,7 +32,9 @@ func runOAuth(ctx context.Context, args []string, out io.Writer) error {
 	secretFile := fs.String("client-secret-file", "", "file holding the client secret (Google needs one; Microsoft public clients none)")
 	fs.StringVar(&g.Tenant, "tenant", "", "Microsoft tenant id or domain (default organizations)")
 	scope := fs.String("scope", "", "space-separated scopes (default: IMAP and SMTP of the provider)")
-	fs.StringVar(&g.DeviceURL, "device-url", "", "custom: device authorization endpoint")
+	fs.StringVar(&g.DeviceURL, "device-url", "", "custom: device authorization endpoint (consent with a code, from any browser)")
+	fs.StringVar(&g.AuthURL, "auth-url", "", "custom: authorization endpoint (consent in a browser sent back to this machine)")
+	fs.IntVar(&redirectPort, "redirect-port", 0, "browser flow: loopback port the browser is sent back to (default any free one)")
 	fs.StringVar(&g.TokenURL, "token-url", "", "custom: token endpoint")
 	pool, err := parseAndOpen(ctx, fs, db, args[1:])
 	if err != nil {
@@ -50,7 +53,7 @@ func runOAuth(ctx context.Context, args []string, out io.Writer) error {
 		if err := newGrant(&g, *secretFile, *scope); err != nil {
 			return err
 		}
-		if err := store.Authorize(ctx, &g, out); err != nil {
+		if err := store.Authorize(ctx, &g, out, redirectPort); err != nil {
 			return err
 		}
 		if err := store.Add(ctx, &g); err != nil {
@@ -61,7 +64,7 @@ func runOAuth(ctx context.Context, args []string, out io.Writer) error {
 	case "list":
 		return grantList(ctx, store, out)
 	case "renew":
-		return grantRenew(ctx, store, g.Name, out)
+		return grantRenew(ctx, store, g.Name, out, redirectPort)
 	case "remove":
 		if err := store.Remove(ctx, g.Name); err != nil {
 			return fmt.Errorf("grant %q: %w", g.Name, err)
@@ -78,7 +81,7 @@ func newGrant(g *oauth.Grant, secretFile, scope string) error {
 		return errors.New("--client-id is required (the application id of your app registration)")
 	}
 	var err error
-	if g.DeviceURL, g.TokenURL, err = oauth.Endpoints(g.Provider, g.Tenant, g.DeviceURL, g.TokenURL); err != nil {
+	if err = oauth.SetEndpoints(g); err != nil {
 		return fmt.Errorf("--provider: %w", err)
 	}
 	if g.Scopes = strings.Fields(scope); len(g.Scopes) == 0 {
@@ -96,12 +99,12 @@ func newGrant(g *oauth.Grant, secretFile, scope string) error {
 
 // grantRenew runs the device flow again for an existing grant (after its
 // consent was revoked or its refresh token expired).
-func grantRenew(ctx context.Context, store *oauth.Store, name string, out io.Writer) error {
+func grantRenew(ctx context.Context, store *oauth.Store, name string, out io.Writer, redirectPort int) error {
 	g, err := store.Grant(ctx, name)
 	if err != nil {
 		return fmt.Errorf("grant %q: %w", name, err)
 	}
-	if err := store.Authorize(ctx, g, out); err != nil {
+	if err := store.Authorize(ctx, g, out, redirectPort); err != nil {
 		return err
 	}
 	if err := store.Renew(ctx, name, g.RefreshToken, g.AccessToken, g.UseUntil); err != nil {

@@ -111,3 +111,29 @@ func TestOAuthDeviceFlowFromTheCLI(t *testing.T) {
 		t.Fatalf("removed grant still listed:\n%s", list)
 	}
 }
+
+// TestOAuthBrowserFlowFromTheCLI: the flow Google needs for mail — consent
+// in a browser that the provider sends back to a loopback port with a code,
+// exchanged with its PKCE verifier — run from the CLI; renew uses it again.
+func TestOAuthBrowserFlowFromTheCLI(t *testing.T) {
+	srv := oauth2server.New(t, oauth2server.Options{})
+	db := pgtest.NewURL(t)
+	out, code := inboxdeskConsenting(t, srv, "oauth", "add", "--database-url", db, "--name", "gws",
+		"--provider", "custom", "--client-id", srv.ClientID(), "--auth-url", srv.AuthURL(), "--token-url", srv.TokenURL())
+	if code != 0 || !strings.Contains(out, srv.AuthURL()+"?") || !strings.Contains(out, "added grant gws") {
+		t.Fatalf("oauth add (browser): %d %q", code, out)
+	}
+	if srv.Count("authorize") != 1 || srv.Count("authorization_code") != 1 {
+		t.Fatalf("consent pages %d, code exchanges %d; want 1 each", srv.Count("authorize"), srv.Count("authorization_code"))
+	}
+	store := oauth.NewStore(pgtest.Pool(t, db), oauth.Options{})
+	ctx := context.Background()
+	tok, err := store.AccessToken(ctx, "gws")
+	if err != nil || !srv.Active(srv.Username(), tok) {
+		t.Fatalf("access token after the browser flow: %v", err)
+	}
+	if out, code := inboxdeskConsenting(t, srv, "oauth", "renew", "--database-url", db, "--name", "gws"); code != 0 ||
+		srv.Count("authorize") != 2 {
+		t.Fatalf("oauth renew (browser): %d %q", code, out)
+	}
+}

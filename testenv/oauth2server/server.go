@@ -1,5 +1,6 @@
 // Package oauth2server is an in-process OAuth 2.0 authorization server for
-// tests: the device authorization grant (RFC 8628), the token endpoint with
+// tests: the device authorization grant (RFC 8628), the authorization code
+// grant with PKCE (RFC 7636) and a loopback redirect, the token endpoint with
 // refresh tokens that can rotate, revocation, and token introspection
 // (RFC 7662) for Dovecot's oauth2 passdb and the test SMTP server.
 //
@@ -11,10 +12,13 @@ package oauth2server
 import (
 	"bufio"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -41,6 +45,7 @@ type Server struct {
 	byUser   map[string]*deviceGrant // by user code
 	refresh  map[string]bool         // live refresh tokens
 	access   map[string]time.Time    // access token → expiry
+	codes    map[string]string       // authorization code → its PKCE S256 challenge
 	counts   map[string]int          // requests per grant type / endpoint
 	failNext int                     // token requests still to answer 503
 }
@@ -64,20 +69,23 @@ func New(t testing.TB, opts Options) *Server {
 		opts.ClientID = "inboxdesk-test"
 	}
 	s := &Server{opts: opts, pending: map[string]*deviceGrant{}, byUser: map[string]*deviceGrant{},
-		refresh: map[string]bool{}, access: map[string]time.Time{}, counts: map[string]int{}}
+		refresh: map[string]bool{}, access: map[string]time.Time{}, counts: map[string]int{},
+		codes: map[string]string{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /device", s.device)
 	mux.HandleFunc("POST /token", s.token)
 	mux.HandleFunc("POST /introspect", s.introspect)
 	mux.HandleFunc("POST /verify", s.verify)
+	mux.HandleFunc("GET /authorize", s.authorize)
 	s.http = httptest.NewServer(mux)
 	s.URL = s.http.URL
 	t.Cleanup(s.http.Close)
 	return s
 }
 
-// DeviceURL, TokenURL and IntrospectURL are the endpoints' addresses.
+// DeviceURL, AuthURL, TokenURL and IntrospectURL are the endpoints' addresses.
 func (s *Server) DeviceURL() string     { return s.URL + "/device" }
+func (s *Server) AuthURL() string       { return s.URL + "/authorize" }
 func (s *Server) TokenURL() string      { return s.URL + "/token" }
 func (s *Server) IntrospectURL() string { return s.URL + "/introspect" }
 
@@ -204,6 +212,8 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	switch kind {
 	case "urn:ietf:params:oauth:grant-type:device_code":
 		s.deviceToken(w, r.FormValue("device_code"))
+	case "authorization_code":
+		s.codeToken(w, r.FormValue("code"), r.FormValue("code_verifier"))
 	case "refresh_token":
 		rt := r.FormValue("refresh_token")
 		if !s.refresh[rt] {
@@ -219,6 +229,45 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	default:
 		oauthError(w, http.StatusBadRequest, "unsupported_grant_type")
 	}
+}
+
+// authorize is the consent page: the person consents at once, and the
+// browser is sent back to the client's loopback redirect with a code. Only
+// loopback redirects and S256 challenges are accepted, as for native apps
+// (RFC 8252).
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	redirect, err := url.Parse(q.Get("redirect_uri"))
+	if err != nil || redirect.Scheme != "http" || redirect.Hostname() != "127.0.0.1" {
+		http.Error(w, "redirect_uri must be a loopback address", http.StatusBadRequest)
+		return
+	}
+	if q.Get("client_id") != s.opts.ClientID || q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" {
+		http.Error(w, "bad client or PKCE challenge", http.StatusBadRequest)
+		return
+	}
+	code := rand.Text()
+	s.mu.Lock()
+	s.codes[code] = q.Get("code_challenge")
+	s.counts["authorize"]++
+	s.mu.Unlock()
+	back := redirect.Query()
+	back.Set("code", code)
+	back.Set("state", q.Get("state"))
+	redirect.RawQuery = back.Encode()
+	http.Redirect(w, r, redirect.String(), http.StatusFound)
+}
+
+// codeToken redeems an authorization code whose PKCE verifier matches (mu held).
+func (s *Server) codeToken(w http.ResponseWriter, code, verifier string) {
+	challenge, ok := s.codes[code]
+	delete(s.codes, code)
+	sum := sha256.Sum256([]byte(verifier))
+	if !ok || base64.RawURLEncoding.EncodeToString(sum[:]) != challenge {
+		oauthError(w, http.StatusBadRequest, "invalid_grant")
+		return
+	}
+	s.issue(w, "")
 }
 
 // deviceToken answers a device-code poll (mu held).
@@ -308,8 +357,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // ApprovePrinted reads a client's output until it prints a user code this
-// server issued, approves it as the consenting person would, and then
-// drains the rest of r. It returns once r ends.
+// server issued, or the address of its consent page, and consents as the
+// person would (entering the code, or opening the page in a browser, which
+// follows the redirect back to the client). Then it drains the rest of r
+// and returns once r ends.
 func (s *Server) ApprovePrinted(r io.Reader) {
 	sc := bufio.NewScanner(r)
 	approved := false
@@ -318,10 +369,23 @@ func (s *Server) ApprovePrinted(r io.Reader) {
 			continue
 		}
 		for _, word := range strings.Fields(sc.Text()) {
-			if s.Approve(strings.Trim(word, ".,:;")) {
+			word = strings.Trim(word, ".,:;")
+			if strings.HasPrefix(word, s.AuthURL()+"?") {
+				go browse(word)
+				approved = true
+			} else if s.Approve(word) {
 				approved = true
 			}
 		}
 	}
 	_, _ = io.Copy(io.Discard, r)
+}
+
+// browse opens address as a browser would, following redirects.
+func browse(address string) {
+	resp, err := http.Get(address)
+	if err == nil {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
 }
