@@ -7,14 +7,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"testing"
 	"time"
 
 	"github.com/emersion/go-smtp"
 
 	"inboxdesk/devmail"
-	"inboxdesk/link"
 	"inboxdesk/outbound"
 	"inboxdesk/testenv/pgtest"
 	"inboxdesk/ticket"
@@ -68,14 +66,7 @@ func TestAlertsPerSecond(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sink.Close()
-	keys, _ := link.ParseKeys(link.GenerateKey())
-	base, _ := url.Parse("https://help.example.com")
-	comp, err := outbound.NewComposer(outbound.ComposeConfig{From: ticket.Address{Email: "no-reply@example.com"},
-		Keys: keys, BaseURL: base})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, _ := outbound.NewTransport("smtp://"+sink.Addr()+"?starttls=none", outbound.TransportOptions{})
+	comp, tr := composerAndTransport(t, sink)
 	tq := &timedQueue{Store: store}
 	sender, _ := outbound.NewSender(outbound.SenderConfig{Queue: tq, BatchSize: 100, Logger: quiet(),
 		Deliverers: map[string]outbound.Deliverer{"email": outbound.EmailDeliverer{Composer: comp, Mailer: tr}}})

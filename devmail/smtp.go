@@ -26,6 +26,9 @@ type SMTPOptions struct {
 	// AUTH PLAIN, also without TLS, and refuse MAIL FROM before it. An empty
 	// Username offers no AUTH and lets anyone send.
 	Username, Password string
+	// CheckToken, when set, makes the server offer AUTH XOAUTH2 and accept
+	// a user and bearer token it approves (an OAuth2 server's introspection).
+	CheckToken func(user, token string) bool
 	// MaxMessageBytes makes larger messages fail with 552; zero means no
 	// limit.
 	MaxMessageBytes int64

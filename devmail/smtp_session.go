@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -27,16 +28,28 @@ type session struct {
 
 var _ smtp.AuthSession = (*session)(nil)
 
-// AuthMechanisms offers PLAIN when a username is configured, else nothing.
+// AuthMechanisms offers PLAIN when a username is configured and XOAUTH2
+// when tokens are checked.
 func (ss *session) AuthMechanisms() []string {
-	if ss.srv.opts.Username == "" {
-		return nil
+	var mechs []string
+	if ss.srv.opts.Username != "" {
+		mechs = append(mechs, sasl.Plain)
 	}
-	return []string{sasl.Plain}
+	if ss.srv.opts.CheckToken != nil {
+		mechs = append(mechs, "XOAUTH2")
+	}
+	return mechs
 }
 
-// Auth checks PLAIN credentials against the configured ones.
+// Auth checks PLAIN credentials against the configured ones, or an
+// XOAUTH2 token with CheckToken.
 func (ss *session) Auth(mech string) (sasl.Server, error) {
+	if mech == "XOAUTH2" && ss.srv.opts.CheckToken != nil {
+		return xoauth2Server{check: func(user, token string) bool {
+			ss.authed = ss.srv.opts.CheckToken(user, token)
+			return ss.authed
+		}}, nil
+	}
 	if ss.srv.opts.Username == "" || mech != sasl.Plain {
 		return nil, smtp.ErrAuthUnknownMechanism
 	}
@@ -52,12 +65,33 @@ func (ss *session) Auth(mech string) (sasl.Server, error) {
 	}), nil
 }
 
+// xoauth2Server reads the one XOAUTH2 response: "user=U^Aauth=Bearer T^A^A".
+type xoauth2Server struct{ check func(user, token string) bool }
+
+func (x xoauth2Server) Next(resp []byte) ([]byte, bool, error) {
+	if resp == nil {
+		return []byte{}, false, nil // ask for the initial response
+	}
+	var user, token string
+	for _, f := range strings.Split(string(resp), "\x01") {
+		if v, ok := strings.CutPrefix(f, "user="); ok {
+			user = v
+		} else if v, ok := strings.CutPrefix(f, "auth=Bearer "); ok {
+			token = v
+		}
+	}
+	if user == "" || token == "" || !x.check(user, token) {
+		return nil, true, smtp.ErrAuthFailed
+	}
+	return nil, true, nil
+}
+
 func equalSecret(got, want string) bool {
 	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 
 func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
-	if ss.srv.opts.Username != "" && !ss.authed {
+	if (ss.srv.opts.Username != "" || ss.srv.opts.CheckToken != nil) && !ss.authed {
 		return smtp.ErrAuthRequired
 	}
 	if err := ss.srv.faults.take(StageMail); err != nil {

@@ -79,7 +79,8 @@ func TestDovecotScheduledPollsSeeMailAppendedWhileRunning(t *testing.T) {
 	defer p.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- inbound.NewScheduler(p, store, quietLog()).Run(ctx) }()
+	// IDLE off: this is about the scheduled polls (and IDLE would be a second session).
+	go func() { done <- inbound.NewScheduler(p, store, quietLog(), inbound.IdleOptions{Off: true}).Run(ctx) }()
 	defer func() { cancel(); <-done }()
 	ticketed(t, store, "first@example.org", 10*time.Second)
 	for i := int64(0); i < 5; i++ {

@@ -23,6 +23,8 @@ type Options struct {
 	// ProgressEvery is how often a long poll (the first of a big mailbox)
 	// logs how far it is; zero means every 5 seconds.
 	ProgressEvery time.Duration
+	// Tokens gives access tokens to mailboxes that sign in with OAuth2 (?oauth=NAME).
+	Tokens TokenSource
 	// TrustedAuthservID names the mail server whose Authentication-Results
 	// judge senders (mailparse.SenderAuthFailure); "" checks nothing.
 	TrustedAuthservID string
@@ -151,6 +153,7 @@ func (p *Poller) pollLocked(ctx context.Context, mb *ticket.Mailbox, st *Stats) 
 	if err != nil {
 		return err
 	}
+	target.Tokens = p.opts.Tokens
 	s, uv, highest, err := p.openSession(ctx, mb.ID, target)
 	if err != nil {
 		return err

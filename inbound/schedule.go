@@ -23,11 +23,18 @@ type Scheduler struct {
 	log     *slog.Logger
 	reload  time.Duration
 	running sync.WaitGroup
+	idle    *idlers
 }
 
-// NewScheduler returns a scheduler for every mailbox in store.
-func NewScheduler(p *Poller, store *ticket.Store, log *slog.Logger) *Scheduler {
-	return &Scheduler{poller: p, store: store, log: log, reload: time.Minute}
+// NewScheduler returns a scheduler for every mailbox in store. Where the
+// server offers IDLE, new mail is also polled the moment it arrives (see
+// idlers); idle may be omitted for the defaults.
+func NewScheduler(p *Poller, store *ticket.Store, log *slog.Logger, idle ...IdleOptions) *Scheduler {
+	var io IdleOptions
+	if len(idle) > 0 {
+		io = idle[0]
+	}
+	return &Scheduler{poller: p, store: store, log: log, reload: time.Minute, idle: newIdlers(p, store, log, io)}
 }
 
 type entry struct {
@@ -48,6 +55,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			<-c.Stop().Done()
+			s.idle.wait()
 			s.running.Wait()
 			return nil
 		case <-t.C:
@@ -62,6 +70,7 @@ func (s *Scheduler) sync(ctx context.Context, c *cron.Cron, entries map[string]e
 		s.log.Error("list mailboxes", "err", err)
 		return
 	}
+	s.idle.sync(ctx, boxes)
 	seen := map[string]bool{}
 	for _, mb := range boxes {
 		seen[mb.Name] = true

@@ -48,14 +48,20 @@ func (s *session) alive() bool {
 }
 
 func dial(ctx context.Context, t Target, timeout time.Duration) (*session, error) {
+	return dialWith(ctx, t, timeout, nil)
+}
+
+// dialWith is dial with a handler of what the server announces unasked
+// (an IDLE watcher's new mail); nil ignores it.
+func dialWith(ctx context.Context, t Target, timeout time.Duration, h *imapclient.UnilateralDataHandler) (*session, error) {
 	s := &session{target: t, timeout: timeout}
 	var err error
-	if s.c, s.conn, err = connect(ctx, t, timeout); err != nil {
+	if s.c, s.conn, err = connect(ctx, t, timeout, &imapclient.Options{UnilateralDataHandler: h}); err != nil {
 		return nil, fmt.Errorf("connect %s: %w", t.Addr, err)
 	}
 	s.stop = context.AfterFunc(ctx, func() { s.c.Close() })
 	defer s.stop() // bound to ctx only while logging in; polls bind their own
-	if err := s.watch(func() error { return s.c.Login(t.User, t.Password).Wait() }); err != nil {
+	if err := s.watch(func() error { return signIn(ctx, s.c, t) }); err != nil {
 		s.close()
 		return nil, fmt.Errorf("login %s as %s: %w", t.Addr, t.User, err)
 	}
@@ -71,7 +77,7 @@ func dial(ctx context.Context, t Target, timeout time.Duration) (*session, error
 // connect dials t and starts the IMAP client over a watched connection:
 // plain, TLS from the start, or upgraded with STARTTLS when the server
 // offers it (or refused without it when required).
-func connect(ctx context.Context, t Target, timeout time.Duration) (*imapclient.Client, *watchedConn, error) {
+func connect(ctx context.Context, t Target, timeout time.Duration, opts *imapclient.Options) (*imapclient.Client, *watchedConn, error) {
 	conn, err := dialTCP(ctx, t, timeout)
 	if err != nil {
 		return nil, nil, err
@@ -80,11 +86,11 @@ func connect(ctx context.Context, t Target, timeout time.Duration) (*imapclient.
 	tlsConfig := &tls.Config{ServerName: host, NextProtos: []string{"imap"}}
 	switch t.TLS {
 	case TLSImplicit:
-		return imapclient.New(tls.Client(conn, tlsConfig), nil), conn, nil
+		return imapclient.New(tls.Client(conn, tlsConfig), opts), conn, nil
 	case TLSStart:
-		return startTLS(ctx, conn, t, tlsConfig, timeout)
+		return startTLS(ctx, conn, t, tlsConfig, timeout, opts)
 	default:
-		return imapclient.New(conn, nil), conn, nil
+		return imapclient.New(conn, opts), conn, nil
 	}
 }
 
@@ -100,8 +106,8 @@ func dialTCP(ctx context.Context, t Target, timeout time.Duration) (*watchedConn
 // that lists the capabilities is read on a first connection; the upgrade
 // runs on a second one, as the client library reads the greeting itself.
 func startTLS(ctx context.Context, conn *watchedConn, t Target, tlsConfig *tls.Config,
-	timeout time.Duration) (*imapclient.Client, *watchedConn, error) {
-	c := imapclient.New(conn, nil)
+	timeout time.Duration, opts *imapclient.Options) (*imapclient.Client, *watchedConn, error) {
+	c := imapclient.New(conn, opts)
 	if err := conn.watch(timeout, c.Close, c.WaitGreeting); err != nil {
 		c.Close()
 		return nil, nil, err
@@ -114,12 +120,13 @@ func startTLS(ctx context.Context, conn *watchedConn, t Target, tlsConfig *tls.C
 		return c, conn, nil
 	}
 	c.Close()
+	opts.TLSConfig = tlsConfig
 	conn, err := dialTCP(ctx, t, timeout)
 	if err != nil {
 		return nil, nil, err
 	}
 	err = conn.watch(timeout, conn.Close, func() (err error) {
-		c, err = imapclient.NewStartTLS(conn, &imapclient.Options{TLSConfig: tlsConfig})
+		c, err = imapclient.NewStartTLS(conn, opts)
 		return err
 	})
 	return c, conn, err

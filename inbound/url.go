@@ -27,11 +27,17 @@ type Target struct {
 	Folder          string
 	TLS             TLSMode
 	RequireStartTLS bool
+	// OAuth names the OAuth2 grant the mailbox signs in with (?oauth=NAME)
+	// instead of a password; Tokens gives its access tokens (set by the poller).
+	OAuth  string
+	Tokens TokenSource
 }
 
 // ParseURL parses imap://USER:PASS@HOST[:PORT]/FOLDER or imaps://… (port
 // defaults 143 / 993, folder INBOX). ?starttls=required refuses servers that do
-// not offer STARTTLS; ?starttls=none never upgrades.
+// not offer STARTTLS; ?starttls=none never upgrades. ?oauth=NAME signs in with
+// the OAuth2 grant NAME (`inboxdesk oauth add`) instead of a password; the
+// user may then be a whole address (imaps://support@example.com@host/INBOX).
 func ParseURL(raw string) (Target, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -70,6 +76,9 @@ func ParseURL(raw string) (Target, error) {
 	}
 	t.User = u.User.Username()
 	t.Password, _ = u.User.Password()
+	if t.OAuth = u.Query().Get("oauth"); t.OAuth != "" && t.Password != "" {
+		return Target{}, fmt.Errorf("mailbox url: give a password or ?oauth=GRANT, not both")
+	}
 	t.Folder = strings.TrimPrefix(u.Path, "/")
 	if t.Folder == "" {
 		t.Folder = "INBOX"

@@ -42,19 +42,23 @@ type key struct {
 // key signs; every key verifies. A kid is 1 to 16 characters of [a-z0-9];
 // a key decodes (standard or URL base64, padded or not) to at least
 // MinKeyLen bytes. Errors name the entry at fault, never the key itself.
-func ParseKeys(s string) (*Keyring, error) {
+func ParseKeys(s string) (*Keyring, error) { return ParseNamedKeys("link keys", s) }
+
+// ParseNamedKeys is ParseKeys for another setting of the same form; what
+// names it in errors ("secret keys").
+func ParseNamedKeys(what, s string) (*Keyring, error) {
 	if strings.TrimSpace(s) == "" {
-		return nil, errors.New("link keys: none given (want kid:base64key[,kid:base64key…])")
+		return nil, fmt.Errorf("%s: none given (want kid:base64key[,kid:base64key…])", what)
 	}
 	kr := &Keyring{}
 	seen := map[string]bool{}
 	for i, entry := range strings.Split(s, ",") {
 		k, err := parseKey(strings.TrimSpace(entry))
 		if err != nil {
-			return nil, fmt.Errorf("link keys: entry %d: %w", i+1, err)
+			return nil, fmt.Errorf("%s: entry %d: %w", what, i+1, err)
 		}
 		if seen[k.id] {
-			return nil, fmt.Errorf("link keys: entry %d: key id %q is used twice", i+1, k.id)
+			return nil, fmt.Errorf("%s: entry %d: key id %q is used twice", what, i+1, k.id)
 		}
 		seen[k.id] = true
 		kr.keys = append(kr.keys, k)
@@ -147,6 +151,16 @@ func (kr *Keyring) KeyIDs() []string {
 
 func (kr *Keyring) signer() key { return kr.keys[0] }
 
+// DeriveFor is Derive under the key named id (any key of the ring), for
+// data sealed under an older key; ok is false when no key has that id.
+func (kr *Keyring) DeriveFor(id, purpose string) (derived []byte, ok bool) {
+	k, ok := kr.lookup(id)
+	if !ok {
+		return nil, false
+	}
+	return derive(k, purpose), true
+}
+
 func (kr *Keyring) lookup(id string) (key, bool) {
 	for _, k := range kr.keys {
 		if k.id == id {
@@ -159,8 +173,10 @@ func (kr *Keyring) lookup(id string) (key, bool) {
 // Derive returns a 32-byte key for purpose, derived from the signing key
 // (HMAC-SHA256), so that one configured secret can key other uses such as
 // hashing one-time codes. It changes when the signing key rotates.
-func (kr *Keyring) Derive(purpose string) []byte {
-	m := hmac.New(sha256.New, kr.signer().secret)
+func (kr *Keyring) Derive(purpose string) []byte { return derive(kr.signer(), purpose) }
+
+func derive(k key, purpose string) []byte {
+	m := hmac.New(sha256.New, k.secret)
 	m.Write([]byte("inboxdesk derive: " + purpose))
 	return m.Sum(nil)
 }

@@ -25,6 +25,7 @@ type Metrics struct {
 	pollErr  *prometheus.CounterVec
 	lastPoll *prometheus.GaugeVec
 	httpDur  *prometheus.HistogramVec
+	refresh  *prometheus.CounterVec
 }
 
 // New registers the collectors; pool feeds the database-backed gauges
@@ -44,7 +45,10 @@ func New(pool *pgxpool.Pool) *Metrics {
 		Help: "When this process last polled the mailbox successfully."}, []string{"mailbox"})
 	m.httpDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "inboxdesk_http_request_duration_seconds",
 		Help: "HTTP request latency.", Buckets: prometheus.DefBuckets}, []string{"method", "code"})
-	m.reg.MustRegister(m.ingested, m.pollDur, m.pollErr, m.lastPoll, m.httpDur,
+	m.refresh = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "inboxdesk_oauth_refresh_total",
+		Help: "OAuth2 access-token refreshes by grant and result (ok, failed: retried with backoff, refused: the grant needs `inboxdesk oauth renew`)."},
+		[]string{"grant", "result"})
+	m.reg.MustRegister(m.ingested, m.pollDur, m.pollErr, m.lastPoll, m.httpDur, m.refresh,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if pool != nil {
 		m.reg.MustRegister(&dbCollector{pool: pool})
@@ -67,6 +71,18 @@ func (m *Metrics) Poll(mailbox string, took, _ time.Duration, err error) {
 		return
 	}
 	m.lastPoll.WithLabelValues(mailbox).SetToCurrentTime()
+}
+
+// OAuthRefresh counts a token refresh (oauth.Observer).
+func (m *Metrics) OAuthRefresh(grant string, err error, refused bool) {
+	result := "ok"
+	switch {
+	case refused:
+		result = "refused"
+	case err != nil:
+		result = "failed"
+	}
+	m.refresh.WithLabelValues(grant, result).Inc()
 }
 
 // Handler serves /metrics.
@@ -113,6 +129,8 @@ var (
 		"Age of the oldest mail on the server not ingested yet (0 when none).", []string{"mailbox"}, nil)
 	stalledDesc = prometheus.NewDesc("inboxdesk_mailbox_backlog_stalled",
 		"1 when the backlog has not shrunk for the configured number of polls.", []string{"mailbox"}, nil)
+	grantDesc = prometheus.NewDesc("inboxdesk_oauth_grant_broken",
+		"1 while the provider refuses the OAuth2 grant (its mailboxes cannot sign in), else 0.", []string{"grant"}, nil)
 )
 
 func (c *dbCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -123,6 +141,7 @@ func (c *dbCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- backlogDesc
 	ch <- oldestDesc
 	ch <- stalledDesc
+	ch <- grantDesc
 }
 
 func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
@@ -164,6 +183,22 @@ func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
 	var q float64
 	if c.pool.QueryRow(ctx, `SELECT count(*) FROM quarantine WHERE state = 'held'`).Scan(&q) == nil {
 		ch <- prometheus.MustNewConstMetric(quarDesc, prometheus.GaugeValue, q)
+	}
+	c.collectGrants(ctx, ch)
+}
+
+func (c *dbCollector) collectGrants(ctx context.Context, ch chan<- prometheus.Metric) {
+	rows, err := c.pool.Query(ctx, `SELECT name, broken FROM oauth_grants`)
+	if err != nil {
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		var broken bool
+		if rows.Scan(&name, &broken) == nil {
+			ch <- prometheus.MustNewConstMetric(grantDesc, prometheus.GaugeValue, boolGauge(broken), name)
+		}
 	}
 }
 

@@ -28,6 +28,8 @@ type Transport struct {
 	tlsConfig *tls.Config
 	timeout   time.Duration
 	maxIdle   time.Duration
+	grant     string      // ?oauth=NAME: XOAUTH2 with this grant's tokens
+	tokens    TokenSource // gives them
 
 	mu       sync.Mutex
 	conn     net.Conn        // raw connection of the session, for deadlines
@@ -90,6 +92,9 @@ func (t *Transport) connect(ctx context.Context) (reused bool, err error) {
 	// An idle connection may have been closed by the server without our
 	// noticing; start afresh rather than find out halfway through a message.
 	t.drop()
+	if err := t.signInToken(ctx); err != nil {
+		return false, err
+	}
 	t.dialCtx = ctx
 	session, err := t.client.DialToSMTPClientWithContext(ctx)
 	t.dialCtx = nil

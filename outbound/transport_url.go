@@ -19,6 +19,7 @@ type TransportOptions struct {
 	MaxIdle   time.Duration // a connection idle longer is replaced before use; default 1m
 	HelloName string        // EHLO name; default the machine's host name
 	TLSConfig *tls.Config   // nil: system roots; ServerName defaults to the URL's host
+	Tokens    TokenSource   // access tokens for a URL with ?oauth=NAME
 }
 
 const (
@@ -29,12 +30,14 @@ const (
 // NewTransport reads an SMTP URL:
 //
 //	smtp://[user:pass@]host[:port][?starttls=opportunistic|required|none][&auth=plain|login]
+//	smtp://user@host[:port]?oauth=GRANT
 //	smtps://[user:pass@]host[:port][?auth=plain|login]
 //
 // smtp:// uses port 587 and STARTTLS when the server offers it (required:
 // refuse a server without it; none: never); smtps:// uses port 465 and TLS
 // from the start. With a user, AUTH PLAIN or LOGIN is used, whichever the
-// server offers (or the one named by auth=); go-mail refuses to send a
+// server offers (or the one named by auth=); with oauth=GRANT, AUTH XOAUTH2
+// with an access token of that grant (opts.Tokens); go-mail refuses to send a
 // password before TLS except to localhost. Nothing is dialled until the
 // first Send.
 func NewTransport(rawURL string, opts TransportOptions) (*Transport, error) {
@@ -67,7 +70,8 @@ func transportFromURL(u *url.URL, opts TransportOptions) (*Transport, []mail.Opt
 	if u.Path != "" && u.Path != "/" {
 		return nil, nil, fmt.Errorf("unexpected path %q", u.Path)
 	}
-	t := &Transport{implicit: u.Scheme == "smtps", timeout: opts.Timeout, maxIdle: opts.MaxIdle}
+	t := &Transport{implicit: u.Scheme == "smtps", timeout: opts.Timeout, maxIdle: opts.MaxIdle,
+		grant: u.Query().Get("oauth"), tokens: opts.Tokens}
 	port, err := urlPort(u, t.implicit)
 	if err != nil {
 		return nil, nil, err
@@ -116,8 +120,8 @@ func tlsConfigFor(base *tls.Config, host string) *tls.Config {
 func urlOptions(u *url.URL, implicit bool) ([]mail.Option, error) {
 	q := u.Query()
 	for k := range q {
-		if k != "starttls" && k != "auth" {
-			return nil, fmt.Errorf("unknown parameter %q (want starttls, auth)", k)
+		if k != "starttls" && k != "auth" && k != "oauth" {
+			return nil, fmt.Errorf("unknown parameter %q (want starttls, auth, oauth)", k)
 		}
 	}
 	policy, err := tlsPolicy(q.Get("starttls"), implicit)
@@ -125,7 +129,7 @@ func urlOptions(u *url.URL, implicit bool) ([]mail.Option, error) {
 		return nil, err
 	}
 	opts := []mail.Option{mail.WithTLSPolicy(policy)}
-	auth, err := authOption(u, q.Get("auth"))
+	auth, err := authOption(u, q.Get("auth"), q.Get("oauth"))
 	if err != nil {
 		return nil, err
 	}
@@ -153,9 +157,19 @@ func tlsPolicy(s string, implicit bool) (mail.TLSPolicy, error) {
 	return 0, fmt.Errorf("starttls=%q: want opportunistic, required or none", s)
 }
 
-func authOption(u *url.URL, mech string) (mail.Option, error) {
+func authOption(u *url.URL, mech, grant string) (mail.Option, error) {
 	user := u.User.Username()
-	pass, _ := u.User.Password()
+	pass, hasPass := u.User.Password()
+	if grant != "" {
+		if user == "" || hasPass || mech != "" {
+			return nil, errors.New("oauth= takes a user and no password or auth=")
+		}
+		return func(c *mail.Client) error {
+			c.SetUsername(user)
+			c.SetSMTPAuth(mail.SMTPAuthXOAUTH2)
+			return nil
+		}, nil
+	}
 	if user == "" {
 		if mech != "" {
 			return nil, errors.New("auth= given without a user")

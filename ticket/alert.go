@@ -39,3 +39,14 @@ type AlertJob struct {
 	Tries        int    // delivery attempts including this one
 	CreatedAt    time.Time
 }
+
+// AlertWait is how long an alert for reason waits before it is sent, so
+// that more updates within window make one alert. The acknowledgement of a
+// new ticket waits for nothing: the customer hears at once that their mail
+// arrived, and only later updates coalesce.
+func AlertWait(reason AlertReason, window time.Duration) time.Duration {
+	if reason == ReasonReceived {
+		return 0
+	}
+	return window
+}

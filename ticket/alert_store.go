@@ -65,7 +65,7 @@ func (s *Store) enqueueOn(ctx context.Context, tx pgx.Tx, ticketID int64, email,
 	_, err = tx.Exec(ctx, `
 		INSERT INTO alerts (ticket_id, recipient, channel, reason, language, message_id, send_after)
 		VALUES ($1, $2, $3, $4, $5, $6, now() + $7::interval)`,
-		ticketID, email, channel, string(reason), lang, s.newMessageID("alert"), s.cfg.CoalesceWindow)
+		ticketID, email, channel, string(reason), lang, s.newMessageID("alert"), AlertWait(reason, s.cfg.CoalesceWindow))
 	if err != nil {
 		return fmt.Errorf("enqueue alert: %w", err)
 	}

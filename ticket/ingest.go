@@ -379,7 +379,7 @@ func (s *Store) openArgs(cp Checkpoint, m Mail, old *Ticket) []any {
 	return []any{strings.ToLower(strings.TrimSpace(in.From.Email)), in.From.Name, in.mailLanguage(),
 		CleanSubject(in.Subject), cp.MailboxID, linked, in.Subject, in.Text, in.HTML,
 		int64(cp.UIDValidity), int64(m.UID), in.MessageID, strings.Join(in.InReplyTo, " "), in.References,
-		in.ContentHash, sentAt(in), detail, s.newMessageID("alert"), s.cfg.CoalesceWindow,
+		in.ContentHash, sentAt(in), detail, s.newMessageID("alert"), AlertWait(ReasonReceived, s.cfg.CoalesceWindow),
 		in.preparedVector(), in.Notes}
 }
 

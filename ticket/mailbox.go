@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -22,6 +23,19 @@ type Mailbox struct {
 	LastPollAt      time.Time
 	LastError       string
 	Backlog         Backlog
+	// Grant names the OAuth2 grant the URL signs in with (its ?oauth=NAME);
+	// GrantBroken is why the provider refused that grant ("" while it works).
+	Grant       string
+	GrantBroken string
+}
+
+// grantOf is the OAuth2 grant an IMAP URL names (?oauth=NAME), "" for none.
+func grantOf(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ""
+	}
+	return u.Query().Get("oauth")
 }
 
 // Backlog is what the last poll that reached the server left there: UIDs
@@ -38,9 +52,14 @@ func (s *Store) AddMailbox(ctx context.Context, m Mailbox) (int64, error) {
 	if m.Schedule == "" {
 		m.Schedule = "@every 1m"
 	}
+	sealed, err := s.sealURL(m.URL)
+	if err != nil {
+		return 0, err
+	}
 	var id int64
-	err := s.pool.QueryRow(ctx, `INSERT INTO mailboxes (name, url, schedule, processed_folder, mark_seen)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`, m.Name, m.URL, m.Schedule, m.ProcessedFolder, m.MarkSeen).Scan(&id)
+	err = s.pool.QueryRow(ctx, `INSERT INTO mailboxes (name, url, schedule, processed_folder, mark_seen, grant_name)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, m.Name, sealed, m.Schedule, m.ProcessedFolder, m.MarkSeen,
+		grantOf(m.URL)).Scan(&id)
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
 		return 0, ErrMailboxNameTaken
@@ -56,9 +75,14 @@ func (s *Store) AddMailbox(ctx context.Context, m Mailbox) (int64, error) {
 // server, account or folder: its UIDs say nothing about ours); mail already
 // ingested is then recognised by Message-ID and content.
 func (s *Store) UpdateMailbox(ctx context.Context, m Mailbox, rescan bool) error {
+	sealed, err := s.sealURL(m.URL)
+	if err != nil {
+		return err
+	}
 	tag, err := s.pool.Exec(ctx, `UPDATE mailboxes SET url = $2, schedule = $3, processed_folder = $4, mark_seen = $5,
-			uidvalidity = CASE WHEN $6 THEN 0 ELSE uidvalidity END, last_uid = CASE WHEN $6 THEN 0 ELSE last_uid END
-		WHERE name = $1`, m.Name, m.URL, m.Schedule, m.ProcessedFolder, m.MarkSeen, rescan)
+			uidvalidity = CASE WHEN $6 THEN 0 ELSE uidvalidity END, last_uid = CASE WHEN $6 THEN 0 ELSE last_uid END,
+			grant_name = $7
+		WHERE name = $1`, m.Name, sealed, m.Schedule, m.ProcessedFolder, m.MarkSeen, rescan, grantOf(m.URL))
 	if err != nil {
 		return fmt.Errorf("update mailbox: %w", err)
 	}
@@ -80,21 +104,34 @@ func (s *Store) RemoveMailbox(ctx context.Context, name string) error {
 	return nil
 }
 
-const mailboxColumns = `id, name, url, schedule, processed_folder, mark_seen, uidvalidity, last_uid,
-	last_poll_at, last_error, backlog, backlog_oldest_at, backlog_polls, backlog_stalled_since`
+// mailboxesWithGrants is the FROM of mailbox reads: each mailbox with the
+// reason its OAuth2 grant is broken, if it is.
+const mailboxesWithGrants = `SELECT m.id, m.name, m.url, m.schedule, m.processed_folder, m.mark_seen,
+	m.uidvalidity, m.last_uid, m.last_poll_at, m.last_error, m.backlog, m.backlog_oldest_at, m.backlog_polls,
+	m.backlog_stalled_since, m.grant_name, COALESCE(g.last_error, '')
+	FROM mailboxes m LEFT JOIN oauth_grants g ON g.name = m.grant_name AND g.broken`
 
 // Mailboxes lists every mailbox by name.
 func (s *Store) Mailboxes(ctx context.Context) ([]Mailbox, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+mailboxColumns+` FROM mailboxes ORDER BY name`)
+	rows, err := s.pool.Query(ctx, mailboxesWithGrants+` ORDER BY m.name`)
 	if err != nil {
 		return nil, fmt.Errorf("mailboxes: %w", err)
 	}
-	return pgx.CollectRows(rows, scanMailbox)
+	boxes, err := pgx.CollectRows(rows, scanMailbox)
+	if err != nil {
+		return nil, fmt.Errorf("mailboxes: %w", err)
+	}
+	for i := range boxes {
+		if err := s.openURL(&boxes[i]); err != nil {
+			return nil, err
+		}
+	}
+	return boxes, nil
 }
 
 // MailboxByName returns one mailbox, with its current checkpoint.
 func (s *Store) MailboxByName(ctx context.Context, name string) (*Mailbox, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+mailboxColumns+` FROM mailboxes WHERE name = $1`, name)
+	rows, err := s.pool.Query(ctx, mailboxesWithGrants+` WHERE m.name = $1`, name)
 	if err != nil {
 		return nil, fmt.Errorf("mailbox: %w", err)
 	}
@@ -102,7 +139,10 @@ func (s *Store) MailboxByName(ctx context.Context, name string) (*Mailbox, error
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}
-	return &m, err
+	if err != nil {
+		return nil, fmt.Errorf("mailbox: %w", err)
+	}
+	return &m, s.openURL(&m)
 }
 
 func scanMailbox(r pgx.CollectableRow) (Mailbox, error) {
@@ -110,7 +150,7 @@ func scanMailbox(r pgx.CollectableRow) (Mailbox, error) {
 	var uv, last int64
 	var polled, oldest, stalled *time.Time
 	err := r.Scan(&m.ID, &m.Name, &m.URL, &m.Schedule, &m.ProcessedFolder, &m.MarkSeen, &uv, &last, &polled,
-		&m.LastError, &m.Backlog.UIDs, &oldest, &m.Backlog.Polls, &stalled)
+		&m.LastError, &m.Backlog.UIDs, &oldest, &m.Backlog.Polls, &stalled, &m.Grant, &m.GrantBroken)
 	m.Checkpoint = Checkpoint{MailboxID: m.ID, UIDValidity: uint32(uv), LastUID: uint32(last)}
 	m.LastPollAt = nullTime(polled)
 	m.Backlog.OldestAt, m.Backlog.StalledSince = nullTime(oldest), nullTime(stalled)

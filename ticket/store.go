@@ -13,6 +13,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"inboxdesk/migrations"
+	"inboxdesk/secrets"
 )
 
 // Config tunes the store's rules.
@@ -26,6 +27,9 @@ type Config struct {
 	AlertsPerHour int
 	// Domain is the right-hand side of the Message-IDs we generate.
 	Domain string
+	// Secrets seals mailbox URLs (they hold passwords) at rest; nil keeps
+	// them in clear.
+	Secrets *secrets.Keyring
 }
 
 // DefaultConfig returns the settings used when none are given.

@@ -53,6 +53,13 @@ type queueData struct {
 	NextURL   string
 	Mailboxes []mailboxOption
 	Stalled   []stalledMailbox
+	// SignIn lists the mailboxes whose OAuth2 grant the provider refused:
+	// they are not polled until the grant is renewed.
+	SignIn []signInBanner
+}
+
+type signInBanner struct {
+	Mailbox, Grant, Reason string
 }
 
 // stalledMailbox is a mailbox whose backlog on the mail server has not
@@ -84,6 +91,9 @@ func (s *Server) agentQueueShow(w http.ResponseWriter, r *http.Request) {
 		d.Mailboxes = append(d.Mailboxes, mailboxOption{ID: b.ID, Name: b.Name})
 		if !b.Backlog.StalledSince.IsZero() {
 			d.Stalled = append(d.Stalled, stalledMailbox{Name: b.Name, UIDs: b.Backlog.UIDs, Waiting: waited(b.Backlog.OldestAt)})
+		}
+		if b.GrantBroken != "" {
+			d.SignIn = append(d.SignIn, signInBanner{Mailbox: b.Name, Grant: b.Grant, Reason: b.GrantBroken})
 		}
 	}
 	if q.Page > 1 {

@@ -15,6 +15,7 @@ import (
 	"inboxdesk/auth"
 	"inboxdesk/inbound"
 	"inboxdesk/metrics"
+	"inboxdesk/oauth"
 	"inboxdesk/outbound"
 	"inboxdesk/push"
 	"inboxdesk/ticket"
@@ -78,16 +79,21 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger, tune appTuning) 
 func (a *app) build(ctx context.Context, tune appTuning) error {
 	cfg := a.cfg
 	a.store = ticket.NewStore(a.pool, ticket.Config{ReopenWindow: cfg.ReopenWindow, CoalesceWindow: cfg.Coalesce,
-		AlertsPerHour: cfg.AlertsPerHour, Domain: cfg.Domain})
+		AlertsPerHour: cfg.AlertsPerHour, Domain: cfg.Domain, Secrets: cfg.SecretKeys})
 	a.auth = auth.NewStore(a.pool, auth.Config{CodeKey: cfg.LinkKeys.Derive("one-time codes")})
+	grants := oauth.NewStore(a.pool, oauth.Options{Keys: cfg.SecretKeys, Observe: a.metrics.OAuthRefresh})
+	if err := sealSecrets(ctx, a.store, grants, a.log); err != nil {
+		return err
+	}
 	opts := inbound.DefaultOptions()
-	opts.Observe = a.metrics
+	opts.Observe = inbound.WakeOnNewTickets{Observer: a.metrics, Wake: func() { a.sender.Wake() }}
+	opts.Tokens = grants
 	opts.TrustedAuthservID = cfg.AuthservID
 	opts.CommandTimeout, opts.PollTimeout, opts.StalledAfter = cfg.IMAPTimeout, cfg.PollTimeout, cfg.StalledPolls
 	a.poller = inbound.NewPoller(a.store, a.log, opts)
 	a.sched = inbound.NewScheduler(a.poller, a.store, a.log)
 	var err error
-	if a.transport, err = outbound.NewTransport(cfg.SMTPURL, outbound.TransportOptions{}); err != nil {
+	if a.transport, err = outbound.NewTransport(cfg.SMTPURL, outbound.TransportOptions{Tokens: grants}); err != nil {
 		return fmt.Errorf("INBOXDESK_SMTP_URL (--smtp-url): %w", err)
 	}
 	from := ticket.Address{Name: cfg.From.Name, Email: cfg.From.Address}

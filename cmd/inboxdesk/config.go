@@ -16,6 +16,7 @@ import (
 	"inboxdesk/link"
 	"inboxdesk/outbound"
 	"inboxdesk/push"
+	"inboxdesk/secrets"
 	"inboxdesk/ticket"
 )
 
@@ -36,7 +37,8 @@ func settings() []*setting {
 		{flag: "metrics-listen", env: "INBOXDESK_METRICS_LISTEN", help: "address of a separate listener for /metrics, e.g. 127.0.0.1:9090 (empty: metrics not served)"},
 		{flag: "base-url", env: "INBOXDESK_BASE_URL", def: "http://localhost:8080", help: "public URL of the web view, used in links"},
 		{flag: "link-keys", env: "INBOXDESK_LINK_KEYS", help: "magic-link keys kid:base64,… (first signs; `inboxdesk link-key` makes one)", secret: true, required: true},
-		{flag: "smtp-url", env: "INBOXDESK_SMTP_URL", help: "SMTP relay: smtp://user:pass@host:587 or smtps://…", secret: true, required: true},
+		{flag: "smtp-url", env: "INBOXDESK_SMTP_URL", help: "SMTP relay: smtp://user:pass@host:587 or smtps://…; smtp://user@host:587?oauth=GRANT signs in with an OAuth2 grant", secret: true, required: true},
+		{flag: "secret-keys", env: "INBOXDESK_SECRET_KEYS", help: "keys kid:base64,… sealing mailbox passwords and OAuth2 tokens in the database (first seals, all open; `inboxdesk link-key` makes one)", secret: true},
 		{flag: "from", env: "INBOXDESK_FROM", def: "Support <no-reply@localhost>", help: "no-reply sender of alerts and codes"},
 		{flag: "language", env: "INBOXDESK_LANGUAGE", def: "en", help: "default language: en or es"},
 		{flag: "coalesce", env: "INBOXDESK_COALESCE", def: "30s", help: "updates within this window make one alert"},
@@ -70,6 +72,7 @@ type Config struct {
 	MetricsListen string // "" = /metrics not served
 	BaseURL       *url.URL
 	LinkKeys      *link.Keyring
+	SecretKeys    *secrets.Keyring // nil: secrets stay in clear
 	SMTPURL       string
 	From          *mail.Address
 	Language      string
@@ -164,6 +167,11 @@ func buildConfig(ss []*setting) (*Config, error) {
 	if k := v["link-keys"].value; k != "" {
 		if c.LinkKeys, err = link.ParseKeys(k); err != nil {
 			bad(v["link-keys"], "%v", err)
+		}
+	}
+	if k := v["secret-keys"].value; k != "" {
+		if c.SecretKeys, err = secrets.ParseKeys(k); err != nil {
+			bad(v["secret-keys"], "%v", err)
 		}
 	}
 	if c.From, err = mail.ParseAddress(v["from"].value); err != nil {

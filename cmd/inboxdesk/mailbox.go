@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"inboxdesk/inbound"
+	"inboxdesk/oauth"
 	"inboxdesk/ticket"
 )
 
@@ -22,7 +23,7 @@ func runMailbox(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlags("mailbox "+args[0], out)
 	db := dbFlag(fs)
 	name := fs.String("name", "", "mailbox name")
-	rawURL := fs.String("url", "", "imap://USER:PASS@HOST:PORT/FOLDER (imaps:// for TLS)")
+	rawURL := fs.String("url", "", "imap://USER:PASS@HOST:PORT/FOLDER (imaps:// for TLS; imaps://USER@HOST/FOLDER?oauth=GRANT signs in with an OAuth2 grant)")
 	schedule := fs.String("schedule", "@every 1m", "poll schedule (cron spec or @every DURATION)")
 	processed := fs.String("processed-folder", "", "move mail here after it is ingested (optional)")
 	seen := fs.Bool("mark-seen", false, "set \\Seen on mail after it is ingested")
@@ -31,7 +32,10 @@ func runMailbox(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer pool.Close()
-	store := ticket.NewStore(pool, ticket.DefaultConfig())
+	store, _, err := stores(pool)
+	if err != nil {
+		return err
+	}
 	switch args[0] {
 	case "add":
 		return mailboxAdd(ctx, store, out, ticket.Mailbox{Name: *name, URL: *rawURL, Schedule: *schedule,
@@ -66,10 +70,10 @@ func mailboxUpdate(ctx context.Context, store *ticket.Store, out io.Writer, give
 	rescan := false
 	if set["url"] {
 		oldT, _ := inbound.ParseURL(mb.URL)
-		newT, err := inbound.ParseURL(given.URL)
-		if err != nil {
+		if err := checkMailboxURL(ctx, store, given.URL); err != nil {
 			return err
 		}
+		newT, _ := inbound.ParseURL(given.URL)
 		rescan = oldT.Addr != newT.Addr || oldT.User != newT.User || oldT.Folder != newT.Folder
 		mb.URL = given.URL
 	}
@@ -100,7 +104,7 @@ func mailboxAdd(ctx context.Context, store *ticket.Store, out io.Writer, mb tick
 	if mb.Name == "" || mb.URL == "" {
 		return errors.New("--name and --url are required")
 	}
-	if _, err := inbound.ParseURL(mb.URL); err != nil {
+	if err := checkMailboxURL(ctx, store, mb.URL); err != nil {
 		return err
 	}
 	if err := inbound.ValidSchedule(mb.Schedule); err != nil {
@@ -125,8 +129,13 @@ func mailboxList(ctx context.Context, store *ticket.Store, out io.Writer) error 
 		if !m.LastPollAt.IsZero() {
 			last = m.LastPollAt.Format(time.RFC3339)
 		}
+		problem := m.LastError
+		if m.GrantBroken != "" {
+			problem = fmt.Sprintf("cannot sign in: grant %s refused (%s): run `inboxdesk oauth renew %s`",
+				m.Grant, m.GrantBroken, m.Grant)
+		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%s\n", m.Name, inbound.Redact(m.URL), m.Schedule, m.Checkpoint.LastUID,
-			last, m.LastError)
+			last, problem)
 	}
 	return w.Flush()
 }
@@ -142,8 +151,12 @@ func runPoll(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer pool.Close()
 	log := newLogger("auto", os.Stderr)
-	store := ticket.NewStore(pool, ticket.DefaultConfig())
+	store, grants, err := stores(pool)
+	if err != nil {
+		return err
+	}
 	opts := inbound.DefaultOptions()
+	opts.Tokens = grants
 	if opts.TrustedAuthservID = *authserv; opts.TrustedAuthservID == "" {
 		opts.TrustedAuthservID = os.Getenv("INBOXDESK_TRUSTED_AUTHSERV_ID")
 	}
@@ -181,4 +194,18 @@ func skipped(b bool) string {
 		return " (skipped: another process is polling it)"
 	}
 	return ""
+}
+
+// checkMailboxURL parses a mailbox URL and checks that the OAuth2 grant it
+// names, if any, exists.
+func checkMailboxURL(ctx context.Context, store *ticket.Store, raw string) error {
+	t, err := inbound.ParseURL(raw)
+	if err != nil || t.OAuth == "" {
+		return err
+	}
+	ok, err := oauth.NewStore(store.Pool(), oauth.Options{}).Has(ctx, t.OAuth)
+	if err == nil && !ok {
+		err = fmt.Errorf("mailbox url: no OAuth2 grant named %q (add it with `inboxdesk oauth add --name %s …`)", t.OAuth, t.OAuth)
+	}
+	return err
 }

@@ -29,6 +29,7 @@ func commands() []command {
 		{"migrate", "", "apply database migrations and exit", runMigrate},
 		{"poll", "[--mailbox NAME]", "poll every mailbox (or one) once and exit", runPoll},
 		{"mailbox", "add|list|update|remove", "manage the IMAP mailboxes inboxdesk polls", runMailbox},
+		{"oauth", "add|list|renew|remove", "manage OAuth2 grants mailboxes and SMTP sign in with", runOAuth},
 		{"agent", "add|list|password|disable|enable", "manage agent accounts", runAgent},
 		{"link-key", "", "print a new magic-link key for INBOXDESK_LINK_KEYS", runLinkKey},
 		{"vapid-keys", "", "print a new Web Push key pair for INBOXDESK_VAPID_*", runVAPIDKeys},

@@ -16,9 +16,11 @@ func TestHelpAndErrorsNeverPrintSecrets(t *testing.T) {
 	t.Setenv("INBOXDESK_SMTP_URL", "smtp://relay:"+secret+"@relay.example.com:587")
 	t.Setenv("INBOXDESK_LINK_KEYS", "k1:"+secret)
 	t.Setenv("INBOXDESK_VAPID_PRIVATE_KEY", secret)
+	t.Setenv("INBOXDESK_SECRET_KEYS", "k1:"+secret)
 	helps := [][]string{{"serve"}, {"demo"}, {"migrate"}, {"poll"},
 		{"mailbox", "add"}, {"mailbox", "list"}, {"mailbox", "update"}, {"mailbox", "remove"},
-		{"agent", "add"}, {"agent", "list"}, {"agent", "password"}, {"agent", "disable"}, {"agent", "enable"}}
+		{"agent", "add"}, {"agent", "list"}, {"agent", "password"}, {"agent", "disable"}, {"agent", "enable"},
+		{"oauth", "add"}, {"oauth", "list"}, {"oauth", "renew"}, {"oauth", "remove"}}
 	for _, cmd := range helps {
 		out, code := inboxdesk(t, append(cmd, "--help")...)
 		if code != 0 || !strings.Contains(out, "-database-url") {

@@ -123,6 +123,9 @@ type configData struct {
 	LoginUser, InternalUser, InternalGroup                string
 	MailUID, MailGID                                      int
 	Rootless                                              bool
+	// IntrospectURL, when set, turns on XOAUTH2 and OAUTHBEARER with an
+	// oauth2 passdb that asks this RFC 7662 endpoint about each token.
+	IntrospectURL, OAuth2Conf string
 }
 
 func newConfigData(dir string, port int, id identity) configData {
@@ -150,7 +153,8 @@ base_dir = {{.BaseDir}}
 state_dir = {{.StateDir}}
 log_path = {{.LogPath}}
 ssl = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{{if .IntrospectURL}} xoauth2 oauthbearer
+auth_verbose = yes{{end}}
 default_login_user = {{.LoginUser}}
 default_internal_user = {{.InternalUser}}
 default_internal_group = {{.InternalGroup}}
@@ -184,6 +188,13 @@ var config23 = template.Must(template.New("2.3").Parse(commonConfig + `
 disable_plaintext_auth = no
 mailbox_list_index = yes
 mail_location = maildir:{{.MailRoot}}/%u
+{{- if .IntrospectURL}}
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {{.OAuth2Conf}}
+}
+{{- end}}
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {{.PasswdPath}}
@@ -214,6 +225,16 @@ userdb passwd-file {
 }
 `))
 
+// oauth2Config is the oauth2 passdb's file (Dovecot 2.3): a token is good
+// when introspection says it is active and names the signing-in user.
+var oauth2Config = template.Must(template.New("oauth2").Parse(`introspection_url = {{.IntrospectURL}}
+introspection_mode = post
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
+`))
+
 func renderConfig(d configData, is24 bool) ([]byte, error) {
 	if strings.ContainsAny(d.Dir, " \t\"'#\\") {
 		return nil, fmt.Errorf("temp dir %q has characters a Dovecot config cannot hold unquoted; set TMPDIR", d.Dir)
@@ -227,4 +248,16 @@ func renderConfig(d configData, is24 bool) ([]byte, error) {
 		return nil, fmt.Errorf("render dovecot config: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// writeOAuth2Config writes the oauth2 passdb's file and points the main
+// configuration at it.
+func (s *Server) writeOAuth2Config(introspectURL string) error {
+	s.cfg.IntrospectURL = introspectURL
+	s.cfg.OAuth2Conf = filepath.Join(s.cfg.Dir, "dovecot-oauth2.conf.ext")
+	var buf bytes.Buffer
+	if err := oauth2Config.Execute(&buf, s.cfg); err != nil {
+		return fmt.Errorf("render oauth2 config: %w", err)
+	}
+	return os.WriteFile(s.cfg.OAuth2Conf, buf.Bytes(), 0o644)
 }

@@ -40,13 +40,7 @@ func AdminURL() string {
 // New returns a pool on a fresh, migrated database that is dropped when the test ends.
 func New(t testing.TB) *pgxpool.Pool {
 	t.Helper()
-	url := NewURL(t)
-	pool, err := pgxpool.New(context.Background(), url)
-	if err != nil {
-		t.Fatalf("pgtest: %v", err)
-	}
-	t.Cleanup(pool.Close)
-	return pool
+	return Pool(t, NewURL(t))
 }
 
 // NewURL creates a fresh, migrated database and returns its URL; the database
@@ -146,4 +140,16 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// Pool returns one more pool on the database at url (another replica, say),
+// closed when the test ends.
+func Pool(t testing.TB, url string) *pgxpool.Pool {
+	t.Helper()
+	pool, err := pgxpool.New(context.Background(), url)
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
 }

@@ -1,0 +1,42 @@
+package metrics_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"inboxdesk/metrics"
+	"inboxdesk/testenv/pgtest"
+)
+
+// TestOAuthMetrics: refused refreshes are counted apart from outages, and
+// every replica reports a broken grant from the database.
+func TestOAuthMetrics(t *testing.T) {
+	pool := pgtest.New(t)
+	if _, err := pool.Exec(context.Background(), `INSERT INTO oauth_grants (name, provider, client_id, device_url,
+		token_url, refresh_token, broken, last_error) VALUES ('m365', 'custom', 'c', 'http://x/d', 'http://x/t', 'r', true,
+		'invalid_grant'), ('google', 'custom', 'c', 'http://x/d', 'http://x/t', 'r', false, '')`); err != nil {
+		t.Fatal(err)
+	}
+	m := metrics.New(pool)
+	m.OAuthRefresh("m365", nil, false)
+	m.OAuthRefresh("m365", errors.New("invalid_grant"), true)
+	m.OAuthRefresh("m365", errors.New("503"), false)
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body, _ := io.ReadAll(rec.Body)
+	for _, want := range []string{
+		`inboxdesk_oauth_grant_broken{grant="m365"} 1`,
+		`inboxdesk_oauth_grant_broken{grant="google"} 0`,
+		`inboxdesk_oauth_refresh_total{grant="m365",result="ok"} 1`,
+		`inboxdesk_oauth_refresh_total{grant="m365",result="refused"} 1`,
+		`inboxdesk_oauth_refresh_total{grant="m365",result="failed"} 1`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}
