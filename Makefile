@@ -20,7 +20,9 @@ lint: vet
 
 # Tests need PostgreSQL (found or started by scripts/pg.sh), Dovecot and Chromium (installed here).
 test: deps vet
+	@rm -f test-output/zammad-corpus.txt
 	DATABASE_URL="$$(scripts/pg.sh)" $(GO) test -race -count=1 -timeout 20m ./...
+	@cat test-output/zammad-corpus.txt 2>/dev/null || echo "Zammad corpus: not run (../shared/corpus/zammad or Dovecot missing)"
 
 # Fault tests (faults/ and any Test...Fault... beside its package) need Dovecot: it may not be skipped.
 test-faults: deps
