@@ -58,10 +58,10 @@ func TestEraseLeavesNothingAndReScanDoesNotBringMailBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	for sql, arg := range map[string]any{
-		`INSERT INTO sessions (id_hash, role, customer_id, csrf_token, expires_at) VALUES ('\x01', 'customer', $1, 'c', now() + interval '1 day')`: cust,
-		`INSERT INTO push_subscriptions (customer_id, endpoint, p256dh, auth) VALUES ($1, 'https://push.example.net/x', 'k', 'a')`: cust,
+		`INSERT INTO sessions (id_hash, role, customer_id, csrf_token, expires_at) VALUES ('\x01', 'customer', $1, 'c', now() + interval '1 day')`:  cust,
+		`INSERT INTO push_subscriptions (customer_id, endpoint, p256dh, auth) VALUES ($1, 'https://push.example.net/x', 'k', 'a')`:                  cust,
 		`INSERT INTO verification_codes (email, code_hash, browser_hash, expires_at) VALUES (lower($1), '\x02', '\x03', now() + interval '1 hour')`: addr,
-		`INSERT INTO code_sends (email, ip) VALUES (lower($1), '192.0.2.1')`: addr,
+		`INSERT INTO code_sends (email, ip) VALUES (lower($1), '192.0.2.1')`:                                                                        addr,
 	} {
 		if _, err := r.pool.Exec(r.ctx, sql, arg); err != nil {
 			t.Fatalf("%s: %v", sql, err)
