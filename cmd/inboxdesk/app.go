@@ -246,7 +246,7 @@ func (a *app) close() {
 	a.pool.Close()
 }
 
-// housekeeping closes old resolved tickets and sweeps expired sessions and codes.
+// housekeeping closes old resolved tickets, erases tickets past retention and sweeps expired sessions and codes.
 func (a *app) housekeeping(ctx context.Context) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
@@ -256,6 +256,13 @@ func (a *app) housekeeping(ctx context.Context) {
 				a.log.Error("auto-close", "err", err)
 			} else if n > 0 {
 				a.log.Info("auto-closed resolved tickets", "count", n)
+			}
+		}
+		if a.cfg.Retention > 0 {
+			if n, err := a.store.EraseClosedBefore(ctx, a.cfg.Retention); err != nil {
+				a.log.Error("retention erase", "err", err)
+			} else if n.Tickets > 0 {
+				a.log.Info("erased tickets past retention", "count", n.Tickets)
 			}
 		}
 		if _, err := a.auth.Sweep(ctx); err != nil && ctx.Err() == nil {

@@ -43,6 +43,7 @@ func settings() []*setting {
 		{flag: "alerts-per-hour", env: "INBOXDESK_ALERTS_PER_HOUR", def: "20", help: "most alerts per recipient per hour"},
 		{flag: "reopen-days", env: "INBOXDESK_REOPEN_DAYS", def: "30", help: "mail on a ticket resolved longer ago opens a new linked ticket"},
 		{flag: "autoclose-days", env: "INBOXDESK_AUTOCLOSE_DAYS", def: "7", help: "resolved tickets close after this many days without a customer reply (0 = never)"},
+		{flag: "retention-days", env: "INBOXDESK_RETENTION_DAYS", def: "0", help: "erase tickets closed longer than this many days: messages, files, alerts (0 = keep forever)"},
 		{flag: "upload-max", env: "INBOXDESK_UPLOAD_MAX", def: "10MB", help: "largest attachment a customer or agent may upload"},
 		{flag: "tls-cert", env: "INBOXDESK_TLS_CERT", help: "TLS certificate file (serve HTTPS)"},
 		{flag: "tls-key", env: "INBOXDESK_TLS_KEY", help: "TLS key file"},
@@ -77,6 +78,7 @@ type Config struct {
 	AlertsPerHour int
 	ReopenWindow  time.Duration
 	AutoClose     time.Duration
+	Retention     time.Duration
 	UploadMax     int64
 	IMAPTimeout   time.Duration
 	PollTimeout   time.Duration
@@ -182,6 +184,7 @@ func buildConfig(ss []*setting) (*Config, error) {
 	}
 	c.ReopenWindow = days(v["reopen-days"], bad)
 	c.AutoClose = days(v["autoclose-days"], bad)
+	c.Retention = days(v["retention-days"], bad)
 	c.IMAPTimeout = positiveDuration(v["imap-timeout"], bad)
 	c.PollTimeout = positiveDuration(v["poll-timeout"], bad)
 	if c.StalledPolls, err = strconv.Atoi(v["stalled-polls"].value); err != nil || c.StalledPolls < 1 {
