@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"inboxdesk/api"
 	"inboxdesk/auth"
 	"inboxdesk/inbound"
 	"inboxdesk/metrics"
@@ -125,6 +126,11 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 	}
 	a.mux = http.NewServeMux()
 	a.mux.Handle("/", a.web)
+	rest, err := api.New(api.Deps{Tickets: a.store, Auth: a.auth}, api.Config{}, a.log)
+	if err != nil {
+		return err
+	}
+	a.mux.Handle("/api/v1/", rest.Handler())
 	a.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	a.mux.HandleFunc("GET /readyz", a.ready)
 	return nil
