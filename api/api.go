@@ -10,6 +10,7 @@ import (
 
 	"inboxdesk/auth"
 	"inboxdesk/ticket"
+	"inboxdesk/web"
 )
 
 // Deps are the stores the API reads and changes.
@@ -23,11 +24,18 @@ type Config struct {
 	// RatePerMinute is how many requests one token may make a minute
 	// (bursts up to the same number); 0 means 600.
 	RatePerMinute int
+	// UploadTypes, MaxUploadBytes and MaxUploadFiles bound the files a reply
+	// carries, as on the pages; zero values mean the web view's defaults.
+	// The files of one request together may not exceed MaxUploadBytes.
+	UploadTypes    []string
+	MaxUploadBytes int64
+	MaxUploadFiles int
 }
 
 // API serves /api/v1.
 type API struct {
 	deps   Deps
+	cfg    Config
 	log    *slog.Logger
 	limits *limiter
 }
@@ -62,7 +70,16 @@ func New(deps Deps, cfg Config, log *slog.Logger) (*API, error) {
 	if cfg.RatePerMinute <= 0 {
 		cfg.RatePerMinute = 600
 	}
-	return &API{deps: deps, log: log, limits: newLimiter(cfg.RatePerMinute, time.Minute)}, nil
+	if len(cfg.UploadTypes) == 0 {
+		cfg.UploadTypes = web.DefaultUploadTypes
+	}
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = web.DefaultMaxUploadBytes
+	}
+	if cfg.MaxUploadFiles <= 0 {
+		cfg.MaxUploadFiles = web.DefaultMaxUploadFiles
+	}
+	return &API{deps: deps, cfg: cfg, log: log, limits: newLimiter(cfg.RatePerMinute, time.Minute)}, nil
 }
 
 // Handler serves every route; unknown paths under /api/v1 get a problem

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -267,4 +268,28 @@ func TestCreateAssignEventsAttachmentsCustomers(t *testing.T) {
 	}
 	isProblem(t, r.do("GET", "/api/v1/customers/nobody@example.org", r.read, ""), 404)
 	isProblem(t, r.do("POST", loc+"/explode", r.write, `{}`, "If-Match", `"v1"`), 404)
+}
+
+func TestReplyUploadsFollowThePagesRules(t *testing.T) {
+	r := newRig(t, api.Config{})
+	n := r.mail("ana@example.org", "Logs")
+	path := fmt.Sprintf("/api/v1/tickets/%d", n)
+	tag := r.do("GET", path, r.read, "").header.Get("ETag")
+	html := base64.StdEncoding.EncodeToString([]byte("<html><script>alert(1)</script></html>"))
+	isProblem(t, r.do("POST", path+"/reply", r.write,
+		`{"text":"see file","attachments":[{"filename":"x.txt","data":"`+html+`"}]}`, "If-Match", tag), 422)
+	if msgs := r.do("GET", path, r.read, "").json(t)["messages"].([]any); len(msgs) != 1 {
+		t.Fatalf("a refused upload stored a message: %v", msgs)
+	}
+	txt := base64.StdEncoding.EncodeToString([]byte("line one\nline two\n"))
+	a := r.do("POST", path+"/reply", r.write,
+		`{"text":"see file","attachments":[{"filename":"../../etc/notes.exe","data":"`+txt+`"}]}`, "If-Match", tag)
+	if a.status != 200 {
+		t.Fatalf("reply with a file: %d %s", a.status, a.body)
+	}
+	msgs := r.do("GET", path, r.read, "").json(t)["messages"].([]any)
+	att := msgs[1].(map[string]any)["attachments"].([]any)[0].(map[string]any)
+	if att["filename"] != "notes.txt" || att["content_type"] != "text/plain" {
+		t.Fatalf("stored file %v", att)
+	}
 }

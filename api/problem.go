@@ -44,7 +44,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // readJSON decodes the request body into v (at most 1 MiB, no unknown fields).
 func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	return readJSONUpTo(w, r, v, 1<<20)
+}
+
+// readJSONUpTo decodes a body of at most limit bytes into v.
+func readJSONUpTo(w http.ResponseWriter, r *http.Request, v any, limit int64) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		problem(w, http.StatusBadRequest, "bad JSON body", err.Error())

@@ -29,13 +29,19 @@ func (a *API) ticketAct(w http.ResponseWriter, r *http.Request, c *caller) {
 		return
 	}
 	var body struct {
-		Text string `json:"text"`
+		Text        string     `json:"text"`
+		Attachments []fileJSON `json:"attachments"`
 	}
-	if r.ContentLength != 0 && !readJSON(w, r, &body) {
+	// Base64 makes files a third larger; a MiB more for the text.
+	if r.ContentLength != 0 && !readJSONUpTo(w, r, &body, a.cfg.MaxUploadBytes/3*4+1<<20) {
+		return
+	}
+	files, ok := a.uploads(w, body.Attachments)
+	if !ok {
 		return
 	}
 	t, err := a.deps.Tickets.Act(r.Context(), c.token.AgentID, act,
-		ticket.Post{TicketID: t.ID, Version: version, Text: body.Text})
+		ticket.Post{TicketID: t.ID, Version: version, Text: body.Text, Attachments: files})
 	if err != nil {
 		a.storeProblem(w, r, err)
 		return

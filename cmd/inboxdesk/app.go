@@ -126,7 +126,7 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 	}
 	a.mux = http.NewServeMux()
 	a.mux.Handle("/", a.web)
-	rest, err := api.New(api.Deps{Tickets: a.store, Auth: a.auth}, api.Config{}, a.log)
+	rest, err := api.New(api.Deps{Tickets: a.store, Auth: a.auth}, api.Config{MaxUploadBytes: cfg.UploadMax}, a.log)
 	if err != nil {
 		return err
 	}
