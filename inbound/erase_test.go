@@ -51,6 +51,11 @@ func TestEraseLeavesNothingAndReScanDoesNotBringMailBack(t *testing.T) {
 	for _, raw := range raws {
 		r.append(raw)
 	}
+	// A webhook's queued payloads name the customer too.
+	if _, err := r.pool.Exec(r.ctx, `INSERT INTO webhooks (url, events, secret)
+		VALUES ('https://hooks.example.com/x', '{ticket.created,customer.replied}', 'whsec_AAAA')`); err != nil {
+		t.Fatal(err)
+	}
 	p := r.poller(inbound.Options{})
 	r.poll(p)
 	var cust int64
@@ -77,7 +82,7 @@ func TestEraseLeavesNothingAndReScanDoesNotBringMailBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	if n.Tickets != 1 || n.Messages != 2 || n.Attachments != 1 || n.Quarantined != 1 || n.Alerts != 1 ||
-		n.Subscriptions != 1 || n.Sessions != 1 || n.Codes != 2 {
+		n.Subscriptions != 1 || n.Sessions != 1 || n.Codes != 2 || n.Webhooks != 2 {
 		t.Fatalf("erased %+v", n)
 	}
 	for _, needle := range []string{addr, words, "Ana Example"} {

@@ -113,7 +113,8 @@ func (s *Store) eraseTickets(ctx context.Context, tx pgx.Tx, ids []int64, email 
 		{&n.Alerts, `DELETE FROM alerts WHERE ticket_id = ANY(@ids) OR (@email <> '' AND recipient = @email)`},
 		{&n.Webhooks, `DELETE FROM webhook_deliveries WHERE ticket_id = ANY(@ids)
 			OR (@email <> '' AND strpos(lower(payload::text), @email) > 0)`},
-		{nil, `UPDATE events SET detail = '{}' WHERE ticket_id = ANY(@ids)`},
+		{nil, `UPDATE events SET detail = '{}' WHERE ticket_id = ANY(@ids)
+			OR (@email <> '' AND strpos(lower(detail::text), @email) > 0)`},
 		{&n.Tickets, `UPDATE tickets SET subject = '', erased_at = now(), version = version + 1
 			WHERE id = ANY(@ids)`},
 	}
