@@ -20,6 +20,7 @@ import (
 	"inboxdesk/push"
 	"inboxdesk/ticket"
 	"inboxdesk/web"
+	"inboxdesk/webhook"
 )
 
 // app is the running product: web view, poller schedule, alert sender and
@@ -33,6 +34,7 @@ type app struct {
 	poller    *inbound.Poller
 	sched     *inbound.Scheduler
 	sender    *outbound.Sender
+	webhooks  *webhook.Sender
 	transport *outbound.Transport
 	web       http.Handler
 	live      *web.Live
@@ -131,6 +133,11 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 		return err
 	}
 	a.mux.Handle("/api/v1/", rest.Handler())
+	hookCfg := webhook.Config{}
+	if cfg.WebhookPrivate {
+		hookCfg.Client = &http.Client{}
+	}
+	a.webhooks = webhook.NewSender(a.store, hookCfg, a.log)
 	a.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	a.mux.HandleFunc("GET /readyz", a.ready)
 	return nil
@@ -185,6 +192,7 @@ func (a *app) run(ctx context.Context) error {
 	for _, loop := range []func(context.Context){
 		func(ctx context.Context) { _ = a.sched.Run(ctx) },
 		a.sender.Run,
+		a.webhooks.Run,
 		func(ctx context.Context) { _ = a.live.Run(ctx) },
 		a.housekeeping,
 	} {

@@ -30,6 +30,7 @@ func commands() []command {
 		{"poll", "[--mailbox NAME]", "poll every mailbox (or one) once and exit", runPoll},
 		{"mailbox", "add|list|update|remove", "manage the IMAP mailboxes inboxdesk polls", runMailbox},
 		{"agent", "add|list|password|disable|enable|token", "manage agent accounts and their API tokens", runAgent},
+		{"webhook", "add|list|remove|deliveries", "register URLs that are sent signed ticket events", runWebhook},
 		{"customer", "export|erase --email ADDR", "export a customer's data as a zip, or erase it", runCustomer},
 		{"link-key", "", "print a new magic-link key for INBOXDESK_LINK_KEYS", runLinkKey},
 		{"vapid-keys", "", "print a new Web Push key pair for INBOXDESK_VAPID_*", runVAPIDKeys},
