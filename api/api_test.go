@@ -142,7 +142,7 @@ func TestTokensScopesAndRevocation(t *testing.T) {
 	if err != nil || list[len(list)-1].LastUsedAt == nil {
 		t.Fatalf("last use not recorded: %+v %v", list, err)
 	}
-	if err := r.auth.RevokeAPIToken(r.ctx, list[len(list)-1].ID); err != nil {
+	if err := r.auth.RevokeAPIToken(r.ctx, 0, list[len(list)-1].ID); err != nil {
 		t.Fatal(err)
 	}
 	isProblem(t, r.do("GET", path, r.read, ""), 401)

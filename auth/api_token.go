@@ -86,9 +86,11 @@ func scanToken(r pgx.CollectableRow) (APIToken, error) {
 	return t, err
 }
 
-// RevokeAPIToken revokes the token with the id; it stops working at once.
-func (s *Store) RevokeAPIToken(ctx context.Context, id int64) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, id)
+// RevokeAPIToken revokes the token with the id, when it is agentID's (any
+// agent's for 0); it stops working at once.
+func (s *Store) RevokeAPIToken(ctx context.Context, agentID, id int64) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE api_tokens SET revoked_at = now()
+		WHERE id = $1 AND revoked_at IS NULL AND ($2 = 0 OR agent_id = $2)`, id, agentID)
 	if err != nil {
 		return fmt.Errorf("revoke token: %w", err)
 	}

@@ -43,7 +43,7 @@ func runAgentToken(ctx context.Context, args []string, out io.Writer) error {
 		if *id == 0 {
 			return errors.New("--id is required")
 		}
-		if err := store.RevokeAPIToken(ctx, *id); err != nil {
+		if err := store.RevokeAPIToken(ctx, 0, *id); err != nil {
 			return err
 		}
 		_, err := fmt.Fprintf(out, "revoked token %d\n", *id)
