@@ -6,7 +6,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -63,5 +65,37 @@ func TestOpenAPIDocumentsExactlyTheServedRoutes(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/undocumented", nil))
 	if !strings.Contains(rec.Body.String(), "no such endpoint") {
 		t.Fatalf("the fallback is not what an unserved route gets: %s", rec.Body)
+	}
+}
+
+// TestOpenAPISchemasMatchTheAnswers checks that each documented schema
+// lists exactly the JSON fields the handlers write.
+func TestOpenAPISchemasMatchTheAnswers(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]json.RawMessage `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openAPIDoc, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for name, v := range map[string]any{"Ticket": ticketJSON{}, "Message": messageJSON{}, "Attachment": attachmentJSON{},
+		"TicketSummary": summaryJSON{}, "Event": eventJSON{}} {
+		var documented, written []string
+		for p := range doc.Components.Schemas[name].Properties {
+			documented = append(documented, p)
+		}
+		rt := reflect.TypeOf(v)
+		for i := range rt.NumField() {
+			tag, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
+			written = append(written, tag)
+		}
+		sort.Strings(documented)
+		sort.Strings(written)
+		if !slices.Equal(documented, written) {
+			t.Errorf("%s: documented %v, written %v", name, documented, written)
+		}
 	}
 }
