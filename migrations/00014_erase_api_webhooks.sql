@@ -75,6 +75,9 @@ INSERT INTO webhook_event_kinds (kind, actor_prefix, event) VALUES
 -- +goose StatementBegin
 CREATE FUNCTION inboxdesk_webhook_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF NOT EXISTS (SELECT 1 FROM webhooks) THEN
+        RETURN NULL;
+    END IF;
     INSERT INTO webhook_deliveries (webhook_id, ticket_id, event, payload)
     SELECT w.id, e.ticket_id, k.event, jsonb_build_object('type', k.event, 'timestamp', e.created_at,
         'data', jsonb_build_object(
