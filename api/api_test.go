@@ -168,10 +168,19 @@ func TestStaleWriteIsRefusedWith412(t *testing.T) {
 	if len(msgs) != 2 || msgs[1].(map[string]any)["text"] != "Refunded today" {
 		t.Fatalf("messages after the writes: %v", msgs)
 	}
-	if a := r.do("POST", path+"/resolve", r.write, "", "If-Match", ok.header.Get("ETag")); a.status != 200 ||
-		a.json(t)["status"] != "resolved" {
-		t.Fatalf("resolve: %d %s", a.status, a.body)
+	tag = ok.header.Get("ETag")
+	for _, step := range []struct{ action, body, status string }{
+		{"request-info", `{"text":"Which order?"}`, "pending"},
+		{"resolve", "", "resolved"},
+		{"reopen", "", "open"},
+	} {
+		a := r.do("POST", path+"/"+step.action, r.write, step.body, "If-Match", tag)
+		if a.status != 200 || a.json(t)["status"] != step.status {
+			t.Fatalf("%s: %d %s", step.action, a.status, a.body)
+		}
+		tag = a.header.Get("ETag")
 	}
+	isProblem(t, r.do("POST", path+"/reply", r.write, `{"text":"  "}`, "If-Match", tag), 422)
 }
 
 func TestPaginationIsStableUnderInserts(t *testing.T) {
@@ -234,13 +243,18 @@ func TestRateLimitPerToken(t *testing.T) {
 
 func TestCreateAssignEventsAttachmentsCustomers(t *testing.T) {
 	r := newRig(t, api.Config{})
-	a := r.do("POST", "/api/v1/tickets", r.write, `{"email":"bo@example.org","subject":"Late parcel","text":"where is it"}`)
+	a := r.do("POST", "/api/v1/tickets", r.write, `{"email":"bo@example.org","subject":"Late parcel","text":"where is it",
+		"attachments":[{"filename":"receipt.txt","data":"`+base64.StdEncoding.EncodeToString([]byte("paid 12 EUR"))+`"}]}`)
 	if a.status != 201 || a.header.Get("Location") == "" {
 		t.Fatalf("create: %d %s", a.status, a.body)
 	}
 	isProblem(t, r.do("POST", "/api/v1/tickets", r.write, `{"email":"nope","subject":"x","text":"y"}`), 422)
 	isProblem(t, r.do("POST", "/api/v1/tickets", r.write, `{"email":"bo@example.org","subject":"x","extra":1}`), 400)
 	loc := a.header.Get("Location")
+	created := r.do("GET", loc, r.read, "").json(t)["messages"].([]any)[0].(map[string]any)
+	if files := created["attachments"].([]any); len(files) != 1 || files[0].(map[string]any)["filename"] != "receipt.txt" {
+		t.Fatalf("the new ticket's file: %v", created)
+	}
 	as := r.do("PUT", loc+"/assignee", r.write, fmt.Sprintf(`{"agent_id":%d}`, r.agentID), "If-Match", a.header.Get("ETag"))
 	if as.status != 200 || as.json(t)["assignee_name"] != "Alex" {
 		t.Fatalf("assign: %d %s", as.status, as.body)

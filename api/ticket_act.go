@@ -32,8 +32,7 @@ func (a *API) ticketAct(w http.ResponseWriter, r *http.Request, c *caller) {
 		Text        string     `json:"text"`
 		Attachments []fileJSON `json:"attachments"`
 	}
-	// Base64 makes files a third larger; a MiB more for the text.
-	if r.ContentLength != 0 && !readJSONUpTo(w, r, &body, a.cfg.MaxUploadBytes/3*4+1<<20) {
+	if r.ContentLength != 0 && !readJSONUpTo(w, r, &body, a.bodyLimit()) {
 		return
 	}
 	files, ok := a.uploads(w, body.Attachments)

@@ -9,14 +9,20 @@ import (
 )
 
 // ticketCreate opens a ticket for a customer (made if new), as the web's
-// form does: {"email", "subject", "text"}; the customer gets the same alert.
+// form does: {"email", "subject", "text", "attachments"}; the customer gets
+// the same alert.
 func (a *API) ticketCreate(w http.ResponseWriter, r *http.Request, _ *caller) {
 	var body struct {
-		Email   string `json:"email"`
-		Subject string `json:"subject"`
-		Text    string `json:"text"`
+		Email       string     `json:"email"`
+		Subject     string     `json:"subject"`
+		Text        string     `json:"text"`
+		Attachments []fileJSON `json:"attachments"`
 	}
-	if !readJSON(w, r, &body) {
+	if !readJSONUpTo(w, r, &body, a.bodyLimit()) {
+		return
+	}
+	files, ok := a.uploads(w, body.Attachments)
+	if !ok {
 		return
 	}
 	addr, err := mail.ParseAddress(body.Email)
@@ -33,7 +39,7 @@ func (a *API) ticketCreate(w http.ResponseWriter, r *http.Request, _ *caller) {
 		a.storeProblem(w, r, err)
 		return
 	}
-	t, err := a.deps.Tickets.OpenFromWeb(r.Context(), cust.ID, body.Subject, ticket.Post{Text: body.Text})
+	t, err := a.deps.Tickets.OpenFromWeb(r.Context(), cust.ID, body.Subject, ticket.Post{Text: body.Text, Attachments: files})
 	if err != nil {
 		a.storeProblem(w, r, err)
 		return

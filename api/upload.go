@@ -45,3 +45,7 @@ func (a *API) uploads(w http.ResponseWriter, in []fileJSON) ([]ticket.Attachment
 	}
 	return out, true
 }
+
+// bodyLimit is the largest JSON body that carries files: base64 makes them a
+// third larger, and a MiB more is left for the text.
+func (a *API) bodyLimit() int64 { return a.cfg.MaxUploadBytes/3*4 + 1<<20 }
