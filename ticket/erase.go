@@ -50,7 +50,7 @@ func (s *Store) EraseCustomer(ctx context.Context, email string) (Erased, error)
 		if err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT id FROM tickets WHERE requester_id = $1`, cust)
+		rows, err := tx.Query(ctx, `SELECT id FROM tickets WHERE requester_id = $1 ORDER BY id FOR UPDATE`, cust)
 		if err != nil {
 			return err
 		}
