@@ -2,7 +2,6 @@ package ticket
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -139,7 +138,8 @@ type WebhookResult struct {
 	Retry time.Duration
 }
 
-// FinishWebhookJob records an attempt's result.
+// FinishWebhookJob records an attempt's result; ErrNotFound when the
+// delivery was deleted meanwhile (erased, or its webhook removed).
 func (s *Store) FinishWebhookJob(ctx context.Context, id int64, res WebhookResult) error {
 	state := "delivered"
 	switch {
@@ -156,7 +156,7 @@ func (s *Store) FinishWebhookJob(ctx context.Context, id int64, res WebhookResul
 		return fmt.Errorf("finish webhook: %w", err)
 	}
 	if tag.RowsAffected() == 0 {
-		return errors.New("finish webhook: delivery gone")
+		return fmt.Errorf("finish webhook %d: %w", id, ErrNotFound) // erased or its webhook removed meanwhile
 	}
 	return nil
 }

@@ -96,7 +96,7 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 		if ctx.Err() != nil {
 			return i, ctx.Err()
 		}
-		if err := s.store.FinishWebhookJob(ctx, j.ID, res); err != nil {
+		if err := s.store.FinishWebhookJob(ctx, j.ID, res); err != nil && !errors.Is(err, ticket.ErrNotFound) {
 			return i + 1, err
 		}
 	}

@@ -324,3 +324,31 @@ func runSenderProcess() {
 	webhook.NewSender(store, webhook.Config{Client: &http.Client{}, Timeout: time.Minute, Lease: 2 * time.Second,
 		Idle: 10 * time.Millisecond}, quiet()).Run(context.Background())
 }
+
+// A delivery erased while it is being sent is not an error of the sender.
+func TestDeliveryErasedMidSendIsNoError(t *testing.T) {
+	r := newRig(t, pgtest.New(t))
+	rc := newReceiver(t, 200)
+	r.register(rc.srv.URL, "ticket.created")
+	r.mail("ana@example.org", "Erase me")
+	erase := func() {
+		if _, err := r.store.EraseCustomer(r.ctx, "ana@example.org"); err != nil {
+			t.Error(err)
+		}
+	}
+	hooked := webhook.Config{Client: &http.Client{Transport: roundTrip(func(req *http.Request) (*http.Response, error) {
+		erase()
+		return http.DefaultTransport.RoundTrip(req)
+	})}, Timeout: time.Second}
+	s := webhook.NewSender(r.store, hooked, quiet())
+	if n, err := s.SendDue(r.ctx); err != nil || n != 1 {
+		t.Fatalf("SendDue = %d, %v", n, err)
+	}
+	if got := r.count(`SELECT count(*) FROM webhook_deliveries`); got != 0 {
+		t.Fatalf("deliveries left: %d", got)
+	}
+}
+
+type roundTrip func(*http.Request) (*http.Response, error)
+
+func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
