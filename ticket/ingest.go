@@ -306,7 +306,10 @@ func knownMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, mails []Mail) (kno
 			}
 		}
 	}
-	return k, rows.Err()
+	if err := rows.Err(); err != nil {
+		return k, fmt.Errorf("dedup: %w", err)
+	}
+	return k, erasedIn(ctx, tx, mails, k)
 }
 
 // quarantine holds m with the reason, unless the same bytes are held (or
@@ -319,6 +322,7 @@ func (s *Store) quarantine(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail
 		SELECT $1, $2, NULLIF($3::bigint, 0), $4, $5, $6, $7
 		WHERE NOT EXISTS (SELECT 1 FROM quarantine
 			WHERE content_hash = $7 AND (mailbox_id = $1 OR mailbox_id IS NULL))
+		AND NOT EXISTS (SELECT 1 FROM erased_mail WHERE digest = $7)
 		ON CONFLICT DO NOTHING`,
 		cp.MailboxID, int64(cp.UIDValidity), int64(m.UID), reason, m.Raw, m.HeadersOnly, hash[:])
 	if err != nil {

@@ -16,6 +16,9 @@ type QueueFilter struct {
 	Search    string // a ticket number, a customer address, or words of subjects and messages
 	Page      int    // from 1
 	PerPage   int    // default 50
+	// After, when set, lists the tickets after this one in the queue's order
+	// instead of a page: a cursor that new tickets (listed before it) never move.
+	After *Summary
 }
 
 // QueuePage is one page of the queue with the counts per status.
@@ -55,6 +58,11 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) (*QueuePage, error) {
 	if f.Status != "" {
 		args = append(args, string(f.Status))
 		where.all += " AND t.status = $" + strconv.Itoa(len(args))
+	}
+	if f.After != nil {
+		args = append(args, f.After.UpdatedAt, f.After.ID)
+		where.all += " AND (t.updated_at, t.id) < ($" + strconv.Itoa(len(args)-1) + ", $" + strconv.Itoa(len(args)) + ")"
+		f.Page = 1
 	}
 	args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
 	page.Tickets, err = s.summaries(ctx, `WHERE `+where.all+` ORDER BY t.updated_at DESC, t.id DESC LIMIT $`+

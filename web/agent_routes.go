@@ -21,4 +21,8 @@ func (s *Server) agentRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /agent/quarantine/{id}/raw", s.agent(s.agentQuarantineRaw))
 	mux.HandleFunc("POST /agent/quarantine/{id}/retry", s.agent(s.post(s.agentQuarantineRetry)))
 	mux.HandleFunc("POST /agent/quarantine/{id}/discard", s.agent(s.post(s.agentQuarantineDiscard)))
+
+	mux.HandleFunc("GET /agent/tokens", s.agent(s.agentTokensShow))
+	mux.HandleFunc("POST /agent/tokens", s.agent(s.post(s.agentTokenCreate)))
+	mux.HandleFunc("POST /agent/tokens/{id}/revoke", s.agent(s.post(s.agentTokenRevoke)))
 }

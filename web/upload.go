@@ -43,7 +43,7 @@ func (s *Server) readFile(p *multipart.Part, f *form) error {
 		_ = tmp.Close()
 		return err
 	}
-	typ := sniffType(head.Bytes())
+	name, typ, allowed := UploadAllowed(p.FileName(), head.Bytes(), s.cfg.UploadTypes, len(f.files)+1)
 	switch {
 	case n == 0:
 		_ = tmp.Close()
@@ -51,15 +51,24 @@ func (s *Server) readFile(p *multipart.Part, f *form) error {
 	case n > s.cfg.MaxUploadBytes:
 		_ = tmp.Close()
 		return reject("upload_too_big")
-	case !slices.Contains(s.cfg.UploadTypes, typ):
+	case !allowed:
 		_ = tmp.Close()
 		return reject("upload_type")
 	}
 	f.temps = append(f.temps, tmp)
-	f.files = append(f.files, ticket.Attachment{Filename: uploadFilename(p.FileName(), typ, len(f.files)+1),
+	f.files = append(f.files, ticket.Attachment{Filename: name,
 		ContentType: typ, Stream: &ticket.AttachmentStream{Size: n, SHA256: sum.Sum(nil),
 			Open: func() io.Reader { return io.NewSectionReader(tmp, 0, n) }}})
 	return nil
+}
+
+// UploadAllowed is the rule every uploaded file follows, on the pages and
+// in the API: its type, sniffed from head (its first bytes), must be one of
+// types; it is stored under the name uploadFilename gives (n numbers a
+// fallback name).
+func UploadAllowed(name string, head []byte, types []string, n int) (stored, typ string, ok bool) {
+	typ = sniffType(head[:min(len(head), sniffLen)])
+	return uploadFilename(name, typ, n), typ, slices.Contains(types, typ)
 }
 
 // newTempFile makes a file in the system's temporary folder and unlinks it

@@ -17,7 +17,10 @@ import (
 
 func runAgent(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: inboxdesk agent add|list|disable|enable|password [flags]")
+		return errors.New("usage: inboxdesk agent add|list|disable|enable|password|token [flags]")
+	}
+	if args[0] == "token" {
+		return runAgentToken(ctx, args[1:], out)
 	}
 	fs := newFlags("agent "+args[0], out)
 	db := dbFlag(fs)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"inboxdesk/api"
 	"inboxdesk/auth"
 	"inboxdesk/inbound"
 	"inboxdesk/metrics"
@@ -20,6 +21,7 @@ import (
 	"inboxdesk/push"
 	"inboxdesk/ticket"
 	"inboxdesk/web"
+	"inboxdesk/webhook"
 )
 
 // app is the running product: web view, poller schedule, alert sender and
@@ -33,6 +35,7 @@ type app struct {
 	poller    *inbound.Poller
 	sched     *inbound.Scheduler
 	sender    *outbound.Sender
+	webhooks  *webhook.Sender
 	transport *outbound.Transport
 	web       http.Handler
 	live      *web.Live
@@ -131,6 +134,16 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 	}
 	a.mux = http.NewServeMux()
 	a.mux.Handle("/", a.web)
+	rest, err := api.New(api.Deps{Tickets: a.store, Auth: a.auth}, api.Config{MaxUploadBytes: cfg.UploadMax}, a.log)
+	if err != nil {
+		return err
+	}
+	a.mux.Handle("/api/v1/", rest.Handler())
+	hookCfg := webhook.Config{}
+	if cfg.WebhookPrivate {
+		hookCfg.Client = &http.Client{}
+	}
+	a.webhooks = webhook.NewSender(a.store, hookCfg, a.log)
 	a.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	a.mux.HandleFunc("GET /readyz", a.ready)
 	return nil
@@ -185,6 +198,7 @@ func (a *app) run(ctx context.Context) error {
 	for _, loop := range []func(context.Context){
 		func(ctx context.Context) { _ = a.sched.Run(ctx) },
 		a.sender.Run,
+		a.webhooks.Run,
 		func(ctx context.Context) { _ = a.live.Run(ctx) },
 		a.housekeeping,
 	} {
@@ -252,7 +266,7 @@ func (a *app) close() {
 	a.pool.Close()
 }
 
-// housekeeping closes old resolved tickets and sweeps expired sessions and codes.
+// housekeeping closes old resolved tickets, erases tickets past retention and sweeps expired sessions and codes.
 func (a *app) housekeeping(ctx context.Context) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
@@ -262,6 +276,13 @@ func (a *app) housekeeping(ctx context.Context) {
 				a.log.Error("auto-close", "err", err)
 			} else if n > 0 {
 				a.log.Info("auto-closed resolved tickets", "count", n)
+			}
+		}
+		if a.cfg.Retention > 0 {
+			if n, err := a.store.EraseClosedBefore(ctx, a.cfg.Retention); err != nil {
+				a.log.Error("retention erase", "err", err)
+			} else if n.Tickets > 0 {
+				a.log.Info("erased tickets past retention", "count", n.Tickets)
 			}
 		}
 		if _, err := a.auth.Sweep(ctx); err != nil && ctx.Err() == nil {

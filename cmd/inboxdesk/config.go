@@ -45,6 +45,8 @@ func settings() []*setting {
 		{flag: "alerts-per-hour", env: "INBOXDESK_ALERTS_PER_HOUR", def: "20", help: "most alerts per recipient per hour"},
 		{flag: "reopen-days", env: "INBOXDESK_REOPEN_DAYS", def: "30", help: "mail on a ticket resolved longer ago opens a new linked ticket"},
 		{flag: "autoclose-days", env: "INBOXDESK_AUTOCLOSE_DAYS", def: "7", help: "resolved tickets close after this many days without a customer reply (0 = never)"},
+		{flag: "retention-days", env: "INBOXDESK_RETENTION_DAYS", def: "0", help: "erase tickets closed longer than this many days: messages, files, alerts (0 = keep forever)"},
+		{flag: "webhook-allow-private", env: "INBOXDESK_WEBHOOK_ALLOW_PRIVATE", def: "false", help: "let webhooks call private, loopback and plain-http addresses (true on a closed network only)"},
 		{flag: "upload-max", env: "INBOXDESK_UPLOAD_MAX", def: "10MB", help: "largest attachment a customer or agent may upload"},
 		{flag: "tls-cert", env: "INBOXDESK_TLS_CERT", help: "TLS certificate file (serve HTTPS)"},
 		{flag: "tls-key", env: "INBOXDESK_TLS_KEY", help: "TLS key file"},
@@ -80,19 +82,22 @@ type Config struct {
 	AlertsPerHour int
 	ReopenWindow  time.Duration
 	AutoClose     time.Duration
-	UploadMax     int64
-	IMAPTimeout   time.Duration
-	PollTimeout   time.Duration
-	StalledPolls  int
-	TLSCert       string
-	TLSKey        string
-	LogFormat     string
-	ClientIP      string // header carrying the client's address behind a proxy ("" = the connection's)
-	AuthservID    string // mail server whose Authentication-Results are trusted ("" = no sender checks)
-	VAPID         ticket.VAPIDKeyPair
-	VAPIDSubject  string
-	Domain        string // Message-ID domain, from the From address
-	Brand         brand.Brand
+	Retention     time.Duration
+	// WebhookPrivate lets webhooks call private and loopback addresses.
+	WebhookPrivate bool
+	UploadMax      int64
+	IMAPTimeout    time.Duration
+	PollTimeout    time.Duration
+	StalledPolls   int
+	TLSCert        string
+	TLSKey         string
+	LogFormat      string
+	ClientIP       string // header carrying the client's address behind a proxy ("" = the connection's)
+	AuthservID     string // mail server whose Authentication-Results are trusted ("" = no sender checks)
+	VAPID          ticket.VAPIDKeyPair
+	VAPIDSubject   string
+	Domain         string // Message-ID domain, from the From address
+	Brand          brand.Brand
 }
 
 // parseConfig reads flags, then env, then *_FILE for secrets, and validates
@@ -190,6 +195,10 @@ func buildConfig(ss []*setting) (*Config, error) {
 	}
 	c.ReopenWindow = days(v["reopen-days"], bad)
 	c.AutoClose = days(v["autoclose-days"], bad)
+	c.Retention = days(v["retention-days"], bad)
+	if c.WebhookPrivate, err = strconv.ParseBool(v["webhook-allow-private"].value); err != nil {
+		bad(v["webhook-allow-private"], "must be true or false")
+	}
 	c.IMAPTimeout = positiveDuration(v["imap-timeout"], bad)
 	c.PollTimeout = positiveDuration(v["poll-timeout"], bad)
 	if c.StalledPolls, err = strconv.Atoi(v["stalled-polls"].value); err != nil || c.StalledPolls < 1 {

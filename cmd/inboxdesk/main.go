@@ -33,6 +33,8 @@ func commands() []command {
 		{"agent", "add|list|password|disable|enable", "manage agent accounts", runAgent},
 		{"link-key", "", "print a new magic-link key for INBOXDESK_LINK_KEYS", runLinkKey},
 		{"vapid-keys", "", "print a new Web Push key pair for INBOXDESK_VAPID_*", runVAPIDKeys},
+		{"webhook", "add|list|remove|deliveries", "register URLs that are sent signed ticket events", runWebhook},
+		{"customer", "export|erase --email ADDR", "export a customer's data as a zip, or erase it", runCustomer},
 		{"version", "", "print the version", func(_ context.Context, _ []string, out io.Writer) error {
 			_, err := fmt.Fprintln(out, "inboxdesk", version)
 			return err
