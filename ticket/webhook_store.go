@@ -64,9 +64,13 @@ func (s *Store) AddWebhook(ctx context.Context, w Webhook) (int64, error) {
 			return 0, fmt.Errorf("add webhook: unknown event %q (one of %v)", e, known)
 		}
 	}
+	secret, err := s.cfg.Secrets.Seal(purposeWebhookSecret, w.Secret)
+	if err != nil {
+		return 0, fmt.Errorf("add webhook: seal its secret: %w", err)
+	}
 	var id int64
 	err = s.pool.QueryRow(ctx, `INSERT INTO webhooks (url, events, secret) VALUES ($1, $2, $3) RETURNING id`,
-		w.URL, w.Events, w.Secret).Scan(&id)
+		w.URL, w.Events, secret).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("add webhook: %w", err)
 	}
@@ -79,7 +83,16 @@ func (s *Store) Webhooks(ctx context.Context) ([]Webhook, error) {
 	if err != nil {
 		return nil, fmt.Errorf("webhooks: %w", err)
 	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[Webhook])
+	hooks, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Webhook])
+	if err != nil {
+		return nil, fmt.Errorf("webhooks: %w", err)
+	}
+	for i := range hooks {
+		if hooks[i].Secret, err = s.cfg.Secrets.Open(purposeWebhookSecret, hooks[i].Secret); err != nil {
+			return nil, fmt.Errorf("webhook %d: %w", hooks[i].ID, err)
+		}
+	}
+	return hooks, nil
 }
 
 // RemoveWebhook deletes the webhook and its deliveries.
@@ -122,8 +135,12 @@ func (s *Store) ClaimWebhookJobs(ctx context.Context, n int, lease time.Duration
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (WebhookJob, error) {
 		var j WebhookJob
 		var payload string
-		err := r.Scan(&j.ID, &j.Tries, &j.URL, &j.Secret, &payload)
+		if err := r.Scan(&j.ID, &j.Tries, &j.URL, &j.Secret, &payload); err != nil {
+			return j, err
+		}
 		j.Payload = []byte(payload)
+		var err error
+		j.Secret, err = s.cfg.Secrets.Open(purposeWebhookSecret, j.Secret)
 		return j, err
 	})
 }

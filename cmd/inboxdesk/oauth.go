@@ -165,13 +165,16 @@ func secretKeysFromEnv() (*secrets.Keyring, error) {
 // then nothing could sign in.
 func sealSecrets(ctx context.Context, store *ticket.Store, grants *oauth.Store, log *slog.Logger) error {
 	boxes, err := store.ResealMailboxURLs(ctx)
-	if err == nil {
+	for _, reseal := range []func(context.Context) (int, error){store.ResealWebhookSecrets, grants.Reseal} {
+		if err != nil {
+			break
+		}
 		var n int
-		n, err = grants.Reseal(ctx)
+		n, err = reseal(ctx)
 		boxes += n
 	}
 	if errors.Is(err, secrets.ErrNoKey) {
-		return errors.New("INBOXDESK_SECRET_KEYS is not set, but the database holds mailbox passwords or OAuth2 tokens sealed with it: set the keys they were sealed with")
+		return errors.New("INBOXDESK_SECRET_KEYS is not set, but the database holds mailbox passwords, OAuth2 tokens or webhook secrets sealed with it: set the keys they were sealed with")
 	}
 	if err != nil {
 		return fmt.Errorf("INBOXDESK_SECRET_KEYS: %w", err)

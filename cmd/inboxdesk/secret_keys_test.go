@@ -10,6 +10,8 @@ import (
 
 	"inboxdesk/link"
 	"inboxdesk/oauth"
+	"inboxdesk/secrets"
+	"inboxdesk/ticket"
 )
 
 // TestSecretsSealedAtRest: a database from before secret keys holds the
@@ -26,13 +28,17 @@ func TestSecretsSealedAtRest(t *testing.T) {
 		DeviceURL: "http://127.0.0.1:1/d", TokenURL: "http://127.0.0.1:1/t", RefreshToken: refresh}); err != nil {
 		t.Fatal(err)
 	}
+	const hookSecret = "whsec-ClearWebhookSecret42"
+	_, err := p.pool.Exec(ctx, `INSERT INTO webhooks (url, events, secret) VALUES ($1, $2, $3)`,
+		"https://hooks.example.com/in", []string{"ticket.created"}, hookSecret)
+	mustNot(t, err, "insert a webhook in clear")
 	inClear := func() []string {
 		var found []string
 		for _, q := range []string{`SELECT string_agg(m::text, ' ') FROM mailboxes m`,
-			`SELECT string_agg(g::text, ' ') FROM oauth_grants g`} {
+			`SELECT string_agg(g::text, ' ') FROM oauth_grants g`, `SELECT string_agg(w::text, ' ') FROM webhooks w`} {
 			var dump string
 			mustNot(t, p.pool.QueryRow(ctx, q).Scan(&dump), q)
-			for _, secret := range []string{"support:secret@", refresh} {
+			for _, secret := range []string{"support:secret@", refresh, hookSecret} {
 				if strings.Contains(dump, secret) {
 					found = append(found, secret)
 				}
@@ -40,7 +46,7 @@ func TestSecretsSealedAtRest(t *testing.T) {
 		}
 		return found
 	}
-	if len(inClear()) != 2 {
+	if len(inClear()) != 3 {
 		t.Fatal("the secrets were not in clear to begin with")
 	}
 	oldKey, newKey := link.GenerateKey(), link.GenerateKey()
@@ -79,12 +85,23 @@ func TestSecretsSealedAtRest(t *testing.T) {
 
 	serveWith(newKey+","+oldKey, 1)
 	for _, q := range []string{`SELECT count(*) FROM mailboxes WHERE url NOT LIKE 'sealed:` + kid(newKey) + `:%'`,
-		`SELECT count(*) FROM oauth_grants WHERE refresh_token NOT LIKE 'sealed:` + kid(newKey) + `:%'`} {
+		`SELECT count(*) FROM oauth_grants WHERE refresh_token NOT LIKE 'sealed:` + kid(newKey) + `:%'`,
+		`SELECT count(*) FROM webhooks WHERE secret NOT LIKE 'sealed:` + kid(newKey) + `:%'`} {
 		if n := p.count(t, q); n != 0 {
 			t.Fatalf("%s = %d after rotation, want 0", q, n)
 		}
 	}
 	serveWith(newKey, 1) // the old key is no longer needed
+
+	keys, err := secrets.ParseKeys(newKey)
+	mustNot(t, err, "parse the key")
+	cfg := ticket.DefaultConfig()
+	cfg.Secrets = keys
+	hooks, err := ticket.NewStore(p.pool, cfg).Webhooks(ctx)
+	mustNot(t, err, "list webhooks")
+	if len(hooks) != 1 || hooks[0].Secret != hookSecret {
+		t.Fatalf("the sealed webhook secret does not open to what was stored: %+v", hooks)
+	}
 }
 
 func kid(key string) string { k, _, _ := strings.Cut(key, ":"); return k }

@@ -31,7 +31,10 @@ func runWebhook(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer pool.Close()
-	store := ticket.NewStore(pool, ticket.DefaultConfig())
+	store, _, err := stores(pool) // seals a new webhook's secret when keys are set
+	if err != nil {
+		return err
+	}
 	switch args[0] {
 	case "add":
 		var evs []string
