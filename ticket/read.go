@@ -126,9 +126,10 @@ type Summary struct {
 	UpdatedAt      time.Time
 }
 
-// TicketsByCustomer lists a customer's tickets, newest activity first.
+// TicketsByCustomer lists the tickets a customer requested or is a
+// participant of, newest activity first.
 func (s *Store) TicketsByCustomer(ctx context.Context, customerID int64) ([]Summary, error) {
-	return s.summaries(ctx, `WHERE t.requester_id = $1 ORDER BY t.updated_at DESC, t.id DESC`, customerID)
+	return s.summaries(ctx, `WHERE `+readerCond("t.id", "$1")+` ORDER BY t.updated_at DESC, t.id DESC`, customerID)
 }
 
 func (s *Store) summaries(ctx context.Context, where string, args ...any) ([]Summary, error) {

@@ -26,6 +26,11 @@ type Config struct {
 	AlertsPerHour int
 	// Domain is the right-hand side of the Message-IDs we generate.
 	Domain string
+	// OwnAddresses are the support desk's own addresses (the no-reply
+	// sender, the support addresses customers write to): copied on a
+	// customer's mail they never become participants (the loop guard).
+	// Mailboxes whose sign-in name is an address count without being listed.
+	OwnAddresses []string
 }
 
 // DefaultConfig returns the settings used when none are given.

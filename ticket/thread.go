@@ -12,7 +12,8 @@ import (
 // findThread finds the ticket an inbound mail belongs to, or nil:
 //  1. a Message-ID we know (one of our alerts, or a stored message) in
 //     In-Reply-To or References;
-//  2. the subject token "[#12345]" when the sender is that ticket's requester.
+//  2. the subject token "[#12345]" when the sender is that ticket's
+//     requester or one of its participants.
 func (s *Store) findThread(ctx context.Context, tx pgx.Tx, in *Inbound) (*Ticket, error) {
 	ids := append(append([]string{}, in.InReplyTo...), in.References...)
 	if len(ids) > 0 {
@@ -38,7 +39,10 @@ func (s *Store) findThread(ctx context.Context, tx pgx.Tx, in *Inbound) (*Ticket
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil
 	}
-	if err != nil || !t.Requester(in.From.Email) {
+	if err != nil {
+		return nil, err
+	}
+	if reads, err := addressReads(ctx, tx, t.ID, in.From.Email); err != nil || !reads {
 		return nil, err
 	}
 	return t, nil

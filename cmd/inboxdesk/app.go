@@ -78,7 +78,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger, tune appTuning) 
 func (a *app) build(ctx context.Context, tune appTuning) error {
 	cfg := a.cfg
 	a.store = ticket.NewStore(a.pool, ticket.Config{ReopenWindow: cfg.ReopenWindow, CoalesceWindow: cfg.Coalesce,
-		AlertsPerHour: cfg.AlertsPerHour, Domain: cfg.Domain})
+		AlertsPerHour: cfg.AlertsPerHour, Domain: cfg.Domain, OwnAddresses: cfg.OwnAddresses})
 	a.auth = auth.NewStore(a.pool, auth.Config{CodeKey: cfg.LinkKeys.Derive("one-time codes")})
 	opts := inbound.DefaultOptions()
 	opts.Observe = a.metrics
