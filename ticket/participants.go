@@ -53,6 +53,20 @@ func customerReads(ctx context.Context, q querier, ticketID, customerID int64) (
 	return ok, nil
 }
 
+// AddressReadsNumber reports whether the address is the requester's or a
+// participant's of the ticket numbered n.
+func (s *Store) AddressReadsNumber(ctx context.Context, n int64, email string) (bool, error) {
+	var id int64
+	err := s.pool.QueryRow(ctx, `SELECT id FROM tickets WHERE number = $1`, n).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("ticket access: %w", err)
+	}
+	return addressReads(ctx, s.pool, id, email)
+}
+
 // addressReads reports whether the address is ticketID's requester's or one of
 // its participants'.
 func addressReads(ctx context.Context, q querier, ticketID int64, email string) (bool, error) {
@@ -161,8 +175,7 @@ func (s *Store) RemoveParticipant(ctx context.Context, agentID, ticketID, custom
 }
 
 // ownAddresses are the addresses that are never a participant (the loop
-// guard): Config.OwnAddresses and every mailbox's sign-in name that is an
-// address (the usual case: the IMAP user is the support address).
+// guard): Config.OwnAddresses and every mailbox's address (mailboxAddress).
 func (s *Store) ownAddresses(ctx context.Context, q pgx.Tx) (map[string]bool, error) {
 	own := map[string]bool{}
 	for _, a := range s.cfg.OwnAddresses {
@@ -177,11 +190,29 @@ func (s *Store) ownAddresses(ctx context.Context, q pgx.Tx) (map[string]bool, er
 		return nil, fmt.Errorf("mailbox addresses: %w", err)
 	}
 	for _, raw := range urls {
-		if u, err := url.Parse(raw); err == nil && u.User != nil && strings.Contains(u.User.Username(), "@") {
-			own[strings.ToLower(u.User.Username())] = true
+		if a := mailboxAddress(raw, s.cfg.Domain); a != "" {
+			own[a] = true
 		}
 	}
 	return own, nil
+}
+
+// mailboxAddress is the address a mailbox is taken to receive mail at:
+// its IMAP user when that is an address, else that user at the desk's own
+// domain (user "support", alerts from no-reply@example.com: support@example.com).
+func mailboxAddress(rawURL, domain string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.User == nil || u.User.Username() == "" {
+		return ""
+	}
+	user := strings.ToLower(u.User.Username())
+	if strings.Contains(user, "@") {
+		return user
+	}
+	if domain == "" {
+		return ""
+	}
+	return user + "@" + strings.ToLower(domain)
 }
 
 // mailParticipants are the people a customer's mail copies (To and Cc)

@@ -250,3 +250,20 @@ func TestAddParticipantRules(t *testing.T) {
 		t.Fatal("the requester changed")
 	}
 }
+
+// A mailbox whose IMAP user is a bare name receives at that name in the
+// desk's own domain: that address is never a participant either.
+func TestMailboxUserAtDeskDomainIsOwn(t *testing.T) {
+	cfg := participantConfig()
+	cfg.Domain = "example.com"
+	f := newFixture(t, cfg)
+	if _, err := f.store.AddMailbox(f.ctx, ticket.Mailbox{Name: "sales", URL: "imap://Sales:pw@127.0.0.1:1/INBOX"}); err != nil {
+		t.Fatal(err)
+	}
+	in := ccMail("Printer")
+	in.To = append(in.To, ticket.Address{Email: "sales@example.com"})
+	r := f.ingest(in)
+	if got := participantEmails(t, f, mustTicket(t, f, r.Ticket).ID); !slices.Equal(got, []string{"bob@example.org"}) {
+		t.Fatalf("participants = %v, want only bob", got)
+	}
+}
