@@ -133,6 +133,14 @@ func eventDetail(ev ticket.Event, agents map[string]string) string {
 		}
 		return "→ –"
 	}
+	switch ev.Kind {
+	case "merged", "merged_into", "split", "split_from": // the other ticket's number
+		for _, k := range []string{"from", "into"} {
+			if v, ok := ev.Detail[k]; ok {
+				return fmt.Sprintf("#%v", v)
+			}
+		}
+	}
 	for _, k := range []string{"reason", "by", "source", "language", "email"} {
 		if v, ok := ev.Detail[k]; ok && fmt.Sprint(v) != "" {
 			return fmt.Sprint(v)

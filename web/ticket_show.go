@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"inboxdesk/ticket"
 )
@@ -64,8 +66,19 @@ func (s *Server) ownTicket(w http.ResponseWriter, r *http.Request) (*ticket.Tick
 // ticketInPath loads the ticket numbered in the path when visible says the
 // visitor may see it; a ticket they may not see answers 404, as a missing
 // one does, and it reports false.
+//
+// A merged ticket's number leads to the ticket it was merged into: a GET
+// is sent to that ticket's address, a POST acts on it.
 func (s *Server) ticketInPath(w http.ResponseWriter, r *http.Request, visible func(*ticket.Ticket) bool) (*ticket.Ticket, bool) {
-	t, err := s.deps.Tickets.TicketByNumber(r.Context(), pathNumber(r, "number"))
+	n := pathNumber(r, "number")
+	t, err := s.deps.Tickets.TicketByNumber(r.Context(), n)
+	if err == nil && t.MergedIntoID != 0 && visible(t) {
+		t, err = s.deps.Tickets.TicketByID(r.Context(), t.MergedIntoID)
+		if err == nil && r.Method == http.MethodGet {
+			http.Redirect(w, r, s.path(mergedPath(r, n, t.Number)), http.StatusSeeOther)
+			return nil, false
+		}
+	}
 	switch {
 	case errors.Is(err, ticket.ErrNotFound) || err == nil && !visible(t):
 		s.notFound(w, r)
@@ -124,4 +137,16 @@ func (s *Server) conversation(r *http.Request, t *ticket.Ticket) (fragment, erro
 	f := fragment{html: template.HTML(buf.String()), remote: remote}
 	s.fragments.put(key, f)
 	return f, nil
+}
+
+// mergedPath is the request's address with the merged ticket's number from
+// replaced by the number of the ticket it was merged into.
+func mergedPath(r *http.Request, from, into int64) string {
+	u := *r.URL
+	old, repl := "/"+strconv.FormatInt(from, 10), "/"+strconv.FormatInt(into, 10)
+	if i := strings.LastIndex(u.Path, old); i >= 0 && (i+len(old) == len(u.Path) || u.Path[i+len(old)] == '/') {
+		u.Path = u.Path[:i] + repl + u.Path[i+len(old):]
+	}
+	u.RawPath = ""
+	return u.RequestURI()
 }
