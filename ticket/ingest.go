@@ -67,6 +67,7 @@ func (s *Store) IngestBatch(ctx context.Context, from Checkpoint, mails []Mail) 
 		return nil, nil
 	}
 	var results []Result
+	ctx = withOwnMemo(ctx)
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		results = results[:0]
 		last := from.LastUID
@@ -409,6 +410,10 @@ func (s *Store) openFromMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Ma
 func (s *Store) welcomeParticipants(ctx context.Context, tx pgx.Tx, number int64, in *Inbound) error {
 	if len(in.To)+len(in.Cc) == 0 {
 		return nil
+	}
+	own, err := s.ownAddresses(ctx, tx)
+	if err != nil || len(mailParticipants(in, own)) == 0 {
+		return err // nobody to welcome: no more round trips
 	}
 	var ticketID int64
 	if err := tx.QueryRow(ctx, `SELECT id FROM tickets WHERE number = $1`, number).Scan(&ticketID); err != nil {

@@ -177,6 +177,10 @@ func (s *Store) RemoveParticipant(ctx context.Context, agentID, ticketID, custom
 // ownAddresses are the addresses that are never a participant (the loop
 // guard): Config.OwnAddresses and every mailbox's address (mailboxAddress).
 func (s *Store) ownAddresses(ctx context.Context, q pgx.Tx) (map[string]bool, error) {
+	memo, _ := ctx.Value(ownMemoKey{}).(*ownMemo)
+	if memo != nil && memo.set != nil {
+		return memo.set, nil
+	}
 	own := map[string]bool{}
 	for _, a := range s.cfg.OwnAddresses {
 		own[strings.ToLower(strings.TrimSpace(a))] = true
@@ -194,7 +198,20 @@ func (s *Store) ownAddresses(ctx context.Context, q pgx.Tx) (map[string]bool, er
 			own[a] = true
 		}
 	}
+	if memo != nil {
+		memo.set = own
+	}
 	return own, nil
+}
+
+// ownMemo keeps ownAddresses for the rest of one transaction (an ingest
+// batch asks for every mail): withOwnMemo puts one in the context.
+type ownMemo struct{ set map[string]bool }
+
+type ownMemoKey struct{}
+
+func withOwnMemo(ctx context.Context) context.Context {
+	return context.WithValue(ctx, ownMemoKey{}, &ownMemo{})
 }
 
 // mailboxAddress is the address a mailbox is taken to receive mail at:
