@@ -16,13 +16,13 @@ func participantConfig() ticket.Config {
 	return c
 }
 
-// ccMail is Ana's mail to support, copying Bob, the no-reply sender and
-// herself.
+// ccMail is Ana's mail to support, copying Bob, the no-reply sender,
+// herself and the support address again.
 func ccMail(subject string) *ticket.Inbound {
 	in := mail("ana@example.org", subject, "our printer is on fire")
 	in.To = []ticket.Address{{Email: "help@example.com"}}
 	in.Cc = []ticket.Address{{Name: "Bob", Email: "Bob@Example.org"}, {Email: "no-reply@example.com"},
-		{Email: "ana@example.org"}}
+		{Email: "ana@example.org"}, {Name: "Support", Email: "HELP@example.com"}}
 	return in
 }
 
