@@ -44,6 +44,10 @@ type Inbound struct {
 	ReplyTo     []Address
 	To          []Address
 	Cc          []Address
+	// DeliveredTo are the addresses mail servers on the way delivered the
+	// mail to (Delivered-To, X-Original-To, Envelope-To): among them the
+	// support address itself, never a participant.
+	DeliveredTo []Address
 	Subject     string // decoded (RFC 2047)
 	Date        time.Time
 	Text        string // plain-text body; derived from HTML when only HTML exists

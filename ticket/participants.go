@@ -233,10 +233,13 @@ func mailboxAddress(rawURL, domain string) string {
 }
 
 // mailParticipants are the people a customer's mail copies (To and Cc)
-// that may become the ticket's participants: our own addresses, the sender
-// and repeats are left out.
+// that may become the ticket's participants: our own addresses, those the
+// mail was delivered to, the sender and repeats are left out.
 func mailParticipants(in *Inbound, own map[string]bool) []Address {
 	seen := map[string]bool{strings.ToLower(in.From.Email): true}
+	for _, a := range in.DeliveredTo {
+		seen[strings.ToLower(strings.TrimSpace(a.Email))] = true
+	}
 	var out []Address
 	for _, a := range append(append([]Address{}, in.To...), in.Cc...) {
 		e := strings.ToLower(strings.TrimSpace(a.Email))

@@ -267,3 +267,17 @@ func TestMailboxUserAtDeskDomainIsOwn(t *testing.T) {
 		t.Fatalf("participants = %v, want only bob", got)
 	}
 }
+
+// The address a mail was delivered to is the desk's, even when nothing
+// lists it: it is never a participant.
+func TestDeliveredToIsNeverParticipant(t *testing.T) {
+	f := newFixture(t, testConfig())
+	in := mail("ana@example.org", "Printer", "smoke")
+	in.To = []ticket.Address{{Email: "desk@example.net"}}
+	in.Cc = []ticket.Address{{Email: "bob@example.org"}}
+	in.DeliveredTo = []ticket.Address{{Email: "Desk@example.net"}}
+	r := f.ingest(in)
+	if got := participantEmails(t, f, mustTicket(t, f, r.Ticket).ID); !slices.Equal(got, []string{"bob@example.org"}) {
+		t.Fatalf("participants = %v, want only bob", got)
+	}
+}
