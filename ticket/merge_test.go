@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 
@@ -324,5 +327,98 @@ func TestSplitMovesChosenMessagesOnly(t *testing.T) {
 	re.InReplyTo = []string{vpn.MessageID}
 	if got := f.ingest(re); got.Ticket != nt.Number {
 		t.Fatalf("reply to the moved mail: %+v", got)
+	}
+}
+
+// mergeChildEnv, when set, makes the test binary a child process that runs
+// one merge ("URL from into") and exits: the process the next test kills.
+const mergeChildEnv = "INBOXDESK_TEST_MERGE_CHILD"
+
+func TestMain(m *testing.M) {
+	if arg := os.Getenv(mergeChildEnv); arg != "" {
+		os.Exit(runMergeChild(arg))
+	}
+	os.Exit(m.Run())
+}
+
+func runMergeChild(arg string) int {
+	var url string
+	var from, into int64
+	if _, err := fmt.Sscan(arg, &url, &from, &into); err != nil {
+		fmt.Fprintln(os.Stderr, "merge child:", err)
+		return 2
+	}
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "merge child:", err)
+		return 2
+	}
+	if _, err := ticket.NewStore(pool, testConfig()).Merge(ctx, 0, from, into); err != nil {
+		fmt.Fprintln(os.Stderr, "merge child:", err)
+		return 1
+	}
+	return 0
+}
+
+// A process killed (SIGKILL) in the middle of a merge leaves everything
+// as before; the merge run again leaves everything as after.
+func TestMergeProcessKilledLeavesBeforeThenAfter(t *testing.T) {
+	f := newFixture(t, testConfig())
+	p := newDuplicatePair(t, f)
+	before := snapshot(t, f)
+	pool := f.store.Pool()
+	blocker, err := pool.Begin(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer blocker.Rollback(f.ctx)
+	if _, err := blocker.Exec(f.ctx, `LOCK TABLE events IN EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	child := exec.Command(os.Args[0], "-test.run=^$")
+	child.Env = append(os.Environ(), fmt.Sprintf("%s=%s %d %d", mergeChildEnv, pool.Config().ConnString(), p.b.ID, p.a.ID))
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var pid int
+	for deadline := time.Now().Add(30 * time.Second); pid == 0; {
+		if time.Now().After(deadline) {
+			_ = child.Process.Kill()
+			t.Fatal("the child's merge never reached the events table")
+		}
+		time.Sleep(20 * time.Millisecond)
+		_ = pool.QueryRow(f.ctx, `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock'
+			AND query LIKE '%INSERT INTO events%' AND datname = current_database()`).Scan(&pid)
+	}
+	// The child has moved B's messages in its transaction and waits: kill it there.
+	if err := child.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = child.Wait()
+	if err := blocker.Rollback(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		var alive bool
+		if err := pool.QueryRow(f.ctx, `SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1)`, pid).Scan(&alive); err != nil {
+			t.Fatal(err)
+		}
+		if !alive {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the killed process's database session lives on")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := snapshot(t, f); got != before {
+		t.Fatalf("a killed merge changed the database:\nbefore %s\nafter  %s", before, got)
+	}
+	if _, err := f.store.Merge(f.ctx, 0, p.b.ID, p.a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := f.store.Messages(f.ctx, p.b.ID, true); len(left) != 0 || mustTicket(t, f, p.b.Number).MergedIntoID != p.a.ID {
+		t.Fatal("the merge run again did not complete")
 	}
 }
