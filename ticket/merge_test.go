@@ -223,48 +223,6 @@ func TestMergeAndSplitAreOneTransaction(t *testing.T) {
 	}
 }
 
-// A merge whose database session is killed while it waits, half-way,
-// leaves everything as before.
-func TestMergeKilledMidwayLeavesBefore(t *testing.T) {
-	f := newFixture(t, testConfig())
-	p := newDuplicatePair(t, f)
-	before := snapshot(t, f)
-	pool := f.store.Pool()
-	blocker, err := pool.Begin(f.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer blocker.Rollback(f.ctx)
-	// Holding the events table makes the merge stop after it moved the
-	// messages, at its first event.
-	if _, err := blocker.Exec(f.ctx, `LOCK TABLE events IN EXCLUSIVE MODE`); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() {
-		_, err := f.store.Merge(f.ctx, 0, p.b.ID, p.a.ID)
-		done <- err
-	}()
-	var killed bool
-	for deadline := time.Now().Add(20 * time.Second); !killed && time.Now().Before(deadline); {
-		err := pool.QueryRow(f.ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-			WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO events%' AND datname = current_database()`).Scan(&killed)
-		if err != nil {
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
-	if !killed {
-		t.Fatal("the merge never reached the events table")
-	}
-	if err := <-done; err == nil {
-		t.Fatal("a killed merge reported success")
-	}
-	_ = blocker.Rollback(f.ctx)
-	if got := snapshot(t, f); got != before {
-		t.Fatalf("a killed merge changed the database:\nbefore %s\nafter  %s", before, got)
-	}
-}
-
 // Split moves the chosen message and those after it to a new ticket that
 // continues the old one, and nothing else.
 func TestSplitMovesChosenMessagesOnly(t *testing.T) {
@@ -330,43 +288,50 @@ func TestSplitMovesChosenMessagesOnly(t *testing.T) {
 	}
 }
 
-// mergeChildEnv, when set, makes the test binary a child process that runs
-// one merge ("URL from into") and exits: the process the next test kills.
-const mergeChildEnv = "INBOXDESK_TEST_MERGE_CHILD"
+// childEnv, when set, makes the test binary a child process that runs one
+// merge or split ("merge URL from into", "split URL ticket message") and
+// exits: the process the kill tests kill.
+const childEnv = "INBOXDESK_TEST_TX_CHILD"
 
 func TestMain(m *testing.M) {
-	if arg := os.Getenv(mergeChildEnv); arg != "" {
-		os.Exit(runMergeChild(arg))
+	if arg := os.Getenv(childEnv); arg != "" {
+		os.Exit(runChild(arg))
 	}
 	os.Exit(m.Run())
 }
 
-func runMergeChild(arg string) int {
-	var url string
-	var from, into int64
-	if _, err := fmt.Sscan(arg, &url, &from, &into); err != nil {
-		fmt.Fprintln(os.Stderr, "merge child:", err)
+func runChild(arg string) int {
+	var op, url string
+	var x, y int64
+	if _, err := fmt.Sscan(arg, &op, &url, &x, &y); err != nil {
+		fmt.Fprintln(os.Stderr, "child:", err)
 		return 2
 	}
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, url)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "merge child:", err)
+		fmt.Fprintln(os.Stderr, "child:", err)
 		return 2
 	}
-	if _, err := ticket.NewStore(pool, testConfig()).Merge(ctx, 0, from, into); err != nil {
-		fmt.Fprintln(os.Stderr, "merge child:", err)
+	store := ticket.NewStore(pool, testConfig())
+	if op == "merge" {
+		_, err = store.Merge(ctx, 0, x, y)
+	} else {
+		_, err = store.Split(ctx, 0, x, y)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "child:", err)
 		return 1
 	}
 	return 0
 }
 
-// A process killed (SIGKILL) in the middle of a merge leaves everything
-// as before; the merge run again leaves everything as after.
-func TestMergeProcessKilledLeavesBeforeThenAfter(t *testing.T) {
-	f := newFixture(t, testConfig())
-	p := newDuplicatePair(t, f)
-	before := snapshot(t, f)
+// killMidway runs op in a child process, stops it inside its transaction
+// (the events table is held, so it waits at its first event, after moving
+// messages), kills it with SIGKILL and waits until its database session is
+// gone.
+func killMidway(t *testing.T, f *fixture, op string, x, y int64) {
+	t.Helper()
 	pool := f.store.Pool()
 	blocker, err := pool.Begin(f.ctx)
 	if err != nil {
@@ -377,7 +342,7 @@ func TestMergeProcessKilledLeavesBeforeThenAfter(t *testing.T) {
 		t.Fatal(err)
 	}
 	child := exec.Command(os.Args[0], "-test.run=^$")
-	child.Env = append(os.Environ(), fmt.Sprintf("%s=%s %d %d", mergeChildEnv, pool.Config().ConnString(), p.b.ID, p.a.ID))
+	child.Env = append(os.Environ(), fmt.Sprintf("%s=%s %s %d %d", childEnv, op, pool.Config().ConnString(), x, y))
 	if err := child.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -385,13 +350,12 @@ func TestMergeProcessKilledLeavesBeforeThenAfter(t *testing.T) {
 	for deadline := time.Now().Add(30 * time.Second); pid == 0; {
 		if time.Now().After(deadline) {
 			_ = child.Process.Kill()
-			t.Fatal("the child's merge never reached the events table")
+			t.Fatalf("the child's %s never reached the events table", op)
 		}
 		time.Sleep(20 * time.Millisecond)
 		_ = pool.QueryRow(f.ctx, `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock'
 			AND query LIKE '%INSERT INTO events%' AND datname = current_database()`).Scan(&pid)
 	}
-	// The child has moved B's messages in its transaction and waits: kill it there.
 	if err := child.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -405,13 +369,22 @@ func TestMergeProcessKilledLeavesBeforeThenAfter(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !alive {
-			break
+			return
 		}
 		if time.Now().After(deadline) {
 			t.Fatal("the killed process's database session lives on")
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// A process killed (SIGKILL) in the middle of a merge or a split leaves
+// everything as before; run again, each leaves everything as after.
+func TestMergeAndSplitProcessKilledLeaveBeforeThenAfter(t *testing.T) {
+	f := newFixture(t, testConfig())
+	p := newDuplicatePair(t, f)
+	before := snapshot(t, f)
+	killMidway(t, f, "merge", p.b.ID, p.a.ID)
 	if got := snapshot(t, f); got != before {
 		t.Fatalf("a killed merge changed the database:\nbefore %s\nafter  %s", before, got)
 	}
@@ -420,5 +393,19 @@ func TestMergeProcessKilledLeavesBeforeThenAfter(t *testing.T) {
 	}
 	if left, _ := f.store.Messages(f.ctx, p.b.ID, true); len(left) != 0 || mustTicket(t, f, p.b.Number).MergedIntoID != p.a.ID {
 		t.Fatal("the merge run again did not complete")
+	}
+
+	msgs, _ := f.store.Messages(f.ctx, p.a.ID, true)
+	before = snapshot(t, f)
+	killMidway(t, f, "split", p.a.ID, msgs[2].ID)
+	if got := snapshot(t, f); got != before {
+		t.Fatalf("a killed split changed the database:\nbefore %s\nafter  %s", before, got)
+	}
+	nt, err := f.store.Split(f.ctx, 0, p.a.ID, msgs[2].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if moved, _ := f.store.Messages(f.ctx, nt.ID, true); len(moved) != 2 {
+		t.Fatalf("the split run again moved %d messages, want 2", len(moved))
 	}
 }
