@@ -48,6 +48,7 @@ func storeConfig() ticket.Config {
 	c := ticket.DefaultConfig()
 	c.CoalesceWindow = 0 // one alert per new ticket, so the count is exact
 	c.AlertsPerHour = 0
+	c.OwnAddresses = []string{"support@example.com"} // the address supportMail writes to
 	return c
 }
 

@@ -51,6 +51,7 @@ func newRig(t *testing.T) *rig {
 func testStoreConfig() ticket.Config {
 	c := ticket.DefaultConfig()
 	c.CoalesceWindow = 0
+	c.OwnAddresses = []string{"support@example.org"} // the address customerMail writes to
 	return c
 }
 

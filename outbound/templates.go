@@ -29,7 +29,7 @@ var templateFS embed.FS
 // reasons lists every reason an alert can give; each language must render all.
 var reasons = []ticket.AlertReason{
 	ticket.ReasonReceived, ticket.ReasonReplied, ticket.ReasonInfoRequested, ticket.ReasonResolved,
-	ticket.ReasonLinkRequested,
+	ticket.ReasonLinkRequested, ticket.ReasonMerged,
 }
 
 // phraseNames are the templates each LANG.tmpl defines.

@@ -33,12 +33,14 @@ var texts = map[string]struct {
 		ticket.ReasonReplied:       "The support team replied.",
 		ticket.ReasonInfoRequested: "The support team needs more details from you.",
 		ticket.ReasonResolved:      "Your ticket was resolved.",
+		ticket.ReasonMerged:        "Your ticket was joined with this one.",
 	}},
 	"es": {"Ticket de ayuda %d", map[ticket.AlertReason]string{
 		ticket.ReasonReceived:      "Recibimos tu solicitud.",
 		ticket.ReasonReplied:       "El equipo de soporte respondió.",
 		ticket.ReasonInfoRequested: "El equipo de soporte necesita más datos.",
 		ticket.ReasonResolved:      "Tu ticket se resolvió.",
+		ticket.ReasonMerged:        "Tu ticket se unió a este.",
 	}},
 }
 

@@ -1,6 +1,7 @@
 package ticket
 
 import (
+	"cmp"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -112,7 +113,8 @@ func (s *Store) Assign(ctx context.Context, agentID int64, p Post, assignee int6
 	return out, err
 }
 
-// CustomerReply adds a customer's web reply to their ticket; a pending or
+// CustomerReply adds a web reply by the ticket's requester or a participant
+// (else ErrNotFound); a pending or
 // resolved ticket goes back to open (a closed one too: the customer is back).
 func (s *Store) CustomerReply(ctx context.Context, customerID int64, p Post) (*Ticket, error) {
 	if strings.TrimSpace(p.Text) == "" && len(p.Attachments) == 0 {
@@ -124,8 +126,8 @@ func (s *Store) CustomerReply(ctx context.Context, customerID int64, p Post) (*T
 		if err != nil {
 			return err
 		}
-		if t.RequesterID != customerID {
-			return ErrNotFound
+		if reads, err := customerReads(ctx, tx, t.ID, customerID); err != nil || !reads {
+			return cmp.Or(err, ErrNotFound)
 		}
 		if again, err := resubmitted(ctx, tx, t.ID, customerID, p); err != nil || again {
 			out = t

@@ -11,6 +11,7 @@ const (
 	ReasonInfoRequested AlertReason = "info_requested" // the team needs more details
 	ReasonResolved      AlertReason = "resolved"       // the ticket was resolved
 	ReasonLinkRequested AlertReason = "link_requested" // the customer asked for a fresh link (theirs expired)
+	ReasonMerged        AlertReason = "merged"         // their ticket was merged into another (the alert's)
 )
 
 // AlertState is where an alert is in its delivery.

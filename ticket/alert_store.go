@@ -9,24 +9,46 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// enqueueAlert queues the alerts to t's requester inside the caller's
-// transaction (the outbox): they commit or vanish with the ticket change. An
-// alert still waiting out its coalescing window takes the newer reason instead
-// of a second alert being queued. Each channel is its own alert row.
+// enqueueAlert queues the alerts to t's requester and participants inside
+// the caller's transaction (the outbox): they commit or vanish with the
+// ticket change. An alert still waiting out its coalescing window takes the
+// newer reason instead of a second alert being queued. Each recipient and
+// channel is its own alert row.
 func (s *Store) enqueueAlert(ctx context.Context, tx pgx.Tx, ticketID int64, reason AlertReason) error {
-	var email, lang string
-	var channels AlertChannels
-	var hasPush bool
-	err := tx.QueryRow(ctx, `SELECT c.email, c.language, c.alert_channels,
+	return s.enqueueAlertTo(ctx, tx, ticketID, reason, nil)
+}
+
+// enqueueAlertTo queues the alerts to those of t's readers whose customer
+// id is in only (nil: all of them).
+func (s *Store) enqueueAlertTo(ctx context.Context, tx pgx.Tx, ticketID int64, reason AlertReason, only []int64) error {
+	rows, err := tx.Query(ctx, `SELECT c.email, c.language, c.alert_channels,
 			EXISTS (SELECT 1 FROM push_subscriptions p WHERE p.customer_id = c.id)
-		FROM tickets t JOIN customers c ON c.id = t.requester_id
-		WHERE t.id = $1`, ticketID).Scan(&email, &lang, &channels, &hasPush)
+		FROM customers c
+		WHERE (c.id = (SELECT requester_id FROM tickets WHERE id = $1)
+			OR c.id IN (SELECT customer_id FROM participants WHERE ticket_id = $1 AND removed_at IS NULL))
+			AND ($2::bigint[] IS NULL OR c.id = ANY($2))
+		ORDER BY c.id`, ticketID, only)
 	if err != nil {
-		return fmt.Errorf("alert recipient: %w", err)
+		return fmt.Errorf("alert recipients: %w", err)
 	}
-	for _, ch := range alertChannels(reason, channels, hasPush) {
-		if err := s.enqueueOn(ctx, tx, ticketID, email, lang, ch, reason); err != nil {
-			return err
+	type recipient struct {
+		email, lang string
+		channels    AlertChannels
+		hasPush     bool
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (recipient, error) {
+		var x recipient
+		err := r.Scan(&x.email, &x.lang, &x.channels, &x.hasPush)
+		return x, err
+	})
+	if err != nil {
+		return fmt.Errorf("alert recipients: %w", err)
+	}
+	for _, x := range list {
+		for _, ch := range alertChannels(reason, x.channels, x.hasPush) {
+			if err := s.enqueueOn(ctx, tx, ticketID, x.email, x.lang, ch, reason); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

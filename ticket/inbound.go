@@ -37,13 +37,17 @@ type AttachmentStream struct {
 // Inbound is one parsed email, ready to be ingested. Every string field is
 // valid UTF-8 without NUL bytes (PostgreSQL text rejects both).
 type Inbound struct {
-	MessageID   string   // without angle brackets; synthesised from the content when missing
-	InReplyTo   []string // Message-IDs without angle brackets
-	References  []string
-	From        Address
-	ReplyTo     []Address
-	To          []Address
-	Cc          []Address
+	MessageID  string   // without angle brackets; synthesised from the content when missing
+	InReplyTo  []string // Message-IDs without angle brackets
+	References []string
+	From       Address
+	ReplyTo    []Address
+	To         []Address
+	Cc         []Address
+	// DeliveredTo are the addresses mail servers on the way delivered the
+	// mail to (Delivered-To, X-Original-To, Envelope-To): among them the
+	// support address itself, never a participant.
+	DeliveredTo []Address
 	Subject     string // decoded (RFC 2047)
 	Date        time.Time
 	Text        string // plain-text body; derived from HTML when only HTML exists

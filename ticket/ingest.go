@@ -67,6 +67,7 @@ func (s *Store) IngestBatch(ctx context.Context, from Checkpoint, mails []Mail) 
 		return nil, nil
 	}
 	var results []Result
+	ctx = withOwnMemo(ctx)
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		results = results[:0]
 		last := from.LastUID
@@ -179,7 +180,14 @@ func (s *Store) ingestOne(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail)
 	if in.From.Email == "" {
 		return s.quarantine(ctx, tx, cp, m, "no sender address")
 	}
-	thirdParty := t != nil && !t.Requester(in.From.Email)
+	thirdParty := false
+	if t != nil {
+		reads, err := addressReads(ctx, tx, t.ID, in.From.Email)
+		if err != nil {
+			return res, err
+		}
+		thirdParty = !reads // neither the requester nor a participant
+	}
 	switch {
 	case t == nil:
 		return s.openFromMail(ctx, tx, cp, m, nil)
@@ -395,7 +403,31 @@ func (s *Store) openFromMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Ma
 	if err := insertAttachments(ctx, tx, msgID, m.Parsed.Attachments); err != nil {
 		return Result{}, err
 	}
+	if err := s.welcomeParticipants(ctx, tx, number, m.Parsed); err != nil {
+		return Result{}, err
+	}
 	return Result{UID: m.UID, Outcome: OutcomeNewTicket, Ticket: number}, nil
+}
+
+// welcomeParticipants makes the people a new ticket's mail copies its
+// participants and queues each the acknowledgement the requester gets.
+func (s *Store) welcomeParticipants(ctx context.Context, tx pgx.Tx, number int64, in *Inbound) error {
+	if len(in.To)+len(in.Cc) == 0 {
+		return nil
+	}
+	own, err := s.ownAddresses(ctx, tx)
+	if err != nil || len(mailParticipants(in, own)) == 0 {
+		return err // nobody to welcome: no more round trips
+	}
+	var ticketID int64
+	if err := tx.QueryRow(ctx, `SELECT id FROM tickets WHERE number = $1`, number).Scan(&ticketID); err != nil {
+		return fmt.Errorf("new ticket: %w", err)
+	}
+	ids, err := s.addMailParticipants(ctx, tx, ticketID, in)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	return s.enqueueAlertTo(ctx, tx, ticketID, ReasonReceived, ids)
 }
 
 // opensPlainTicket reports whether m is a person's mail that refers to no
@@ -432,12 +464,16 @@ func (s *Store) openMany(ctx context.Context, tx pgx.Tx, cp Checkpoint, mails []
 		if err := insertAttachments(ctx, tx, msgIDs[i], m.Parsed.Attachments); err != nil {
 			return nil, fmt.Errorf("uid %d: %w", m.UID, err)
 		}
+		if err := s.welcomeParticipants(ctx, tx, out[i].Ticket, m.Parsed); err != nil {
+			return nil, fmt.Errorf("uid %d: %w", m.UID, err)
+		}
 	}
 	return out, nil
 }
 
 // threadCustomerMail adds a person's mail to t; thirdParty says the sender
-// is not t's requester (see thirdPartyWrote).
+// is neither t's requester nor a participant (see thirdPartyWrote). The
+// people a reader's mail copies become participants.
 func (s *Store) threadCustomerMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, t *Ticket,
 	thirdParty bool) (Result, error) {
 	in := m.Parsed
@@ -450,6 +486,9 @@ func (s *Store) threadCustomerMail(ctx context.Context, tx pgx.Tx, cp Checkpoint
 	}
 	if thirdParty {
 		return thirdPartyWrote(ctx, tx, m, t, cust)
+	}
+	if _, err := s.addMailParticipants(ctx, tx, t.ID, in); err != nil {
+		return Result{}, err
 	}
 	out := OutcomeThreaded
 	reopened, err := customerWrote(ctx, tx, t, cust)

@@ -95,8 +95,9 @@ func queueWhere(f QueueFilter) (queueClauses, []any) {
 	return queueClauses{all: c, withoutStatus: c}, args
 }
 
-// searchClause matches a ticket number, a customer address (or part of it),
-// or every word in the subject or any message (full-text, prefix matching).
+// searchClause matches a ticket number, a requester's or participant's
+// address (or part of it), or every word in the subject or any message
+// (full-text, prefix matching).
 // "#12345" is only a ticket number; a bare number is also a word (an order
 // or invoice number the customer wrote).
 func searchClause(q string, arg func(any) string) string {
@@ -108,10 +109,16 @@ func searchClause(q string, arg func(any) string) string {
 	}
 	like := arg("%" + escapeLike(strings.ToLower(q)) + "%")
 	if strings.Contains(q, "@") {
-		return "c.email ILIKE " + like
+		return "(c.email ILIKE " + like + " OR " + participantLike(like) + ")"
 	}
 	// Words of the conversation, or part of the customer's name or address.
 	return "(" + wordsClause(q, arg) + " OR c.name ILIKE " + like + " OR c.email ILIKE " + like + ")"
+}
+
+// participantLike matches tickets with a participant whose address is like.
+func participantLike(like string) string {
+	return `EXISTS (SELECT 1 FROM participants p JOIN customers pc ON pc.id = p.customer_id
+		WHERE p.ticket_id = t.id AND p.removed_at IS NULL AND pc.email ILIKE ` + like + `)`
 }
 
 // wordsClause matches tickets with a message holding every word of q.

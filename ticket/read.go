@@ -24,13 +24,15 @@ func (s *Store) TicketByID(ctx context.Context, id int64) (*Ticket, error) {
 
 // Messages returns a ticket's conversation, oldest first, with attachment
 // descriptions. Internal notes and machine mail are left out unless
-// withInternal (agents see them; customers never do).
+// withInternal (agents see them; customers never do); so is a mail a merge
+// found on the ticket already (the same Message-ID).
 func (s *Store) Messages(ctx context.Context, ticketID int64, withInternal bool) ([]Message, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT id, ticket_id, author_kind, coalesce(customer_id, 0), coalesce(agent_id, 0), from_name,
 			from_email, subject, body_text, body_html, internal, third_party, auto_submitted, source, message_id,
 			created_at, parse_notes
-		FROM messages WHERE ticket_id = $1 AND ($2 OR NOT internal) ORDER BY id`, ticketID, withInternal)
+		FROM messages WHERE ticket_id = $1 AND ($2 OR NOT internal) AND duplicate_of IS NULL ORDER BY id`,
+		ticketID, withInternal)
 	if err != nil {
 		return nil, fmt.Errorf("messages: %w", err)
 	}
@@ -52,7 +54,7 @@ func (s *Store) Messages(ctx context.Context, ticketID int64, withInternal bool)
 // never change once written, so an equal stamp means the same conversation.
 func (s *Store) ConversationStamp(ctx context.Context, ticketID int64, withInternal bool) (count int, lastID int64, err error) {
 	err = s.pool.QueryRow(ctx, `SELECT count(*), coalesce(max(id), 0) FROM messages
-		WHERE ticket_id = $1 AND ($2 OR NOT internal)`, ticketID, withInternal).Scan(&count, &lastID)
+		WHERE ticket_id = $1 AND ($2 OR NOT internal) AND duplicate_of IS NULL`, ticketID, withInternal).Scan(&count, &lastID)
 	if err != nil {
 		return 0, 0, fmt.Errorf("conversation stamp: %w", err)
 	}
@@ -126,9 +128,12 @@ type Summary struct {
 	UpdatedAt      time.Time
 }
 
-// TicketsByCustomer lists a customer's tickets, newest activity first.
+// TicketsByCustomer lists the tickets a customer requested or is a
+// participant of, newest activity first (a merged ticket is listed as the
+// one it was merged into).
 func (s *Store) TicketsByCustomer(ctx context.Context, customerID int64) ([]Summary, error) {
-	return s.summaries(ctx, `WHERE t.requester_id = $1 ORDER BY t.updated_at DESC, t.id DESC`, customerID)
+	return s.summaries(ctx, `WHERE `+readerCond("t.id", "$1")+` AND t.merged_into_id IS NULL
+		ORDER BY t.updated_at DESC, t.id DESC`, customerID)
 }
 
 func (s *Store) summaries(ctx context.Context, where string, args ...any) ([]Summary, error) {

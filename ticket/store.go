@@ -30,6 +30,11 @@ type Config struct {
 	// Secrets seals mailbox URLs (they hold passwords) at rest; nil keeps
 	// them in clear.
 	Secrets *secrets.Keyring
+	// OwnAddresses are the support desk's own addresses (the no-reply
+	// sender, the support addresses customers write to): copied on a
+	// customer's mail they never become participants (the loop guard).
+	// Mailboxes whose sign-in name is an address count without being listed.
+	OwnAddresses []string
 }
 
 // DefaultConfig returns the settings used when none are given.

@@ -12,7 +12,8 @@ import (
 // findThread finds the ticket an inbound mail belongs to, or nil:
 //  1. a Message-ID we know (one of our alerts, or a stored message) in
 //     In-Reply-To or References;
-//  2. the subject token "[#12345]" when the sender is that ticket's requester.
+//  2. the subject token "[#12345]" when the sender is that ticket's
+//     requester or one of its participants.
 func (s *Store) findThread(ctx context.Context, tx pgx.Tx, in *Inbound) (*Ticket, error) {
 	ids := append(append([]string{}, in.InReplyTo...), in.References...)
 	if len(ids) > 0 {
@@ -25,7 +26,11 @@ func (s *Store) findThread(ctx context.Context, tx pgx.Tx, in *Inbound) (*Ticket
 			) m ORDER BY pref LIMIT 1`, ids).Scan(&id)
 		switch {
 		case err == nil:
-			return ticketByID(ctx, tx, id, true)
+			t, err := ticketByID(ctx, tx, id, true)
+			if err != nil {
+				return nil, err
+			}
+			return followMerged(ctx, tx, t)
 		case !errors.Is(err, pgx.ErrNoRows):
 			return nil, fmt.Errorf("thread by message-id: %w", err)
 		}
@@ -38,7 +43,13 @@ func (s *Store) findThread(ctx context.Context, tx pgx.Tx, in *Inbound) (*Ticket
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil
 	}
-	if err != nil || !t.Requester(in.From.Email) {
+	if err == nil {
+		t, err = followMerged(ctx, tx, t)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if reads, err := addressReads(ctx, tx, t.ID, in.From.Email); err != nil || !reads {
 		return nil, err
 	}
 	return t, nil
@@ -54,6 +65,7 @@ const ticketColumns = `
 	coalesce(t.assignee_id, 0), coalesce(a.name, ''), coalesce(t.mailbox_id, 0),
 	coalesce(t.linked_ticket_id, 0),
 	coalesce((SELECT lt.number FROM tickets lt WHERE lt.id = t.linked_ticket_id), 0),
+	coalesce(t.merged_into_id, 0), coalesce((SELECT mt.number FROM tickets mt WHERE mt.id = t.merged_into_id), 0),
 	t.version, t.created_at, t.updated_at, t.resolved_at`
 
 const ticketFrom = `
@@ -64,7 +76,7 @@ func scanTicket(row pgx.Row) (*Ticket, error) {
 	var status string
 	var resolved *time.Time
 	err := row.Scan(&t.ID, &t.Number, &t.Subject, &status, &t.RequesterID, &t.RequesterEmail, &t.RequesterName,
-		&t.AssigneeID, &t.AssigneeName, &t.MailboxID, &t.LinkedTicketID, &t.LinkedNumber, &t.Version, &t.CreatedAt, &t.UpdatedAt,
+		&t.AssigneeID, &t.AssigneeName, &t.MailboxID, &t.LinkedTicketID, &t.LinkedNumber, &t.MergedIntoID, &t.MergedNumber, &t.Version, &t.CreatedAt, &t.UpdatedAt,
 		&resolved)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound

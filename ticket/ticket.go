@@ -65,6 +65,8 @@ type Ticket struct {
 	MailboxID      int64
 	LinkedTicketID int64 // the older ticket this one continues (0 = none)
 	LinkedNumber   int64 // that ticket's number (0 = none)
+	MergedIntoID   int64 // the ticket this one was merged into (0 = none): its number leads there
+	MergedNumber   int64 // that ticket's number (0 = none)
 	Version        int64
 	CreatedAt      time.Time
 	UpdatedAt      time.Time

@@ -15,6 +15,10 @@ func (s *Server) agentRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /agent/tickets/{number}/act", s.agent(s.postFiles(s.agentTicketAct)))
 	mux.HandleFunc("POST /agent/tickets/{number}/assign", s.agent(s.post(s.agentTicketAssign)))
 	mux.HandleFunc("POST /agent/tickets/{number}/language", s.agent(s.post(s.agentTicketLanguage)))
+	mux.HandleFunc("POST /agent/tickets/{number}/participants", s.agent(s.post(s.agentParticipantAdd)))
+	mux.HandleFunc("POST /agent/tickets/{number}/merge", s.agent(s.post(s.agentTicketMerge)))
+	mux.HandleFunc("POST /agent/tickets/{number}/split", s.agent(s.post(s.agentTicketSplit)))
+	mux.HandleFunc("POST /agent/tickets/{number}/participants/{customer}/remove", s.agent(s.post(s.agentParticipantRemove)))
 	mux.HandleFunc("GET /agent/events", s.agent(s.agentEventsStream))
 
 	mux.HandleFunc("GET /agent/quarantine", s.agent(s.agentQuarantineShow))

@@ -39,6 +39,9 @@ func (s *Server) agentTicketData(r *http.Request, t *ticket.Ticket, f agentForm)
 	if d.Alerts, err = s.deps.Tickets.AlertsByTicket(ctx, t.ID); err != nil {
 		return nil, err
 	}
+	if d.Participants, err = s.deps.Tickets.Participants(ctx, t.ID); err != nil {
+		return nil, err
+	}
 	if d.Language, err = s.deps.Tickets.CustomerLanguages(ctx, t.RequesterID); err != nil {
 		return nil, err
 	}
@@ -130,7 +133,15 @@ func eventDetail(ev ticket.Event, agents map[string]string) string {
 		}
 		return "→ –"
 	}
-	for _, k := range []string{"reason", "by", "source", "language"} {
+	switch ev.Kind {
+	case "merged", "merged_into", "split", "split_from": // the other ticket's number
+		for _, k := range []string{"from", "into"} {
+			if v, ok := ev.Detail[k]; ok {
+				return fmt.Sprintf("#%v", v)
+			}
+		}
+	}
+	for _, k := range []string{"reason", "by", "source", "language", "email"} {
 		if v, ok := ev.Detail[k]; ok && fmt.Sprint(v) != "" {
 			return fmt.Sprint(v)
 		}

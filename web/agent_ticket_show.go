@@ -20,7 +20,8 @@ type agentTicketData struct {
 	AutoLanguage string
 	Agents       []auth.Agent // enabled agents, for the assign control
 	Form         agentForm
-	Allowed      map[string]bool // which action buttons the status allows (by button value)
+	Allowed      map[string]bool      // which action buttons the status allows (by button value)
+	Participants []ticket.Participant // the people on the ticket besides the requester
 }
 
 // agentMessage is a message as agents see it: internal notes are marked.

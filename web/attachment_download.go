@@ -13,7 +13,7 @@ import (
 )
 
 // attachmentDownload sends an attachment to someone allowed to see it: an
-// agent, or the customer whose ticket it is on (never from an internal
+// agent, or the ticket's requester or a participant (never from an internal
 // note). Anyone else gets "not found", as for a missing id. It downloads
 // as a file; an image may show inline (?inline=1) only when its stored type
 // is a plain image type and sniffing its bytes agrees.
@@ -57,11 +57,7 @@ func (s *Server) mayDownload(r *http.Request, a *ticket.AttachmentFile) (bool, e
 	if a.Internal {
 		return false, nil
 	}
-	t, err := s.deps.Tickets.TicketByID(r.Context(), a.TicketID)
-	if err != nil {
-		return false, err
-	}
-	return t.RequesterID == sess.CustomerID, nil
+	return s.deps.Tickets.CanRead(r.Context(), a.TicketID, sess.CustomerID)
 }
 
 // downloadType is the Content-Type to send: the stored type when it parses

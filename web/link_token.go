@@ -23,7 +23,28 @@ func (s *Server) linkClaims(r *http.Request, k string) (link.Claims, error) {
 	if n == 0 {
 		return link.Claims{}, link.ErrWrongTicket
 	}
-	return s.cfg.Keys.VerifyFor(k, s.now(), n, link.PurposeTicket)
+	c, err := s.cfg.Keys.VerifyFor(k, s.now(), n, link.PurposeTicket)
+	if err != nil {
+		return c, err
+	}
+	return c, s.addressReads(r, c)
+}
+
+// errNoLongerReader says a link's address no longer reads its ticket (a
+// participant an agent removed): the link opens nothing, as a bad one.
+var errNoLongerReader = errors.New("the link's address no longer reads the ticket")
+
+// addressReads checks that the address a link is for still reads its
+// ticket: the requester, or a participant who was not removed.
+func (s *Server) addressReads(r *http.Request, c link.Claims) error {
+	reads, err := s.deps.Tickets.AddressReadsNumber(r.Context(), c.Ticket, c.Email)
+	if err != nil {
+		return err
+	}
+	if !reads {
+		return errNoLongerReader
+	}
+	return nil
 }
 
 // codeClaims verifies the token the code page carries: a ticket link's, or

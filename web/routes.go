@@ -28,6 +28,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /tickets", s.customer(s.postFiles(s.ticketCreate)))
 	mux.HandleFunc("GET /tickets/{number}", s.customer(s.ticketShow))
 	mux.HandleFunc("POST /tickets/{number}/reply", s.customer(s.postFiles(s.ticketReply)))
+	mux.HandleFunc("POST /tickets/{number}/participants", s.customer(s.post(s.participantAdd)))
 
 	s.agentRoutes(mux)
 	s.pushRoutes(mux)

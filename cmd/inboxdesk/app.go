@@ -82,7 +82,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger, tune appTuning) 
 func (a *app) build(ctx context.Context, tune appTuning) error {
 	cfg := a.cfg
 	a.store = ticket.NewStore(a.pool, ticket.Config{ReopenWindow: cfg.ReopenWindow, CoalesceWindow: cfg.Coalesce,
-		AlertsPerHour: cfg.AlertsPerHour, Domain: cfg.Domain, Secrets: cfg.SecretKeys})
+		AlertsPerHour: cfg.AlertsPerHour, Domain: cfg.Domain, Secrets: cfg.SecretKeys, OwnAddresses: cfg.OwnAddresses})
 	a.auth = auth.NewStore(a.pool, auth.Config{CodeKey: cfg.LinkKeys.Derive("one-time codes")})
 	grants := oauth.NewStore(a.pool, oauth.Options{Keys: cfg.SecretKeys, Observe: a.metrics.OAuthRefresh})
 	if err := sealSecrets(ctx, a.store, grants, a.log); err != nil {

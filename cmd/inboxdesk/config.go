@@ -40,6 +40,7 @@ func settings() []*setting {
 		{flag: "smtp-url", env: "INBOXDESK_SMTP_URL", help: "SMTP relay: smtp://user:pass@host:587 or smtps://…; smtp://user@host:587?oauth=GRANT signs in with an OAuth2 grant", secret: true, required: true},
 		{flag: "secret-keys", env: "INBOXDESK_SECRET_KEYS", help: "keys kid:base64,… sealing mailbox passwords and OAuth2 tokens in the database (first seals, all open; `inboxdesk link-key` makes one)", secret: true},
 		{flag: "from", env: "INBOXDESK_FROM", def: "Support <no-reply@localhost>", help: "no-reply sender of alerts and codes"},
+		{flag: "support-addresses", env: "INBOXDESK_SUPPORT_ADDRESSES", help: "the addresses customers write to, comma-separated: copied on a mail they never become a ticket's participants (a mailbox whose IMAP user is an address counts without being listed)"},
 		{flag: "language", env: "INBOXDESK_LANGUAGE", def: "en", help: "default language: en or es"},
 		{flag: "coalesce", env: "INBOXDESK_COALESCE", def: "30s", help: "updates within this window make one alert"},
 		{flag: "alerts-per-hour", env: "INBOXDESK_ALERTS_PER_HOUR", def: "20", help: "most alerts per recipient per hour"},
@@ -97,7 +98,10 @@ type Config struct {
 	VAPID          ticket.VAPIDKeyPair
 	VAPIDSubject   string
 	Domain         string // Message-ID domain, from the From address
-	Brand          brand.Brand
+	// OwnAddresses are the desk's own addresses: the From address and the
+	// support addresses (never participants of a ticket).
+	OwnAddresses []string
+	Brand        brand.Brand
 }
 
 // parseConfig reads flags, then env, then *_FILE for secrets, and validates
@@ -183,6 +187,17 @@ func buildConfig(ss []*setting) (*Config, error) {
 		bad(v["from"], "not an email address: %v", err)
 	} else {
 		c.Domain = c.From.Address[strings.LastIndexByte(c.From.Address, '@')+1:]
+		c.OwnAddresses = append(c.OwnAddresses, c.From.Address)
+	}
+	for _, a := range strings.Split(v["support-addresses"].value, ",") {
+		if a = strings.TrimSpace(a); a == "" {
+			continue
+		}
+		if addr, err := mail.ParseAddress(a); err != nil {
+			bad(v["support-addresses"], "not an email address: %q", a)
+		} else {
+			c.OwnAddresses = append(c.OwnAddresses, addr.Address)
+		}
 	}
 	if c.Language = v["language"].value; c.Language != "en" && c.Language != "es" {
 		bad(v["language"], "must be en or es")

@@ -203,6 +203,9 @@ func readEnvelope(in *ticket.Inbound, h textproto.Header) {
 	in.ReplyTo = addressList(h, "Reply-To", hint)
 	in.To = addressList(h, "To", hint)
 	in.Cc = addressList(h, "Cc", hint)
+	for _, k := range []string{"Delivered-To", "X-Original-To", "Envelope-To"} {
+		in.DeliveredTo = append(in.DeliveredTo, addressList(h, k, hint)...)
+	}
 	in.Subject = decodeText(h.Get("Subject"), hint)
 	in.Date = parseDate(h.Get("Date"))
 	in.Language = language(h)
