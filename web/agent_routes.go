@@ -21,4 +21,6 @@ func (s *Server) agentRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /agent/quarantine/{id}/raw", s.agent(s.agentQuarantineRaw))
 	mux.HandleFunc("POST /agent/quarantine/{id}/retry", s.agent(s.post(s.agentQuarantineRetry)))
 	mux.HandleFunc("POST /agent/quarantine/{id}/discard", s.agent(s.post(s.agentQuarantineDiscard)))
+
+	s.agentTeamRoutes(mux)
 }

@@ -1,0 +1,24 @@
+package web
+
+import (
+	"net/http"
+	"time"
+)
+
+// inviteTTL is how long an invitation link works.
+const inviteTTL = 72 * time.Hour
+
+// agentTeamRoutes registers the team pages: only admins manage agents
+// (others get 403); an invited agent accepts with the link and a code.
+func (s *Server) agentTeamRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /agent/team", s.admin(s.agentTeamShow))
+	mux.HandleFunc("POST /agent/team/invite", s.admin(s.post(s.agentTeamInvite)))
+	mux.HandleFunc("POST /agent/team/{id}/disable", s.admin(s.post(s.agentTeamChange)))
+	mux.HandleFunc("POST /agent/team/{id}/enable", s.admin(s.post(s.agentTeamChange)))
+	mux.HandleFunc("POST /agent/team/{id}/role", s.admin(s.post(s.agentTeamChange)))
+	mux.HandleFunc("POST /agent/team/{id}/reset", s.admin(s.post(s.agentTeamReset)))
+
+	mux.HandleFunc("GET /agent/invite", s.agentInviteShow)
+	mux.HandleFunc("POST /agent/invite/code", s.post(s.agentInviteCode))
+	mux.HandleFunc("POST /agent/invite/accept", s.post(s.agentInviteAccept))
+}
