@@ -19,6 +19,21 @@ CREATE TABLE agent_invites (
 );
 CREATE INDEX agent_invites_agent_idx ON agent_invites (agent_id, id);
 
+-- Canned replies: shared ones (owner_id NULL, managed by admins) and each
+-- agent's personal ones. body is a text/template; a macro also sets the
+-- status (pending or resolved) and the assignee ('me' or 'none').
+CREATE TABLE canned_replies (
+    id          bigserial PRIMARY KEY,
+    owner_id    bigint REFERENCES agents (id) ON DELETE CASCADE,
+    title       text NOT NULL CHECK (title <> ''),
+    body        text NOT NULL,
+    set_status  text NOT NULL DEFAULT '' CHECK (set_status IN ('', 'pending', 'resolved')),
+    set_assign  text NOT NULL DEFAULT '' CHECK (set_assign IN ('', 'me', 'none')),
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX canned_replies_owner_idx ON canned_replies (owner_id);
+
 -- +goose Down
+DROP TABLE canned_replies;
 DROP TABLE agent_invites;
 ALTER TABLE agents DROP COLUMN role;
