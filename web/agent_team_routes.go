@@ -10,6 +10,7 @@ const inviteTTL = 72 * time.Hour
 
 // agentTeamRoutes registers the team pages: only admins manage agents
 // (others get 403); an invited agent accepts with the link and a code.
+// Canned replies are every agent's; shared ones only admins change.
 func (s *Server) agentTeamRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /agent/team", s.admin(s.agentTeamShow))
 	mux.HandleFunc("POST /agent/team/invite", s.admin(s.post(s.agentTeamInvite)))
@@ -17,6 +18,10 @@ func (s *Server) agentTeamRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /agent/team/{id}/enable", s.admin(s.post(s.agentTeamChange)))
 	mux.HandleFunc("POST /agent/team/{id}/role", s.admin(s.post(s.agentTeamChange)))
 	mux.HandleFunc("POST /agent/team/{id}/reset", s.admin(s.post(s.agentTeamReset)))
+
+	mux.HandleFunc("GET /agent/canned", s.agent(s.agentCannedShow))
+	mux.HandleFunc("POST /agent/canned", s.agent(s.post(s.agentCannedCreate)))
+	mux.HandleFunc("POST /agent/canned/{id}/delete", s.agent(s.post(s.agentCannedDelete)))
 
 	mux.HandleFunc("GET /agent/invite", s.agentInviteShow)
 	mux.HandleFunc("POST /agent/invite/code", s.post(s.agentInviteCode))

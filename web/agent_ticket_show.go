@@ -21,6 +21,7 @@ type agentTicketData struct {
 	Agents       []auth.Agent // enabled agents, for the assign control
 	Form         agentForm
 	Allowed      map[string]bool // which action buttons the status allows (by button value)
+	Canned       []ticket.Canned // the canned replies the agent may insert
 }
 
 // agentMessage is a message as agents see it: internal notes are marked.
@@ -38,7 +39,8 @@ type agentMessage struct {
 type agentForm struct {
 	Text     string
 	Rejected []rejectedFile
-	Version  int64 // the ticket version the page was made from
+	Version  int64          // the ticket version the page was made from
+	Macro    *ticket.Canned // the inserted canned reply whose changes sending applies (nil for none)
 }
 
 // agentTicketShow shows a ticket to an agent: the whole thread oldest first
