@@ -33,7 +33,36 @@ CREATE TABLE canned_replies (
 );
 CREATE INDEX canned_replies_owner_idx ON canned_replies (owner_id);
 
+-- Agent notifications travel the customer alerts' outbox: an alert row
+-- with agent_id set is a notice to that agent (recipient is their address).
+-- Each agent picks the events they are told of and quiet hours (minutes
+-- after midnight UTC; a notice due inside them waits for their end), and
+-- follows mailboxes to hear of their new tickets.
+ALTER TABLE agents
+    ADD COLUMN notify_events text[] NOT NULL
+        DEFAULT '{new_ticket,customer_replied,assigned,mentioned}',
+    ADD COLUMN quiet_from smallint CHECK (quiet_from BETWEEN 0 AND 1439),
+    ADD COLUMN quiet_to   smallint CHECK (quiet_to BETWEEN 0 AND 1439);
+CREATE TABLE agent_follows (
+    agent_id    bigint NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+    mailbox_id  bigint NOT NULL REFERENCES mailboxes (id) ON DELETE CASCADE,
+    PRIMARY KEY (agent_id, mailbox_id)
+);
+CREATE INDEX agent_follows_mailbox_idx ON agent_follows (mailbox_id);
+ALTER TABLE alerts ADD COLUMN agent_id bigint REFERENCES agents (id) ON DELETE CASCADE;
+ALTER TABLE alerts DROP CONSTRAINT alerts_reason_check;
+ALTER TABLE alerts ADD CONSTRAINT alerts_reason_check
+    CHECK (reason IN ('received', 'replied', 'info_requested', 'resolved', 'link_requested',
+                      'agent_new_ticket', 'agent_customer_replied', 'agent_assigned', 'agent_mentioned'));
+
 -- +goose Down
+DELETE FROM alerts WHERE agent_id IS NOT NULL;
+ALTER TABLE alerts DROP CONSTRAINT alerts_reason_check;
+ALTER TABLE alerts ADD CONSTRAINT alerts_reason_check
+    CHECK (reason IN ('received', 'replied', 'info_requested', 'resolved', 'link_requested'));
+ALTER TABLE alerts DROP COLUMN agent_id;
+DROP TABLE agent_follows;
+ALTER TABLE agents DROP COLUMN notify_events, DROP COLUMN quiet_from, DROP COLUMN quiet_to;
 DROP TABLE canned_replies;
 DROP TABLE agent_invites;
 ALTER TABLE agents DROP COLUMN role;

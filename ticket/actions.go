@@ -80,6 +80,11 @@ func (s *Store) Act(ctx context.Context, agentID int64, act AgentAction, p Post)
 		if err := addEvent(ctx, tx, t.ID, rule.event, agentActor(agentID), nil); err != nil {
 			return err
 		}
+		if act == ActNote {
+			if err := s.notifyAgents(ctx, tx, t.ID, NoticeFacts{Event: EventMentioned, Actor: agentID}, text); err != nil {
+				return err
+			}
+		}
 		if rule.alert != "" {
 			if err := s.enqueueAlert(ctx, tx, t.ID, rule.alert); err != nil {
 				return err
@@ -105,6 +110,11 @@ func (s *Store) Assign(ctx context.Context, agentID int64, p Post, assignee int6
 		}
 		if err := addEvent(ctx, tx, t.ID, "assigned", agentActor(agentID), map[string]any{"agent": assignee}); err != nil {
 			return err
+		}
+		if assignee != 0 && assignee != t.AssigneeID {
+			if err := s.notifyAgents(ctx, tx, t.ID, NoticeFacts{Event: EventAssigned, Actor: agentID}, ""); err != nil {
+				return err
+			}
 		}
 		out, err = ticketByID(ctx, tx, t.ID, false)
 		return err
@@ -139,6 +149,9 @@ func (s *Store) CustomerReply(ctx context.Context, customerID int64, p Post) (*T
 			t.Status = StatusResolved // closed tickets reopen from the web: the customer is on the page
 		}
 		if _, err := customerWrote(ctx, tx, t, customerID); err != nil {
+			return err
+		}
+		if err := s.notifyAgents(ctx, tx, t.ID, NoticeFacts{Event: EventCustomerReplied}, ""); err != nil {
 			return err
 		}
 		out, err = ticketByID(ctx, tx, t.ID, false)
@@ -195,6 +208,9 @@ func (s *Store) OpenFromWeb(ctx context.Context, customerID int64, subject strin
 			return err
 		}
 		if err := s.enqueueAlert(ctx, tx, t.ID, ReasonReceived); err != nil {
+			return err
+		}
+		if err := s.notifyAgents(ctx, tx, t.ID, NoticeFacts{Event: EventNewTicket}, ""); err != nil {
 			return err
 		}
 		out = t

@@ -23,6 +23,9 @@ func (s *Server) agentTeamRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /agent/canned", s.agent(s.post(s.agentCannedCreate)))
 	mux.HandleFunc("POST /agent/canned/{id}/delete", s.agent(s.post(s.agentCannedDelete)))
 
+	mux.HandleFunc("GET /agent/notifications", s.agent(s.agentNotifyShow))
+	mux.HandleFunc("POST /agent/notifications", s.agent(s.post(s.agentNotifySave)))
+
 	mux.HandleFunc("GET /agent/invite", s.agentInviteShow)
 	mux.HandleFunc("POST /agent/invite/code", s.post(s.agentInviteCode))
 	mux.HandleFunc("POST /agent/invite/accept", s.post(s.agentInviteAccept))
