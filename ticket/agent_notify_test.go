@@ -203,3 +203,29 @@ func TestAgentNoticeChoicesAndQuietHours(t *testing.T) {
 		t.Fatal("quiet hours past midnight's minute accepted")
 	}
 }
+
+func TestClaimedNoticeNamesAgentAndCustomer(t *testing.T) {
+	f := newFixture(t, testConfig())
+	lee := f.addAgent("lee@support.test", "Lee Lead")
+	_ = f.store.FollowMailbox(f.ctx, lee, f.cp.MailboxID, true)
+	r := f.ingest(mail("ana@example.org", "Printer", "help"))
+	jobs, err := f.store.ClaimAlerts(f.ctx, 10, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notice, alert *ticket.AlertJob
+	for i := range jobs {
+		if jobs[i].AgentID == lee {
+			notice = &jobs[i]
+		} else if jobs[i].Recipient.Email == "ana@example.org" {
+			alert = &jobs[i]
+		}
+	}
+	if notice == nil || notice.Recipient.Email != "lee@support.test" || notice.TicketNumber != r.Ticket ||
+		notice.Requester.Email != "ana@example.org" || notice.Requester.Name != "Cust" || notice.Reason != "agent_new_ticket" {
+		t.Fatalf("notice job = %+v", notice)
+	}
+	if alert == nil || alert.AgentID != 0 || alert.Recipient.Name != "Cust" {
+		t.Fatalf("customer alert job = %+v", alert)
+	}
+}
