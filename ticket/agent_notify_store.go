@@ -17,7 +17,7 @@ import (
 // instead of a second one being queued; quiet hours delay it.
 func (s *Store) notifyAgents(ctx context.Context, tx pgx.Tx, ticketID int64, f NoticeFacts, note string) error {
 	var mailbox, assignee int64
-	if err := tx.QueryRow(ctx, `SELECT mailbox_id, coalesce(assignee_id, 0) FROM tickets WHERE id = $1`, ticketID).
+	if err := tx.QueryRow(ctx, `SELECT coalesce(mailbox_id, 0), coalesce(assignee_id, 0) FROM tickets WHERE id = $1`, ticketID).
 		Scan(&mailbox, &assignee); err != nil {
 		return fmt.Errorf("notice ticket: %w", err)
 	}
