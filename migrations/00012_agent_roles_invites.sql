@@ -55,7 +55,17 @@ ALTER TABLE alerts ADD CONSTRAINT alerts_reason_check
     CHECK (reason IN ('received', 'replied', 'info_requested', 'resolved', 'link_requested',
                       'agent_new_ticket', 'agent_customer_replied', 'agent_assigned', 'agent_mentioned'));
 
+-- When each agent last had a ticket's page open: the queue marks tickets
+-- whose customer wrote since as unread for that agent.
+CREATE TABLE agent_ticket_reads (
+    agent_id    bigint NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+    ticket_id   bigint NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    seen_at     timestamptz NOT NULL,
+    PRIMARY KEY (agent_id, ticket_id)
+);
+
 -- +goose Down
+DROP TABLE agent_ticket_reads;
 DELETE FROM alerts WHERE agent_id IS NOT NULL;
 ALTER TABLE alerts DROP CONSTRAINT alerts_reason_check;
 ALTER TABLE alerts ADD CONSTRAINT alerts_reason_check
