@@ -58,6 +58,10 @@ func (s *Server) agentTicketShow(w http.ResponseWriter, r *http.Request) {
 			flash = note("agent_done_" + done)
 		}
 	}
+	if err := s.deps.Tickets.MarkSeen(r.Context(), sessionFrom(r).AgentID, t.ID); err != nil {
+		s.serverError(w, r, "mark seen", err)
+		return
+	}
 	part := "layout"
 	if r.URL.Query().Get("fragment") == "thread" {
 		part = "live"
