@@ -29,7 +29,8 @@ func (s *Server) renderCanned(w http.ResponseWriter, r *http.Request, status int
 		s.serverError(w, r, "canned replies", err)
 		return
 	}
-	d.Replies, p.Data = list, d
+	d.Replies = list
+	p.Data = d
 	s.render(w, r, status, "agent_canned", p, "")
 }
 

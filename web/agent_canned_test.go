@@ -163,6 +163,10 @@ func TestSharedCannedRepliesAdminOnly(t *testing.T) {
 	admin.saveCanned(url.Values{"title": {"team"}, "body": {"Hi {{.Customer.Name}}"}, "shared": {"1"}}).want(http.StatusOK)
 	admin.saveCanned(url.Values{"title": {"lee's"}, "body": {"Mine"}}).want(http.StatusOK)
 	shared := e.cannedID(adminID, "team")
+	if lp := agent.get("/agent/canned"); !strings.Contains(lp.text("canned"), "Hi {{.Customer.Name}}") ||
+		lp.byID(fmt.Sprintf("canned-delete-%d", shared)) != nil {
+		t.Fatalf("the agent's canned page lists no shared reply, or offers to delete it:\n%s", lp.body)
+	}
 	if e.cannedID(agentID, "team") != shared {
 		t.Fatal("the agent does not get the shared reply")
 	}
