@@ -83,6 +83,20 @@ func TestAgentDay(t *testing.T) {
 		t.Fatalf("canned reply inserted as %q, want it to contain %q", got, want)
 	}
 	sam.Shot("canned-inserted")
+	// The page's live stream opens as it loads; the mail below takes a poll
+	// to arrive, longer than that.
+
+	// The customer writes meanwhile: the new message is highlighted and the
+	// first press of Reply only asks to confirm; the second sends.
+	more := "Also the charger is missing, M-" + randomHex(3)
+	p.SendMail(t, customer, fmt.Sprintf("Re: [#%d] %s", number, subject), more)
+	sam.WaitText("#thread li.message.fresh", more, mailWait)
+	sam.Do(chromedp.Click(chromedp.CSS("#action-reply"), chromedp.NodeVisible))
+	sam.Do(chromedp.WaitVisible(chromedp.CSS("#stale-warning")))
+	if strings.Contains(sam.Text("#thread"), want) {
+		t.Fatal("the reply went out over the customer's new message without a confirmation")
+	}
+	sam.Shot("stale-guard")
 	sam.Click("#action-reply", "#thread")
 	sam.WaitText("#thread", want, pageWait)
 	p.WaitMail(t, customer, "alert for the canned reply", func(m sentMail) bool {

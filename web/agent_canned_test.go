@@ -80,6 +80,10 @@ func TestCannedReplyVariables(t *testing.T) {
 	if got := p.text("reply-text"); got != "We fixed it.\n\nBest, Zoe Agent" {
 		t.Fatalf("insert after typed text: %q", got)
 	}
+	// The page answers the form at .../act: its live updates still fetch the ticket's page.
+	if !strings.Contains(p.body, fmt.Sprintf(`data-live-url="/agent/tickets/%d"`, n)) || !strings.Contains(p.body, `id="stale-warning" hidden`) {
+		t.Fatal("the inserted-reply page lacks its live address or the stale guard")
+	}
 	b.sendFrom(n, p, "reply").want(http.StatusOK)
 	msgs := e.messages(n, true)
 	if last := msgs[len(msgs)-1]; last.Text != "We fixed it.\n\nBest, Zoe Agent" {
