@@ -64,7 +64,11 @@ CREATE TABLE agent_ticket_reads (
     PRIMARY KEY (agent_id, ticket_id)
 );
 
+-- Each agent's signature, appended to their public replies.
+ALTER TABLE agents ADD COLUMN signature text NOT NULL DEFAULT '';
+
 -- +goose Down
+ALTER TABLE agents DROP COLUMN signature;
 DROP TABLE agent_ticket_reads;
 DELETE FROM alerts WHERE agent_id IS NOT NULL;
 ALTER TABLE alerts DROP CONSTRAINT alerts_reason_check;

@@ -68,6 +68,11 @@ func (s *Store) Act(ctx context.Context, agentID int64, act AgentAction, p Post)
 		if rule.status != "" && rule.status != t.Status && !CanMove(t.Status, rule.status) {
 			return fmt.Errorf("%w: %s to %s", ErrInvalidMove, t.Status, rule.status)
 		}
+		if text != "" && !rule.internal {
+			if p.Text, err = signed(ctx, tx, agentID, p.Text); err != nil {
+				return err
+			}
+		}
 		if text != "" || len(p.Attachments) > 0 {
 			if err := s.insertWebMessage(ctx, tx, t, webMessage{agentID: agentID, text: p.Text,
 				internal: rule.internal, atts: p.Attachments}); err != nil {

@@ -15,6 +15,7 @@ type notifyData struct {
 	Mailboxes []notifyChoice
 	Quiet     bool
 	From, To  string // HH:MM, UTC
+	Signature string
 }
 
 type notifyChoice struct {
@@ -26,8 +27,11 @@ type notifyChoice struct {
 // mailboxes they follow (for new tickets), and quiet hours.
 func (s *Server) agentNotifyShow(w http.ResponseWriter, r *http.Request) {
 	p := &page{}
-	if r.URL.Query().Get("done") == "saved" {
+	switch r.URL.Query().Get("done") {
+	case "saved":
 		p.Flash = note("notify_saved")
+	case "signature":
+		p.Flash = note("signature_saved")
 	}
 	s.renderNotify(w, r, http.StatusOK, p)
 }
@@ -43,7 +47,12 @@ func (s *Server) renderNotify(w http.ResponseWriter, r *http.Request, status int
 		s.serverError(w, r, "mailboxes", err)
 		return
 	}
-	d := notifyData{Quiet: set.Quiet, From: clock(set.QuietFrom), To: clock(set.QuietTo)}
+	sig, err := s.deps.Tickets.Signature(r.Context(), sessionFrom(r).AgentID)
+	if err != nil {
+		s.serverError(w, r, "signature", err)
+		return
+	}
+	d := notifyData{Quiet: set.Quiet, From: clock(set.QuietFrom), To: clock(set.QuietTo), Signature: sig}
 	for _, e := range ticket.AgentEvents {
 		d.Events = append(d.Events, notifyChoice{Value: string(e), Label: "notify_event_" + string(e), On: slices.Contains(set.Events, e)})
 	}

@@ -47,3 +47,20 @@ func TestAgentNotifySettings(t *testing.T) {
 		t.Fatalf("Zoe's notices: %v", reasons)
 	}
 }
+
+// The signature is added below replies and shown on the customer's page.
+func TestAgentSignature(t *testing.T) {
+	e := newEnv(t, nil)
+	zoe, _ := e.agentBrowser("zoe@support.test")
+	p := zoe.get("/agent/notifications")
+	zoe.post("/agent/signature", url.Values{"csrf": {p.input("csrf")}, "signature": {"Zoe, Example Support"}}).
+		want(http.StatusOK, "Signature saved", "Zoe, Example Support")
+	if r := zoe.post("/agent/signature", url.Values{"csrf": {p.input("csrf")}, "signature": {strings.Repeat("x", 1001)}}); r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("long signature: %d", r.status)
+	}
+	n := e.mailIn(mail("ana@example.org", "Broken", "help", ""))
+	zoe.act(n, zoe.get(fmt.Sprintf("/agent/tickets/%d", n)), "reply", "Fixed.").want(http.StatusOK)
+	c := e.browser()
+	c.signIn("ana@example.org")
+	c.get(fmt.Sprintf("/tickets/%d", n)).want(http.StatusOK, "Fixed.", "Zoe, Example Support")
+}

@@ -25,6 +25,7 @@ func (s *Server) agentTeamRoutes(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /agent/notifications", s.agent(s.agentNotifyShow))
 	mux.HandleFunc("POST /agent/notifications", s.agent(s.post(s.agentNotifySave)))
+	mux.HandleFunc("POST /agent/signature", s.agent(s.post(s.agentSignatureSave)))
 
 	mux.HandleFunc("GET /agent/invite", s.agentInviteShow)
 	mux.HandleFunc("POST /agent/invite/code", s.post(s.agentInviteCode))
