@@ -32,6 +32,7 @@ type Session struct {
 	Role       Role
 	CustomerID int64 // set for RoleCustomer
 	AgentID    int64 // set for RoleAgent
+	Admin      bool  // the agent's role is admin (read with the session, so a change holds at once)
 	Email      string
 	Name       string
 	Language   string // the customer's language, "" when unknown or an agent
@@ -93,11 +94,11 @@ func (s *Store) SessionByID(ctx context.Context, id string) (*Session, error) {
 	err := s.pool.QueryRow(ctx, `
 		SELECT s.role, coalesce(s.customer_id, 0), coalesce(s.agent_id, 0), coalesce(c.email, a.email, ''),
 			coalesce(c.name, a.name, ''), coalesce(c.language, ''), coalesce(c.language_site, ''), s.csrf_token, s.created_at, s.last_seen_at,
-			s.expires_at
+			s.expires_at, coalesce(a.role = 'admin', false)
 		FROM sessions s LEFT JOIN customers c ON c.id = s.customer_id LEFT JOIN agents a ON a.id = s.agent_id
 		WHERE s.id_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND NOT coalesce(a.disabled, false)`,
 		hashID(id), now, now.Add(-s.cfg.SessionIdle)).Scan(&role, &sess.CustomerID, &sess.AgentID, &sess.Email,
-		&sess.Name, &sess.Language, &sess.SiteLanguage, &sess.CSRF, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt)
+		&sess.Name, &sess.Language, &sess.SiteLanguage, &sess.CSRF, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &sess.Admin)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}

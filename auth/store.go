@@ -106,6 +106,8 @@ var (
 	ErrWeakPassword   = fmt.Errorf("auth: a password needs %d to %d characters", MinPasswordLen, MaxPasswordLen)
 	ErrAgentExists    = errors.New("auth: an agent with that address exists")
 	ErrInvalidAddress = errors.New("auth: not an email address")
+	ErrBadRole        = errors.New("auth: a role is admin or agent")
+	ErrLastAdmin      = errors.New("auth: the team needs at least one enabled admin")
 )
 
 // Store is the PostgreSQL store of codes, sessions and agents.

@@ -19,6 +19,7 @@ import (
 const (
 	PurposeTicket = "ticket" // open one ticket's page (the link in an alert)
 	PurposeLogin  = "login"  // sign in to "My tickets"
+	PurposeInvite = "invite" // set an invited agent's password; Ticket holds the invitation's id
 )
 
 // Errors returned by Verify and VerifyFor; test with errors.Is.

@@ -120,6 +120,9 @@ func Compose(job ticket.AlertJob, c ComposeConfig) ([]byte, error) {
 // never be sent (bad address or Message-ID, unknown reason) gives an error
 // for which IsPermanent is true.
 func (c *Composer) Compose(job ticket.AlertJob) ([]byte, error) {
+	if job.AgentID != 0 {
+		return c.composeNotice(job)
+	}
 	if err := checkJob(job); err != nil {
 		return nil, Permanent(fmt.Errorf("compose alert %d: %w", job.ID, err))
 	}

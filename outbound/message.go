@@ -57,13 +57,18 @@ func (c *Composer) message(job ticket.AlertJob, lang string, r rendered, now tim
 		field{"Content-Language", lang},
 		field{"Content-Type", mime.FormatMediaType("multipart/alternative", map[string]string{"boundary": boundary})},
 	)
+	return joinMessage(fields, body.Bytes()), nil
+}
+
+// joinMessage writes the header fields, a blank line and the body.
+func joinMessage(fields []field, body []byte) []byte {
 	var b bytes.Buffer
 	for _, f := range fields {
 		b.WriteString(f.name + ": " + f.value + "\r\n")
 	}
 	b.WriteString("\r\n")
-	b.Write(body.Bytes())
-	return b.Bytes(), nil
+	b.Write(body)
+	return b.Bytes()
 }
 
 // writeBody writes the text and HTML parts, quoted-printable, and returns the boundary.

@@ -69,6 +69,11 @@ func (s *Store) Act(ctx context.Context, agentID int64, act AgentAction, p Post)
 		if rule.status != "" && rule.status != t.Status && !CanMove(t.Status, rule.status) {
 			return fmt.Errorf("%w: %s to %s", ErrInvalidMove, t.Status, rule.status)
 		}
+		if text != "" && !rule.internal {
+			if p.Text, err = signed(ctx, tx, agentID, p.Text); err != nil {
+				return err
+			}
+		}
 		if text != "" || len(p.Attachments) > 0 {
 			if err := s.insertWebMessage(ctx, tx, t, webMessage{agentID: agentID, text: p.Text,
 				internal: rule.internal, atts: p.Attachments}); err != nil {
@@ -80,6 +85,11 @@ func (s *Store) Act(ctx context.Context, agentID int64, act AgentAction, p Post)
 		}
 		if err := addEvent(ctx, tx, t.ID, rule.event, agentActor(agentID), nil); err != nil {
 			return err
+		}
+		if act == ActNote {
+			if err := s.notifyAgents(ctx, tx, t.ID, NoticeFacts{Event: EventMentioned, Actor: agentID}, text); err != nil {
+				return err
+			}
 		}
 		if rule.alert != "" {
 			if err := s.enqueueAlert(ctx, tx, t.ID, rule.alert); err != nil {
@@ -106,6 +116,11 @@ func (s *Store) Assign(ctx context.Context, agentID int64, p Post, assignee int6
 		}
 		if err := addEvent(ctx, tx, t.ID, "assigned", agentActor(agentID), map[string]any{"agent": assignee}); err != nil {
 			return err
+		}
+		if assignee != 0 && assignee != t.AssigneeID {
+			if err := s.notifyAgents(ctx, tx, t.ID, NoticeFacts{Event: EventAssigned, Actor: agentID}, ""); err != nil {
+				return err
+			}
 		}
 		out, err = ticketByID(ctx, tx, t.ID, false)
 		return err
@@ -141,6 +156,9 @@ func (s *Store) CustomerReply(ctx context.Context, customerID int64, p Post) (*T
 			t.Status = StatusResolved // closed tickets reopen from the web: the customer is on the page
 		}
 		if _, err := customerWrote(ctx, tx, t, customerID); err != nil {
+			return err
+		}
+		if err := s.notifyAgents(ctx, tx, t.ID, NoticeFacts{Event: EventCustomerReplied}, ""); err != nil {
 			return err
 		}
 		out, err = ticketByID(ctx, tx, t.ID, false)
@@ -197,6 +215,9 @@ func (s *Store) OpenFromWeb(ctx context.Context, customerID int64, subject strin
 			return err
 		}
 		if err := s.enqueueAlert(ctx, tx, t.ID, ReasonReceived); err != nil {
+			return err
+		}
+		if err := s.notifyAgents(ctx, tx, t.ID, NoticeFacts{Event: EventNewTicket}, ""); err != nil {
 			return err
 		}
 		out = t

@@ -39,6 +39,10 @@ type AlertJob struct {
 	References   string // Message-ID of the ticket's first message, without angle brackets ("" if none)
 	Tries        int    // delivery attempts including this one
 	CreatedAt    time.Time
+	// AgentID is set on a notice to an agent (Recipient is their address):
+	// it links to the agent page, never with a customer's token.
+	AgentID   int64
+	Requester Address // the ticket's customer, named in an agent's notice
 }
 
 // AlertWait is how long an alert for reason waits before it is sent, so

@@ -76,7 +76,8 @@ func (s *Store) enqueueOn(ctx context.Context, tx pgx.Tx, ticketID int64, email,
 	reason AlertReason) error {
 	tag, err := tx.Exec(ctx, `
 		UPDATE alerts SET reason = $3, updated_at = now()
-		WHERE ticket_id = $1 AND recipient = $2 AND channel = $4 AND state = 'queued' AND tries = 0`,
+		WHERE ticket_id = $1 AND recipient = $2 AND channel = $4 AND state = 'queued' AND tries = 0
+			AND agent_id IS NULL`,
 		ticketID, email, string(reason), channel)
 	if err != nil {
 		return fmt.Errorf("coalesce alert: %w", err)
@@ -130,7 +131,8 @@ func claimDue(ctx context.Context, tx pgx.Tx, limit int, lease time.Duration) ([
 		WHERE a.id = due.id AND t.id = a.ticket_id
 		RETURNING a.id, t.number, t.subject, a.recipient, CASE WHEN c.email = a.recipient THEN c.name ELSE '' END,
 			a.channel, a.reason, a.language, a.message_id, a.tries, a.created_at,
-			coalesce((SELECT m.message_id FROM messages m WHERE m.ticket_id = t.id ORDER BY m.id LIMIT 1), '')`,
+			coalesce((SELECT m.message_id FROM messages m WHERE m.ticket_id = t.id ORDER BY m.id LIMIT 1), ''),
+			coalesce(a.agent_id, 0), c.email, c.name`,
 		limit, lease)
 	if err != nil {
 		return nil, err
@@ -139,7 +141,7 @@ func claimDue(ctx context.Context, tx pgx.Tx, limit int, lease time.Duration) ([
 		var j AlertJob
 		var reason string
 		err := r.Scan(&j.ID, &j.TicketNumber, &j.Subject, &j.Recipient.Email, &j.Recipient.Name, &j.Channel, &reason,
-			&j.Language, &j.MessageID, &j.Tries, &j.CreatedAt, &j.References)
+			&j.Language, &j.MessageID, &j.Tries, &j.CreatedAt, &j.References, &j.AgentID, &j.Requester.Email, &j.Requester.Name)
 		j.Reason = AlertReason(reason)
 		return j, err
 	})

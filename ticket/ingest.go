@@ -116,6 +116,9 @@ func (s *Store) IngestBatch(ctx context.Context, from Checkpoint, mails []Mail) 
 		if err := flush(); err != nil {
 			return err
 		}
+		if err := s.noticeNewTickets(ctx, tx, from.MailboxID, results); err != nil {
+			return err
+		}
 		return advanceCheckpoint(ctx, tx, from, last)
 	})
 	if err != nil {
@@ -493,6 +496,9 @@ func (s *Store) threadCustomerMail(ctx context.Context, tx pgx.Tx, cp Checkpoint
 	out := OutcomeThreaded
 	reopened, err := customerWrote(ctx, tx, t, cust)
 	if err != nil {
+		return Result{}, err
+	}
+	if err := s.notifyAgents(ctx, tx, t.ID, NoticeFacts{Event: EventCustomerReplied}, ""); err != nil {
 		return Result{}, err
 	}
 	if reopened {

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // QueueFilter selects tickets for the agents' queue.
@@ -19,6 +22,9 @@ type QueueFilter struct {
 	// After, when set, lists the tickets after this one in the queue's order
 	// instead of a page: a cursor that new tickets (listed before it) never move.
 	After *Summary
+	// ByWaiting sorts the customers who have waited longest first (those
+	// not waiting last); otherwise newest activity first.
+	ByWaiting bool
 }
 
 // QueuePage is one page of the queue with the counts per status.
@@ -64,10 +70,51 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) (*QueuePage, error) {
 		where.all += " AND (t.updated_at, t.id) < ($" + strconv.Itoa(len(args)-1) + ", $" + strconv.Itoa(len(args)) + ")"
 		f.Page = 1
 	}
-	args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
-	page.Tickets, err = s.summaries(ctx, `WHERE `+where.all+` ORDER BY t.updated_at DESC, t.id DESC LIMIT $`+
-		strconv.Itoa(len(args)-1)+` OFFSET $`+strconv.Itoa(len(args)), args...)
+	order := `t.updated_at DESC, t.id DESC`
+	if f.ByWaiting && f.After == nil { // a cursor follows the newest-first order
+		order = `waiting ASC NULLS LAST, t.id`
+	}
+	args = append(args, f.AgentID, f.PerPage, (f.Page-1)*f.PerPage)
+	n := len(args)
+	page.Tickets, err = s.queueSummaries(ctx, `$`+strconv.Itoa(n-2), `WHERE `+where.all+` ORDER BY `+order+` LIMIT $`+
+		strconv.Itoa(n-1)+` OFFSET $`+strconv.Itoa(n), args...)
 	return page, err
+}
+
+// queueSummaries lists tickets with the queue's signals for the agent whose
+// id is the placeholder agent.
+func (s *Store) queueSummaries(ctx context.Context, agent, where string, args ...any) ([]Summary, error) {
+	rows, err := s.pool.Query(ctx, `SELECT t.id, t.number, t.subject, t.status, c.email,
+			coalesce(a.name, ''), t.updated_at, c.name,
+			CASE WHEN t.last_customer_at > coalesce((SELECT max(m.created_at) FROM messages m
+				WHERE m.ticket_id = t.id AND m.author_kind = 'agent' AND NOT m.internal), '-infinity')
+				THEN t.last_customer_at END AS waiting,
+			coalesce(t.last_customer_at > coalesce((SELECT r.seen_at FROM agent_ticket_reads r
+				WHERE r.agent_id = `+agent+` AND r.ticket_id = t.id), '-infinity'), false)
+		`+ticketFrom+` `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Summary, error) {
+		var x Summary
+		var status string
+		var waiting *time.Time
+		err := r.Scan(&x.ID, &x.Number, &x.Subject, &status, &x.RequesterEmail, &x.AssigneeName, &x.UpdatedAt,
+			&x.RequesterName, &waiting, &x.Unread)
+		x.Status, x.WaitingSince = Status(status), nullTime(waiting)
+		return x, err
+	})
+}
+
+// MarkSeen records that the agent has the ticket's page open now: what the
+// customer wrote until now is read for them.
+func (s *Store) MarkSeen(ctx context.Context, agentID, ticketID int64) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO agent_ticket_reads (agent_id, ticket_id, seen_at) VALUES ($1, $2, now())
+		ON CONFLICT (agent_id, ticket_id) DO UPDATE SET seen_at = now()`, agentID, ticketID)
+	if err != nil {
+		return fmt.Errorf("mark seen: %w", err)
+	}
+	return nil
 }
 
 type queueClauses struct{ all, withoutStatus string }

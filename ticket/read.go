@@ -126,6 +126,13 @@ type Summary struct {
 	RequesterEmail string
 	AssigneeName   string
 	UpdatedAt      time.Time
+	// Queue signals (set by Queue only): the customer's name; since when
+	// the customer has waited (their last message came after the team's
+	// last public answer; zero when not waiting); whether they wrote since
+	// the viewing agent last opened the ticket.
+	RequesterName string
+	WaitingSince  time.Time
+	Unread        bool
 }
 
 // TicketsByCustomer lists the tickets a customer requested or is a

@@ -28,6 +28,7 @@ type queueQuery struct {
 	Mailbox  int64  // 0 = every mailbox
 	Search   string // a number, an address, or words
 	Page     int    // from 1
+	Sort     string // "" (newest activity first) or "waiting" (longest-waiting customer first)
 }
 
 type queueTab struct {
@@ -118,6 +119,9 @@ func parseQueueQuery(v url.Values) queueQuery {
 		q.Assignee = "all"
 	}
 	q.Mailbox, _ = strconv.ParseInt(v.Get("mailbox"), 10, 64)
+	if v.Get("sort") == "waiting" {
+		q.Sort = "waiting"
+	}
 	q.Page, _ = strconv.Atoi(v.Get("page"))
 	q.Page = min(max(q.Page, 1), maxQueuePage)
 	return q
@@ -125,7 +129,7 @@ func parseQueueQuery(v url.Values) queueQuery {
 
 func (q queueQuery) filter(agentID int64) ticket.QueueFilter {
 	f := ticket.QueueFilter{Status: ticket.Status(q.Status), Assignee: q.Assignee, AgentID: agentID,
-		MailboxID: q.Mailbox, Search: q.Search, Page: q.Page, PerPage: queuePerPage}
+		MailboxID: q.Mailbox, Search: q.Search, Page: q.Page, PerPage: queuePerPage, ByWaiting: q.Sort == "waiting"}
 	if q.Status == "all" {
 		f.Status = ""
 	}
@@ -151,6 +155,9 @@ func (s *Server) queueURL(q queueQuery, change func(*queueQuery)) string {
 	}
 	if q.Search != "" {
 		v.Set("q", q.Search)
+	}
+	if q.Sort != "" {
+		v.Set("sort", q.Sort)
 	}
 	if q.Page > 1 {
 		v.Set("page", strconv.Itoa(q.Page))

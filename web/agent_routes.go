@@ -29,4 +29,5 @@ func (s *Server) agentRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /agent/tokens", s.agent(s.agentTokensShow))
 	mux.HandleFunc("POST /agent/tokens", s.agent(s.post(s.agentTokenCreate)))
 	mux.HandleFunc("POST /agent/tokens/{id}/revoke", s.agent(s.post(s.agentTokenRevoke)))
+	s.agentTeamRoutes(mux)
 }

@@ -28,6 +28,10 @@ func (s *Server) agentTicketAct(w http.ResponseWriter, r *http.Request, f *form)
 	if !ok {
 		return
 	}
+	if f.get("action") == "insert" {
+		s.agentCannedInsert(w, r, t, f)
+		return
+	}
 	act, known := agentActions[f.get("action")]
 	if !known {
 		s.renderError(w, r, http.StatusBadRequest, "error_bad_form")
@@ -39,8 +43,17 @@ func (s *Server) agentTicketAct(w http.ResponseWriter, r *http.Request, f *form)
 		return
 	}
 	agentID := sessionFrom(r).AgentID
-	_, err := s.deps.Tickets.Act(r.Context(), agentID, act,
+	if af.Macro, ok = s.formMacro(w, r, f); !ok {
+		return
+	}
+	if af.Macro != nil {
+		act = af.Macro.Action(act)
+	}
+	done, err := s.deps.Tickets.Act(r.Context(), agentID, act,
 		ticket.Post{TicketID: t.ID, Version: af.Version, Text: af.Text, Attachments: f.files})
+	if err == nil {
+		err = s.macroAssign(r, done, af.Macro)
+	}
 	if err != nil {
 		s.actRefused(w, r, t, af, err)
 		return

@@ -45,6 +45,9 @@ func (s *Server) agentTicketData(r *http.Request, t *ticket.Ticket, f agentForm)
 	if d.Language, err = s.deps.Tickets.CustomerLanguages(ctx, t.RequesterID); err != nil {
 		return nil, err
 	}
+	if d.Canned, err = s.deps.Tickets.CannedFor(ctx, sessionFrom(r).AgentID); err != nil {
+		return nil, err
+	}
 	d.AutoLanguage = lang.Resolve(lang.Sources{Site: d.Language.Site, Mail: d.Language.Mail}, "")
 	agents, err := s.deps.Auth.ListAgents(ctx)
 	if err != nil {

@@ -22,6 +22,7 @@ type agentTicketData struct {
 	Form         agentForm
 	Allowed      map[string]bool      // which action buttons the status allows (by button value)
 	Participants []ticket.Participant // the people on the ticket besides the requester
+	Canned       []ticket.Canned      // the canned replies the agent may insert
 }
 
 // agentMessage is a message as agents see it: internal notes are marked.
@@ -39,7 +40,8 @@ type agentMessage struct {
 type agentForm struct {
 	Text     string
 	Rejected []rejectedFile
-	Version  int64 // the ticket version the page was made from
+	Version  int64          // the ticket version the page was made from
+	Macro    *ticket.Canned // the inserted canned reply whose changes sending applies (nil for none)
 }
 
 // agentTicketShow shows a ticket to an agent: the whole thread oldest first
@@ -56,6 +58,10 @@ func (s *Server) agentTicketShow(w http.ResponseWriter, r *http.Request) {
 		if _, known := s.views.catalogs["en"]["agent_done_"+done]; known {
 			flash = note("agent_done_" + done)
 		}
+	}
+	if err := s.deps.Tickets.MarkSeen(r.Context(), sessionFrom(r).AgentID, t.ID); err != nil {
+		s.serverError(w, r, "mark seen", err)
+		return
 	}
 	part := "layout"
 	if r.URL.Query().Get("fragment") == "thread" {

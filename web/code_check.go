@@ -19,13 +19,7 @@ func (s *Server) codeCheck(w http.ResponseWriter, r *http.Request, f *form) {
 		s.tokenRefused(w, r, err)
 		return
 	}
-	code := strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' {
-			return -1
-		}
-		return r
-	}, f.get("code"))
-	check := auth.CodeCheck{Email: c.Email, Code: code, Browser: codeNonceSent(r), IP: s.clientIP(r)}
+	check := auth.CodeCheck{Email: c.Email, Code: typedCode(f.get("code")), Browser: codeNonceSent(r), IP: s.clientIP(r)}
 	if _, err := s.deps.Auth.CheckCode(r.Context(), check); err != nil {
 		s.codeRefused(w, r, k, c, err)
 		return
@@ -49,7 +43,30 @@ func (s *Server) codeCheck(w http.ResponseWriter, r *http.Request, f *form) {
 	http.Redirect(w, r, s.path("/my"), http.StatusSeeOther)
 }
 
+// typedCode is a code as typed, without the spaces and dashes people add.
+func typedCode(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
 func (s *Server) codeRefused(w http.ResponseWriter, r *http.Request, k string, c link.Claims, err error) {
+	n, status := codeRefusal(err)
+	if n == nil {
+		s.serverError(w, r, "check code", err)
+		return
+	}
+	s.log.Info("web: code refused", "to", maskEmail(c.Email), "reason", n.Key)
+	s.render(w, r, status, "code", &page{Data: s.codeData(k, c), Error: n},
+		s.customerLanguage(r, c.Email))
+}
+
+// codeRefusal is the notice and status for a code CheckCode refused; nil
+// for an error that is not about the code.
+func codeRefusal(err error) (*notice, int) {
 	var wrong *auth.WrongCodeError
 	var n *notice
 	switch {
@@ -62,16 +79,9 @@ func (s *Server) codeRefused(w http.ResponseWriter, r *http.Request, k string, c
 	case errors.Is(err, auth.ErrNoCode):
 		n = note("code_none")
 	case errors.Is(err, auth.ErrTooManyChecks):
-		n = note("code_checks_too_many")
+		return note("code_checks_too_many"), http.StatusTooManyRequests
 	default:
-		s.serverError(w, r, "check code", err)
-		return
+		return nil, 0
 	}
-	s.log.Info("web: code refused", "to", maskEmail(c.Email), "reason", n.Key)
-	status := http.StatusUnprocessableEntity
-	if n.Key == "code_checks_too_many" {
-		status = http.StatusTooManyRequests
-	}
-	s.render(w, r, status, "code", &page{Data: s.codeData(k, c), Error: n},
-		s.customerLanguage(r, c.Email))
+	return n, http.StatusUnprocessableEntity
 }

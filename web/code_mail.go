@@ -65,18 +65,49 @@ func (m *CodeMail) SendCode(ctx context.Context, to, code, lang string) error {
 	return nil
 }
 
-func (m *CodeMail) compose(to, code, lang string) ([]byte, error) {
+// SendInvite mails an agent's invitation link to the address to. It says
+// only who invites and where to go: the link alone sets nothing (a code sent
+// to the same address is needed too).
+func (m *CodeMail) SendInvite(ctx context.Context, to, name, link, lang string) error {
+	rcpt, err := mail.ParseAddress(to)
+	if err != nil || strings.ContainsAny(to, "\r\n") {
+		return fmt.Errorf("invite mail: bad recipient")
+	}
+	lang, cat := m.catalog(lang)
+	raw, err := m.composeText(rcpt.Address, "invite", cat.text("invite_mail_subject"), lang,
+		cat.format("invite_mail_intro", name), link, cat.text("invite_mail_code"), cat.text("code_mail_ignore"))
+	if err != nil {
+		return err
+	}
+	if err := m.Sender.Send(ctx, m.From.Address, []string{rcpt.Address}, raw); err != nil {
+		return fmt.Errorf("invite mail: %w", err)
+	}
+	return nil
+}
+
+// catalog returns lang, or the fallback language when lang has no
+// translation, and its catalog.
+func (m *CodeMail) catalog(lang string) (string, catalog) {
 	for _, l := range []string{lang, m.Language, "en"} {
 		if _, ok := m.cats[l]; ok {
-			lang = l
-			break
+			return l, m.cats[l]
 		}
 	}
-	cat := m.cats[lang]
+	return "en", m.cats["en"]
+}
+
+func (m *CodeMail) compose(to, code, lang string) ([]byte, error) {
+	lang, cat := m.catalog(lang)
+	return m.composeText(to, "code", cat.text("code_mail_subject"), lang, cat.text("code_mail_intro"), code,
+		cat.format("code_mail_validity", int(m.CodeTTL/time.Minute)), cat.text("code_mail_ignore"))
+}
+
+// composeText makes a plain-text mail of paragraphs, with the headers that
+// keep auto-responders quiet; kind starts its Message-ID.
+func (m *CodeMail) composeText(to, kind, subject, lang string, paragraphs ...string) ([]byte, error) {
 	var body bytes.Buffer
 	qp := quotedprintable.NewWriter(&body)
-	fmt.Fprintf(qp, "%s\r\n\r\n%s\r\n\r\n%s\r\n\r\n%s\r\n", cat.text("code_mail_intro"), code,
-		cat.format("code_mail_validity", int(m.CodeTTL/time.Minute)), cat.text("code_mail_ignore"))
+	fmt.Fprintf(qp, "%s\r\n", strings.Join(paragraphs, "\r\n\r\n"))
 	if err := qp.Close(); err != nil {
 		return nil, err
 	}
@@ -85,9 +116,9 @@ func (m *CodeMail) compose(to, code, lang string) ([]byte, error) {
 	hdr := [][2]string{
 		{"From", m.From.String()},
 		{"To", (&mail.Address{Address: to}).String()},
-		{"Subject", mime.QEncoding.Encode("utf-8", cat.text("code_mail_subject"))},
+		{"Subject", mime.QEncoding.Encode("utf-8", subject)},
 		{"Date", m.Now().Format(time.RFC1123Z)},
-		{"Message-ID", "<code." + randomHex(12) + "@" + domain + ">"},
+		{"Message-ID", "<" + kind + "." + randomHex(12) + "@" + domain + ">"},
 		{"MIME-Version", "1.0"},
 		{"Content-Type", "text/plain; charset=utf-8"},
 		{"Content-Transfer-Encoding", "quoted-printable"},

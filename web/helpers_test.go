@@ -29,8 +29,9 @@ import (
 
 // codeRecorder is a CodeMailer that keeps the codes instead of mailing them.
 type codeRecorder struct {
-	mu   sync.Mutex
-	sent map[string][]string
+	mu      sync.Mutex
+	sent    map[string][]string
+	invites map[string][]string // invitation links by address (see SendInvite)
 }
 
 func (r *codeRecorder) SendCode(_ context.Context, to, code, _ string) error {

@@ -110,6 +110,18 @@ func (s *Server) agent(h http.HandlerFunc) http.HandlerFunc {
 	return s.requireRole(auth.RoleAgent, h)
 }
 
+// admin lets only an agent whose role is admin through; any other agent
+// gets 403.
+func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
+	return s.agent(func(w http.ResponseWriter, r *http.Request) {
+		if !sessionFrom(r).Admin {
+			s.renderError(w, r, http.StatusForbidden, "error_admin_only")
+			return
+		}
+		h(w, r)
+	})
+}
+
 func (s *Server) requireRole(role auth.Role, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		sess := sessionFrom(r)

@@ -132,6 +132,7 @@ func (s *Server) funcs() template.FuncMap {
 		"pushKey": func() string { return s.cfg.PushPublicKey },
 		"date":    func(t time.Time) string { return t.In(s.cfg.Location).Format("2006-01-02 15:04") },
 		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"waited":  waited,
 		"accept": func() string {
 			return strings.Join(s.cfg.UploadTypes, ",")
 		},

@@ -93,11 +93,20 @@ type CodeMailer interface {
 	SendCode(ctx context.Context, to, code, lang string) error
 }
 
+// InviteMailer sends an agent's invitation: the link that, with a code
+// sent to the same address, lets them set their password.
+type InviteMailer interface {
+	SendInvite(ctx context.Context, to, name, link, lang string) error
+}
+
 // Deps are the services the web view uses.
 type Deps struct {
 	Tickets *ticket.Store
 	Auth    *auth.Store
 	Codes   CodeMailer
+	// Invites sends agents' invitations; nil means Codes when it is an
+	// InviteMailer (CodeMail is), else the team page cannot invite.
+	Invites InviteMailer
 	// Live feeds the agent pages' live updates (see Live); nil turns them
 	// off (the pages still show the same on reload).
 	Live   *Live
@@ -139,6 +148,9 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	}
 	if deps.Tickets == nil || deps.Auth == nil || deps.Codes == nil {
 		return nil, errors.New("web: Deps needs Tickets, Auth and Codes")
+	}
+	if deps.Invites == nil {
+		deps.Invites, _ = deps.Codes.(InviteMailer)
 	}
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.DiscardHandler)

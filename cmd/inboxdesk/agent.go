@@ -17,7 +17,7 @@ import (
 
 func runAgent(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: inboxdesk agent add|list|disable|enable|password|token [flags]")
+		return errors.New("usage: inboxdesk agent add|list|disable|enable|password|role|token [flags]")
 	}
 	if args[0] == "token" {
 		return runAgentToken(ctx, args[1:], out)
@@ -26,6 +26,7 @@ func runAgent(ctx context.Context, args []string, out io.Writer) error {
 	db := dbFlag(fs)
 	email := fs.String("email", "", "agent's email address (their sign-in name)")
 	name := fs.String("name", "", "agent's display name")
+	role := fs.String("role", "", "admin or agent (add: default admin for a team's first agent, else agent)")
 	pool, err := parseAndOpen(ctx, fs, db, args[1:])
 	if err != nil {
 		return err
@@ -34,7 +35,16 @@ func runAgent(ctx context.Context, args []string, out io.Writer) error {
 	store := auth.NewStore(pool, auth.Config{})
 	switch args[0] {
 	case "add":
-		return agentAdd(ctx, store, *email, *name, os.Stdin, out)
+		return agentAdd(ctx, store, *email, *name, *role, os.Stdin, out)
+	case "role":
+		if *email == "" || *role == "" {
+			return errors.New("--email and --role are required")
+		}
+		r, err := auth.ParseAgentRole(*role)
+		if err != nil {
+			return err
+		}
+		return store.SetAgentRole(ctx, *email, r)
 	case "password":
 		return agentPassword(ctx, store, *email, os.Stdin, out)
 	case "list":
@@ -50,7 +60,7 @@ func runAgent(ctx context.Context, args []string, out io.Writer) error {
 		}
 		return store.EnableAgent(ctx, *email)
 	}
-	return fmt.Errorf("unknown agent command %q (add, list, disable, enable, password)", args[0])
+	return fmt.Errorf("unknown agent command %q (add, list, disable, enable, password, role)", args[0])
 }
 
 // readPassword takes the password from the first line of in (a pipe), or
@@ -79,20 +89,27 @@ func showPassword(out io.Writer, pw string, generated bool) {
 	}
 }
 
-func agentAdd(ctx context.Context, store *auth.Store, email, name string, in *os.File, out io.Writer) error {
+func agentAdd(ctx context.Context, store *auth.Store, email, name, role string, in *os.File, out io.Writer) error {
 	if email == "" || name == "" {
 		return errors.New("--email and --name are required (the password is read from stdin, or generated)")
+	}
+	var r auth.AgentRole
+	if role != "" {
+		var err error
+		if r, err = auth.ParseAgentRole(role); err != nil {
+			return err
+		}
 	}
 	pw, generated, err := readPassword(in)
 	if err != nil {
 		return err
 	}
-	a, err := store.CreateAgent(ctx, email, name, pw)
+	a, err := store.CreateAgentAs(ctx, r, email, name, pw)
 	if err != nil {
 		return err
 	}
 	showPassword(out, pw, generated)
-	_, err = fmt.Fprintf(out, "added agent %s <%s>\n", a.Name, a.Email)
+	_, err = fmt.Fprintf(out, "added agent %s <%s> (%s)\n", a.Name, a.Email, a.Role)
 	return err
 }
 
@@ -117,13 +134,13 @@ func agentList(ctx context.Context, store *auth.Store, out io.Writer) error {
 		return err
 	}
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "EMAIL\tNAME\tSTATUS")
+	fmt.Fprintln(w, "EMAIL\tNAME\tROLE\tSTATUS")
 	for _, a := range agents {
 		status := "active"
 		if a.Disabled {
 			status = "disabled"
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\n", a.Email, a.Name, status)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", a.Email, a.Name, a.Role, status)
 	}
 	return w.Flush()
 }

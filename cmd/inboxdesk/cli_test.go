@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -74,6 +75,16 @@ func TestAgentCommands(t *testing.T) {
 		!strings.Contains(out, "password (shown once): ") {
 		t.Fatalf("agent password: %d %q", code, out)
 	}
+	// Alex, the first agent, is the team's only admin: a second admin lets
+	// them be disabled.
+	if out, code := inboxdesk(t, "agent", "disable", "--database-url", db, "--email", "alex@example.com"); code == 0 ||
+		!strings.Contains(out, "at least one enabled admin") {
+		t.Fatalf("disable the only admin: %d %q", code, out)
+	}
+	if out, code := inboxdesk(t, "agent", "add", "--database-url", db, "--email", "lee@example.com", "--name", "Lee",
+		"--role", "admin"); code != 0 || !strings.Contains(out, "(admin)") {
+		t.Fatalf("agent add --role admin: %d %q", code, out)
+	}
 	if _, code := inboxdesk(t, "agent", "disable", "--database-url", db, "--email", "alex@example.com"); code != 0 {
 		t.Fatal("agent disable failed")
 	}
@@ -86,6 +97,33 @@ func TestAgentCommands(t *testing.T) {
 	}
 	if list, _ := inboxdesk(t, "agent", "list", "--database-url", db); strings.Contains(list, "disabled") {
 		t.Fatalf("enabled agent still listed disabled:\n%s", list)
+	}
+}
+
+func TestAgentRoleCommands(t *testing.T) {
+	db := pgtest.NewURL(t)
+	if out, code := inboxdesk(t, "agent", "add", "--database-url", db, "--email", "alex@example.com", "--name", "Alex"); code != 0 ||
+		!strings.Contains(out, "(admin)") {
+		t.Fatalf("first agent: %d %q; want admin", code, out)
+	}
+	if out, code := inboxdesk(t, "agent", "add", "--database-url", db, "--email", "sam@example.com", "--name", "Sam"); code != 0 ||
+		!strings.Contains(out, "(agent)") {
+		t.Fatalf("second agent: %d %q; want agent", code, out)
+	}
+	if out, code := inboxdesk(t, "agent", "add", "--database-url", db, "--email", "kim@example.com", "--name", "Kim",
+		"--role", "owner"); code == 0 || !strings.Contains(out, "admin or agent") {
+		t.Fatalf("bad role: %d %q", code, out)
+	}
+	if out, code := inboxdesk(t, "agent", "role", "--database-url", db, "--email", "alex@example.com", "--role", "agent"); code == 0 ||
+		!strings.Contains(out, "at least one enabled admin") {
+		t.Fatalf("demote the only admin: %d %q", code, out)
+	}
+	if out, code := inboxdesk(t, "agent", "role", "--database-url", db, "--email", "sam@example.com", "--role", "admin"); code != 0 {
+		t.Fatalf("agent role: %d %q", code, out)
+	}
+	list, _ := inboxdesk(t, "agent", "list", "--database-url", db)
+	if !regexp.MustCompile(`sam@example.com\s+Sam\s+admin`).MatchString(list) {
+		t.Fatalf("agent list after role change:\n%s", list)
 	}
 }
 

@@ -203,7 +203,7 @@ func seedDemo(ctx context.Context, a *app, imapSrv *devmail.IMAP) error {
 	if err != nil {
 		return fmt.Errorf("demo mailbox: %w", err)
 	}
-	if _, err := a.auth.CreateAgent(ctx, demoAgent, "Alex Agent", demoPassword); err != nil && !errors.Is(err, auth.ErrAgentExists) {
+	if _, err := a.auth.CreateAgentAs(ctx, auth.AgentRoleAdmin, demoAgent, "Alex Agent", demoPassword); err != nil && !errors.Is(err, auth.ErrAgentExists) {
 		return fmt.Errorf("demo agent: %w", err)
 	}
 	var tickets int

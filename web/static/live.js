@@ -14,8 +14,10 @@
   var busy = false;
   var again = false;
 
+  // data-live-url is the page's own address when the page answers a form
+  // (its URL is then the form's action).
   function fragmentURL() {
-    var u = new URL(window.location.href);
+    var u = new URL(root.getAttribute('data-live-url') || window.location.href, window.location.href);
     u.hash = '';
     u.searchParams.delete('done');
     u.searchParams.set('fragment', fragment);

@@ -1,0 +1,66 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"inboxdesk/ticket"
+)
+
+func TestAgentNotifySettings(t *testing.T) {
+	e := newEnv(t, nil)
+	zoe, zoeID := e.agentBrowser("zoe@support.test")
+	p := zoe.get("/agent/notifications")
+	p.want(http.StatusOK, "Mailboxes I follow")
+	form := url.Values{"csrf": {p.input("csrf")}, "event": {"new_ticket", "assigned"},
+		"follow": {fmt.Sprint(e.cp.MailboxID)}, "quiet": {"1"}, "quiet_from": {"22:00"}, "quiet_to": {"07:30"}}
+	zoe.post("/agent/notifications", form).want(http.StatusOK, "Notification settings saved")
+	set, err := e.tickets.AgentNotifyOf(e.ctx, zoeID)
+	if err != nil || len(set.Events) != 2 || !set.Quiet || set.QuietFrom != 22*60 || set.QuietTo != 7*60+30 ||
+		len(set.Follows) != 1 || set.Follows[0] != e.cp.MailboxID {
+		t.Fatalf("saved settings = %+v, %v", set, err)
+	}
+	p = zoe.get("/agent/notifications")
+	if !strings.Contains(p.body, `id="event-assigned" checked`) || strings.Contains(p.body, `id="event-mentioned" checked`) ||
+		p.input("quiet_from") != "22:00" {
+		t.Fatal("the page does not show the saved choices")
+	}
+	form.Set("quiet_to", "25:00")
+	if r := zoe.post("/agent/notifications", form); r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad quiet hours: %d", r.status)
+	}
+	if set, _ := e.tickets.AgentNotifyOf(e.ctx, zoeID); set.QuietTo != 7*60+30 {
+		t.Fatal("refused quiet hours changed the settings")
+	}
+	// A new mail in the followed mailbox queues Zoe a notice in the outbox.
+	n := e.mailIn(mail("ana@example.org", "Broken", "help", ""))
+	var reasons []string
+	for _, a := range e.alerts(n) {
+		if a.Recipient == "zoe@support.test" {
+			reasons = append(reasons, string(a.Reason))
+		}
+	}
+	if len(reasons) != 1 || reasons[0] != string(ticket.EventNewTicket.Reason()) {
+		t.Fatalf("Zoe's notices: %v", reasons)
+	}
+}
+
+// The signature is added below replies and shown on the customer's page.
+func TestAgentSignature(t *testing.T) {
+	e := newEnv(t, nil)
+	zoe, _ := e.agentBrowser("zoe@support.test")
+	p := zoe.get("/agent/notifications")
+	zoe.post("/agent/signature", url.Values{"csrf": {p.input("csrf")}, "signature": {"Zoe, Example Support"}}).
+		want(http.StatusOK, "Signature saved", "Zoe, Example Support")
+	if r := zoe.post("/agent/signature", url.Values{"csrf": {p.input("csrf")}, "signature": {strings.Repeat("x", 1001)}}); r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("long signature: %d", r.status)
+	}
+	n := e.mailIn(mail("ana@example.org", "Broken", "help", ""))
+	zoe.act(n, zoe.get(fmt.Sprintf("/agent/tickets/%d", n)), "reply", "Fixed.").want(http.StatusOK)
+	c := e.browser()
+	c.signIn("ana@example.org")
+	c.get(fmt.Sprintf("/tickets/%d", n)).want(http.StatusOK, "Fixed.", "Zoe, Example Support")
+}
