@@ -23,13 +23,15 @@ ALTER TABLE messages ADD COLUMN duplicate_of bigint REFERENCES messages(id);
 
 ALTER TABLE alerts DROP CONSTRAINT alerts_reason_check;
 ALTER TABLE alerts ADD CONSTRAINT alerts_reason_check
-    CHECK (reason IN ('received', 'replied', 'info_requested', 'resolved', 'link_requested', 'merged'));
+    CHECK (reason IN ('received', 'replied', 'info_requested', 'resolved', 'link_requested', 'merged',
+                      'agent_new_ticket', 'agent_customer_replied', 'agent_assigned', 'agent_mentioned'));
 
 -- +goose Down
 DELETE FROM alerts WHERE reason = 'merged';
 ALTER TABLE alerts DROP CONSTRAINT alerts_reason_check;
 ALTER TABLE alerts ADD CONSTRAINT alerts_reason_check
-    CHECK (reason IN ('received', 'replied', 'info_requested', 'resolved', 'link_requested'));
+    CHECK (reason IN ('received', 'replied', 'info_requested', 'resolved', 'link_requested',
+                      'agent_new_ticket', 'agent_customer_replied', 'agent_assigned', 'agent_mentioned'));
 ALTER TABLE messages DROP COLUMN duplicate_of;
 ALTER TABLE tickets DROP COLUMN merged_into_id;
 DROP TABLE participants;
