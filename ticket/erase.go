@@ -174,11 +174,11 @@ func eraseCustomerRows(ctx context.Context, tx pgx.Tx, cust int64, email string,
 		{&n.Codes, `DELETE FROM code_sends WHERE email = @email`},
 		{&n.Codes, `DELETE FROM code_failures WHERE email = @email`},
 		{&n.Codes, `DELETE FROM login_failures WHERE email = @email`},
-		{nil, `UPDATE customers SET email = 'erased-' || id || '@erased.invalid', name = '',
+		{nil, `UPDATE customers SET email = 'erased-' || id || '@' || @erased, name = '',
 			language_choice = '', language_site = '', language_mail = '' WHERE id = @cust`},
 	}
 	for _, st := range steps {
-		tag, err := tx.Exec(ctx, st.sql, pgx.NamedArgs{"cust": cust, "email": email})
+		tag, err := tx.Exec(ctx, st.sql, pgx.NamedArgs{"cust": cust, "email": email, "erased": erasedDomain})
 		if err != nil {
 			return err
 		}

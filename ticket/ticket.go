@@ -78,6 +78,14 @@ func (t *Ticket) Requester(email string) bool {
 	return strings.EqualFold(t.RequesterEmail, strings.TrimSpace(email))
 }
 
+// erasedDomain is the domain of the address an erased customer is left with.
+const erasedDomain = "erased.invalid"
+
+// RequesterErased reports whether t's requester was erased (EraseCustomer).
+func (t *Ticket) RequesterErased() bool {
+	return strings.HasSuffix(t.RequesterEmail, "@"+erasedDomain)
+}
+
 // Message is one entry of a ticket's conversation.
 type Message struct {
 	ID         int64

@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -41,6 +42,9 @@ type WebhookJob struct {
 	Payload []byte
 }
 
+// ErrBadEvents is AddWebhook's answer for no events or an unknown one.
+var ErrBadEvents = errors.New("webhook events")
+
 // WebhookEvents lists the events a webhook may be registered for.
 func (s *Store) WebhookEvents(ctx context.Context) ([]string, error) {
 	rows, err := s.pool.Query(ctx, `SELECT DISTINCT event FROM webhook_event_kinds ORDER BY event`)
@@ -57,11 +61,11 @@ func (s *Store) AddWebhook(ctx context.Context, w Webhook) (int64, error) {
 		return 0, err
 	}
 	if len(w.Events) == 0 {
-		return 0, fmt.Errorf("add webhook: no events (one or more of %v)", known)
+		return 0, fmt.Errorf("add webhook: %w: none given (one or more of %v)", ErrBadEvents, known)
 	}
 	for _, e := range w.Events {
 		if !slices.Contains(known, e) {
-			return 0, fmt.Errorf("add webhook: unknown event %q (one of %v)", e, known)
+			return 0, fmt.Errorf("add webhook: %w: unknown event %q (one of %v)", ErrBadEvents, e, known)
 		}
 	}
 	secret, err := s.cfg.Secrets.Seal(purposeWebhookSecret, w.Secret)

@@ -9,7 +9,8 @@ import (
 const inviteTTL = 72 * time.Hour
 
 // agentTeamRoutes registers the team pages: only admins manage agents
-// (others get 403); an invited agent accepts with the link and a code.
+// (others get 403), as only they export or erase a customer and manage
+// webhooks; an invited agent accepts with the link and a code.
 // Canned replies are every agent's; shared ones only admins change.
 func (s *Server) agentTeamRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /agent/team", s.admin(s.agentTeamShow))
@@ -18,6 +19,12 @@ func (s *Server) agentTeamRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /agent/team/{id}/enable", s.admin(s.post(s.agentTeamChange)))
 	mux.HandleFunc("POST /agent/team/{id}/role", s.admin(s.post(s.agentTeamChange)))
 	mux.HandleFunc("POST /agent/team/{id}/reset", s.admin(s.post(s.agentTeamReset)))
+
+	mux.HandleFunc("GET /agent/tickets/{number}/customer/export", s.admin(s.agentCustomerExport))
+	mux.HandleFunc("POST /agent/tickets/{number}/customer/erase", s.admin(s.post(s.agentCustomerErase)))
+	mux.HandleFunc("GET /agent/webhooks", s.admin(s.agentWebhooksShow))
+	mux.HandleFunc("POST /agent/webhooks", s.admin(s.post(s.agentWebhookAdd)))
+	mux.HandleFunc("POST /agent/webhooks/{id}/remove", s.admin(s.post(s.agentWebhookRemove)))
 
 	mux.HandleFunc("GET /agent/canned", s.agent(s.agentCannedShow))
 	mux.HandleFunc("POST /agent/canned", s.agent(s.post(s.agentCannedCreate)))

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/net/html"
 
 	"inboxdesk/auth"
@@ -71,6 +72,7 @@ type env struct {
 	t       testing.TB
 	ctx     context.Context
 	srv     *httptest.Server
+	pool    *pgxpool.Pool
 	tickets *ticket.Store
 	auth    *auth.Store
 	keys    *link.Keyring
@@ -95,7 +97,7 @@ func newEnvServer(t testing.TB, mod func(*web.Config, *web.Deps), srvMod func(*h
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, ctx: ctx, keys: keys, clock: c, codes: &codeRecorder{sent: map[string][]string{}},
+	e := &env{t: t, ctx: ctx, pool: pool, keys: keys, clock: c, codes: &codeRecorder{sent: map[string][]string{}},
 		tickets: ticket.NewStore(pool, ticket.Config{Domain: "support.test"}),
 		auth:    auth.NewStore(pool, auth.Config{CodeKey: []byte(strings.Repeat("c", 32)), Now: c.Now})}
 	e.srv = httptest.NewUnstartedServer(nil)

@@ -21,7 +21,7 @@ var assets embed.FS
 // "content", rendered inside templates/layout.html. parseViews fails at
 // start-up if one is missing, so a typo cannot wait for a visitor.
 var viewNames = []string{"error", "link", "code", "login", "my", "ticket", "settings",
-	"agent_login", "agent_queue", "agent_ticket", "agent_quarantine", "agent_team", "agent_invite", "agent_canned", "agent_notify", "agent_tokens"}
+	"agent_login", "agent_queue", "agent_ticket", "agent_quarantine", "agent_team", "agent_invite", "agent_canned", "agent_notify", "agent_tokens", "agent_webhooks"}
 
 // sharedFiles are parsed with every view.
 var sharedFiles = []string{"templates/layout.html", "templates/parts.html"}

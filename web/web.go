@@ -82,6 +82,9 @@ type Config struct {
 	// PublicKey) browsers subscribe with; "" turns browser push alerts off
 	// (no control on the pages, no subscribe endpoint).
 	PushPublicKey string
+	// WebhookAllowPrivate lets admins register webhooks that call private,
+	// loopback and plain-http addresses (webhook.Register).
+	WebhookAllowPrivate bool
 	// Brand is the company's name, logo and colour in the page header, and
 	// its help centre in the navigation; the zero Brand shows the product name.
 	Brand brand.Brand

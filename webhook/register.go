@@ -22,16 +22,22 @@ func Register(ctx context.Context, store *ticket.Store, rawURL string, events []
 	return id, secret, err
 }
 
+// URLError is Register's answer for a URL webhooks may not call.
+type URLError struct{ Err error }
+
+func (e *URLError) Error() string { return e.Err.Error() }
+func (e *URLError) Unwrap() error { return e.Err }
+
 func checkURL(raw string, allowPrivate bool) error {
 	if !allowPrivate {
 		if err := push.CheckPublicURL(raw); err != nil {
-			return fmt.Errorf("webhook URL: %w (private and local targets need the allow-private setting)", err)
+			return &URLError{fmt.Errorf("webhook URL: %w (private and local targets need the allow-private setting)", err)}
 		}
 		return nil
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return errors.New("webhook URL must be an http or https URL")
+		return &URLError{errors.New("webhook URL must be an http or https URL")}
 	}
 	return nil
 }

@@ -127,7 +127,8 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 	a.live = web.NewLive(a.store, a.log)
 	a.web, err = web.New(web.Config{BaseURL: cfg.BaseURL, Keys: cfg.LinkKeys, MaxUploadBytes: cfg.UploadMax,
 		DefaultLanguage: cfg.Language, SecureCookies: cfg.BaseURL.Scheme == "https", PushPublicKey: pd.PublicKey(),
-		ClientIPHeader: cfg.ClientIP, TrustedAuthservID: cfg.AuthservID, Brand: cfg.Brand},
+		ClientIPHeader: cfg.ClientIP, TrustedAuthservID: cfg.AuthservID, Brand: cfg.Brand,
+		WebhookAllowPrivate: cfg.WebhookPrivate},
 		web.Deps{Tickets: a.store, Auth: a.auth, Codes: codes, Live: a.live, Logger: a.log})
 	if err != nil {
 		return err
