@@ -268,5 +268,9 @@ func renderScale(figs []scaleFigure, tickets, messages int64, mine, clients int,
 			fmt.Fprintf(&b, "\n```sql\n%s\n-- arguments: %v\n```\n\n```\n%s\n```\n", strings.TrimSpace(q.sql), q.args, q.plan)
 		}
 	}
+	// The plans these replaced, kept as they were measured.
+	if before, err := os.ReadFile("scale_before.md"); err == nil {
+		b.WriteString("\n" + string(before))
+	}
 	return b.String()
 }
