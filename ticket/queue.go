@@ -109,21 +109,22 @@ func queueWhere(f QueueFilter) (queueClauses, []any) {
 // or every word in the subject or any message (full-text, prefix matching).
 // "#12345" is only a ticket number; a bare number is also a word (an order
 // or invoice number the customer wrote). Each alternative is a set of
-// tickets found by its own index, so no search reads every ticket.
+// tickets found by its own index, gathered into an array first (the planner
+// cannot tell how few a full-text match finds and would read every ticket).
 func searchClause(q string, arg func(any) string) string {
 	if n, err := strconv.ParseInt(strings.TrimPrefix(q, "#"), 10, 64); err == nil {
 		if strings.HasPrefix(q, "#") {
 			return "t.number = " + arg(n)
 		}
-		return "t.id IN (SELECT n.id FROM tickets n WHERE n.number = " + arg(n) + " UNION " + wordsTickets(q, arg) + ")"
+		return "t.id = ANY (ARRAY(SELECT n.id FROM tickets n WHERE n.number = " + arg(n) + " UNION " + wordsTickets(q, arg) + "))"
 	}
 	like := arg("%" + escapeLike(strings.ToLower(q)) + "%")
 	if strings.Contains(q, "@") {
-		return "t.requester_id IN (SELECT c.id FROM customers c WHERE c.email ILIKE " + like + ")"
+		return "t.requester_id = ANY (ARRAY(SELECT c.id FROM customers c WHERE c.email ILIKE " + like + "))"
 	}
 	// Words of the conversation, or part of the customer's name or address.
-	return "t.id IN (" + wordsTickets(q, arg) + " UNION SELECT n.id FROM tickets n JOIN customers c ON c.id = n.requester_id" +
-		" WHERE c.name ILIKE " + like + " OR c.email ILIKE " + like + ")"
+	return "t.id = ANY (ARRAY(" + wordsTickets(q, arg) + " UNION SELECT n.id FROM tickets n JOIN customers c ON c.id = n.requester_id" +
+		" WHERE c.name ILIKE " + like + " OR c.email ILIKE " + like + "))"
 }
 
 // wordsTickets selects the tickets with a message holding every word of q.
