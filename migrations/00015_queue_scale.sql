@@ -27,14 +27,29 @@ INSERT INTO ticket_counts
 
 -- +goose StatementBegin
 CREATE FUNCTION ticket_counts_apply() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    added   text := 'SELECT status, coalesce(assignee_id, 0) a, coalesce(mailbox_id, 0) m, 1 d FROM counts_new';
-    removed text := 'SELECT status, coalesce(assignee_id, 0) a, coalesce(mailbox_id, 0) m, -1 d FROM counts_old';
 BEGIN
-    EXECUTE 'INSERT INTO ticket_counts AS c (status, assignee_id, mailbox_id, n) SELECT status, a, m, sum(d) FROM ('
-        || CASE TG_OP WHEN 'INSERT' THEN added WHEN 'DELETE' THEN removed ELSE added || ' UNION ALL ' || removed END
-        || ') x GROUP BY 1, 2, 3 HAVING sum(d) <> 0 ORDER BY 1, 2, 3
-        ON CONFLICT (status, assignee_id, mailbox_id) DO UPDATE SET n = c.n + excluded.n';
+    -- Static statements (their plans are kept): an update that moves no ticket between
+    -- counts, as most do (a new message bumps updated_at), writes nothing.
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO ticket_counts AS c (status, assignee_id, mailbox_id, n)
+        SELECT status, coalesce(assignee_id, 0), coalesce(mailbox_id, 0), count(*) FROM counts_new
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        ON CONFLICT (status, assignee_id, mailbox_id) DO UPDATE SET n = c.n + excluded.n;
+    ELSIF TG_OP = 'DELETE' THEN
+        UPDATE ticket_counts c SET n = c.n - x.n FROM (
+            SELECT status, coalesce(assignee_id, 0) a, coalesce(mailbox_id, 0) m, count(*) n FROM counts_old
+            GROUP BY 1, 2, 3) x
+        WHERE c.status = x.status AND c.assignee_id = x.a AND c.mailbox_id = x.m;
+    ELSIF EXISTS (SELECT 1 FROM counts_old o JOIN counts_new w ON w.id = o.id WHERE (o.status, o.assignee_id, o.mailbox_id)
+            IS DISTINCT FROM (w.status, w.assignee_id, w.mailbox_id)) THEN
+        INSERT INTO ticket_counts AS c (status, assignee_id, mailbox_id, n)
+        SELECT status, a, m, sum(d) FROM (
+            SELECT status, coalesce(assignee_id, 0) a, coalesce(mailbox_id, 0) m, 1 d FROM counts_new
+            UNION ALL
+            SELECT status, coalesce(assignee_id, 0), coalesce(mailbox_id, 0), -1 FROM counts_old
+        ) x GROUP BY 1, 2, 3 HAVING sum(d) <> 0 ORDER BY 1, 2, 3
+        ON CONFLICT (status, assignee_id, mailbox_id) DO UPDATE SET n = c.n + excluded.n;
+    END IF;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
