@@ -2,7 +2,7 @@
 GO ?= go
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: build test test-faults bench demo serve deps vet lint clean
+.PHONY: build test test-faults bench bench-scale demo serve deps vet lint clean
 
 build:
 	$(GO) build -o bin/inboxdesk ./cmd/inboxdesk
@@ -30,6 +30,10 @@ test-faults: deps
 
 bench: deps build
 	DATABASE_URL="$$(scripts/pg.sh)" scripts/bench.sh
+
+# The million-ticket figures: builds the fixture database inboxdesk_scale once (minutes), then measures on it.
+bench-scale: build
+	DATABASE_URL="$$(scripts/pg.sh)" scripts/bench-scale.sh
 
 demo: build
 	DATABASE_URL="$$(scripts/pg.sh)" bin/inboxdesk demo $(DEMO_FLAGS)

@@ -43,8 +43,14 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) (*QueuePage, error) {
 	f.Page = max(f.Page, 1)
 	page := &QueuePage{Counts: map[Status]int{}}
 	statusArgs := append([]any{}, args...)
-	rows, err := s.pool.Query(ctx, `SELECT t.status, count(*) `+ticketFrom+` WHERE `+where.withoutStatus+
-		` GROUP BY t.status`, statusArgs...)
+	// Without a search the counts are read from ticket_counts (kept by the
+	// writes to tickets); a search counts its matches.
+	counts := `SELECT t.status, count(*) FROM tickets t WHERE ` + where.withoutStatus + ` GROUP BY t.status`
+	if !where.search {
+		counts = `SELECT t.status, sum(t.n)::bigint FROM ticket_counts t WHERE ` + where.counts +
+			` GROUP BY t.status HAVING sum(t.n) <> 0`
+	}
+	rows, err := s.pool.Query(ctx, counts, statusArgs...)
 	if err != nil {
 		return nil, fmt.Errorf("queue counts: %w", err)
 	}
@@ -70,14 +76,18 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) (*QueuePage, error) {
 		where.all += " AND (t.updated_at, t.id) < ($" + strconv.Itoa(len(args)-1) + ", $" + strconv.Itoa(len(args)) + ")"
 		f.Page = 1
 	}
-	order := `t.updated_at DESC, t.id DESC`
-	if f.ByWaiting && f.After == nil { // a cursor follows the newest-first order
-		order = `waiting ASC NULLS LAST, t.id`
-	}
 	args = append(args, f.AgentID, f.PerPage, (f.Page-1)*f.PerPage)
 	n := len(args)
-	page.Tickets, err = s.queueSummaries(ctx, `$`+strconv.Itoa(n-2), `WHERE `+where.all+` ORDER BY `+order+` LIMIT $`+
-		strconv.Itoa(n-1)+` OFFSET $`+strconv.Itoa(n), args...)
+	agent, limit := `$`+strconv.Itoa(n-2), ` LIMIT $`+strconv.Itoa(n-1)+` OFFSET $`+strconv.Itoa(n)
+	if f.ByWaiting && f.After == nil { // a cursor follows the newest-first order
+		page.Tickets, err = s.queueSummaries(ctx, agent, `WHERE `+where.all+` ORDER BY waiting ASC NULLS LAST, t.id`+limit, args...)
+		return page, err
+	}
+	// The page's tickets are found first and only they are joined to their
+	// customers and assignees: a page deep in the queue skips its offset in
+	// the index alone.
+	page.Tickets, err = s.queueSummaries(ctx, agent, `WHERE t.id IN (SELECT t.id FROM tickets t WHERE `+where.all+
+		` ORDER BY t.updated_at DESC, t.id DESC`+limit+`) ORDER BY t.updated_at DESC, t.id DESC`, args...)
 	return page, err
 }
 
@@ -117,10 +127,14 @@ func (s *Store) MarkSeen(ctx context.Context, agentID, ticketID int64) error {
 	return nil
 }
 
-type queueClauses struct{ all, withoutStatus string }
+type queueClauses struct {
+	all, withoutStatus string
+	counts             string // the filters on ticket_counts, when there is no search
+	search             bool
+}
 
 func queueWhere(f QueueFilter) (queueClauses, []any) {
-	conds := []string{"true"}
+	conds, countConds := []string{"true"}, []string{"true"}
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
@@ -129,52 +143,59 @@ func queueWhere(f QueueFilter) (queueClauses, []any) {
 	switch f.Assignee {
 	case "me":
 		conds = append(conds, "t.assignee_id = "+arg(f.AgentID))
+		countConds = append(countConds, "t.assignee_id = $"+strconv.Itoa(len(args)))
 	case "unassigned":
 		conds = append(conds, "t.assignee_id IS NULL")
+		countConds = append(countConds, "t.assignee_id = 0")
 	}
 	if f.MailboxID != 0 {
 		conds = append(conds, "t.mailbox_id = "+arg(f.MailboxID))
+		countConds = append(countConds, "t.mailbox_id = $"+strconv.Itoa(len(args)))
 	}
 	if q := strings.TrimSpace(f.Search); q != "" {
 		conds = append(conds, searchClause(q, arg))
 	}
 	c := strings.Join(conds, " AND ")
-	return queueClauses{all: c, withoutStatus: c}, args
+	return queueClauses{all: c, withoutStatus: c, counts: strings.Join(countConds, " AND "),
+		search: len(conds) > len(countConds)}, args
 }
 
 // searchClause matches a ticket number, a requester's or participant's
 // address (or part of it), or every word in the subject or any message
 // (full-text, prefix matching).
 // "#12345" is only a ticket number; a bare number is also a word (an order
-// or invoice number the customer wrote).
+// or invoice number the customer wrote). Each alternative is a set of
+// tickets found by its own index, gathered into an array first (the planner
+// cannot tell how few a full-text match finds and would read every ticket).
 func searchClause(q string, arg func(any) string) string {
 	if n, err := strconv.ParseInt(strings.TrimPrefix(q, "#"), 10, 64); err == nil {
 		if strings.HasPrefix(q, "#") {
 			return "t.number = " + arg(n)
 		}
-		return "(t.number = " + arg(n) + " OR " + wordsClause(q, arg) + ")"
+		return "t.id = ANY (ARRAY(SELECT n.id FROM tickets n WHERE n.number = " + arg(n) + " UNION " + wordsTickets(q, arg) + "))"
 	}
 	like := arg("%" + escapeLike(strings.ToLower(q)) + "%")
 	if strings.Contains(q, "@") {
-		return "(c.email ILIKE " + like + " OR " + participantLike(like) + ")"
+		return "(t.requester_id = ANY (ARRAY(SELECT c.id FROM customers c WHERE c.email ILIKE " + like + ")) OR " + participantLike(like) + ")"
 	}
 	// Words of the conversation, or part of the customer's name or address.
-	return "(" + wordsClause(q, arg) + " OR c.name ILIKE " + like + " OR c.email ILIKE " + like + ")"
+	return "t.id = ANY (ARRAY(" + wordsTickets(q, arg) + " UNION SELECT n.id FROM tickets n JOIN customers c ON c.id = n.requester_id" +
+		" WHERE c.name ILIKE " + like + " OR c.email ILIKE " + like + "))"
 }
 
 // participantLike matches tickets with a participant whose address is like.
 func participantLike(like string) string {
-	return `EXISTS (SELECT 1 FROM participants p JOIN customers pc ON pc.id = p.customer_id
-		WHERE p.ticket_id = t.id AND p.removed_at IS NULL AND pc.email ILIKE ` + like + `)`
+	return `t.id = ANY (ARRAY(SELECT p.ticket_id FROM participants p JOIN customers pc ON pc.id = p.customer_id
+		WHERE p.removed_at IS NULL AND pc.email ILIKE ` + like + `))`
 }
 
-// wordsClause matches tickets with a message holding every word of q.
-func wordsClause(q string, arg func(any) string) string {
+// wordsTickets selects the tickets with a message holding every word of q.
+func wordsTickets(q string, arg func(any) string) string {
 	tsq := searchQuery(q)
 	if tsq == "" {
-		return "false"
+		return "SELECT NULL::bigint WHERE false"
 	}
-	return `EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = t.id AND m.search @@ ` + arg(tsq) + `::tsquery)`
+	return `SELECT m.ticket_id FROM messages m WHERE m.search @@ ` + arg(tsq) + `::tsquery`
 }
 
 func escapeLike(s string) string {
