@@ -11,6 +11,6 @@ export DATABASE_URL INBOXDESK_BENCH=1 INBOXDESK_REQUIRE_DOVECOT=1
 mkdir -p test-output
 start=$(date +%s)
 rc=test-output/bench.rc
-{ go test ./bench -run "${BENCH_RUN:-.}" -count=1 -timeout 15m -v 2>&1; echo $? >"$rc"; } | tee test-output/bench.log
+{ code=0; go test ./bench -run "${BENCH_RUN:-.}" -count=1 -timeout 15m -v 2>&1 || code=$?; echo "$code" >"$rc"; } | tee test-output/bench.log
 echo "bench: $(( $(date +%s) - start ))s in total; log in test-output/bench.log"
 exit "$(cat "$rc")"
