@@ -69,11 +69,11 @@ func (s *Server) renderNotify(w http.ResponseWriter, r *http.Request, status int
 
 // agentNotifySave stores the choices. Quiet hours that are not two HH:MM
 // times, or channels that are not email, push or both, are refused and
-// nothing changes.
+// nothing changes; a form without channels keeps the agent's choice.
 func (s *Server) agentNotifySave(w http.ResponseWriter, r *http.Request, f *form) {
 	agentID := sessionFrom(r).AgentID
 	channels := ticket.AlertChannels(f.get("channels"))
-	if !channels.Valid() {
+	if channels != "" && !channels.Valid() {
 		s.renderNotify(w, r, http.StatusUnprocessableEntity, &page{Error: note("notify_channels_bad")})
 		return
 	}
@@ -94,9 +94,11 @@ func (s *Server) agentNotifySave(w http.ResponseWriter, r *http.Request, f *form
 		s.serverError(w, r, "agent notify", err)
 		return
 	}
-	if err := s.deps.Tickets.SetAgentChannels(r.Context(), agentID, channels); err != nil {
-		s.serverError(w, r, "agent channels", err)
-		return
+	if channels != "" {
+		if err := s.deps.Tickets.SetAgentChannels(r.Context(), agentID, channels); err != nil {
+			s.serverError(w, r, "agent channels", err)
+			return
+		}
 	}
 	boxes, err := s.deps.Tickets.Mailboxes(r.Context())
 	if err != nil {
