@@ -19,6 +19,13 @@ var noticeWhat = map[ticket.AlertReason]string{
 	ticket.EventMentioned.Reason():       "You were mentioned",
 }
 
+// NoticeWhat is what happened, in an agent's notice of reason (false for
+// a reason that is not an agent's).
+func NoticeWhat(reason ticket.AlertReason) (string, bool) {
+	what, ok := noticeWhat[reason]
+	return what, ok
+}
+
 // composeNotice renders an agent's notice: notify-only like a customer's
 // alert (what happened, the ticket's number and subject, the customer), with
 // a plain link to the agent page, which asks the agent to sign in. It

@@ -37,14 +37,21 @@ var errGone = errors.New("push subscription gone")
 // errNoDevice fails an alert that has no device left to go to.
 var errNoDevice = errors.New("no push subscription left")
 
-// Deliver sends job to each of its recipient's devices. A device the push
+// Deliver sends job to each of its recipient's devices (an agent's notice
+// to the agent's). A device the push
 // service says is gone (404/410) is deleted. The alert is sent once any
 // device took it; a device that took it before (a retry) is skipped. A
 // temporary refusal (429, 5xx, 401/403, network) on any device retries the
 // alert; a permanent one (other 4xx) on every device fails it, as does
 // having no device at all.
 func (d *Deliverer) Deliver(ctx context.Context, job ticket.AlertJob) error {
-	subs, err := d.store.PushSubscriptionsByEmail(ctx, job.Recipient.Email)
+	var subs []ticket.PushSubscription
+	var err error
+	if job.AgentID != 0 {
+		subs, err = d.store.PushSubscriptionsByAgent(ctx, job.AgentID)
+	} else {
+		subs, err = d.store.PushSubscriptionsByEmail(ctx, job.Recipient.Email)
+	}
 	if err != nil {
 		return fmt.Errorf("push alert %d: %w", job.ID, err)
 	}

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"inboxdesk/link"
+	"inboxdesk/outbound"
 	"inboxdesk/ticket"
 )
 
@@ -46,6 +48,9 @@ var texts = map[string]struct {
 
 // payload builds job's payload with a freshly signed link.
 func (d *Deliverer) payload(job ticket.AlertJob) ([]byte, error) {
+	if job.AgentID != 0 {
+		return d.noticePayload(job)
+	}
 	lang := job.Language
 	if _, ok := texts[lang]; !ok {
 		lang = d.cfg.DefaultLanguage
@@ -67,5 +72,24 @@ func (d *Deliverer) payload(job ticket.AlertJob) ([]byte, error) {
 		Title:  fmt.Sprintf(t.title, job.TicketNumber),
 		Body:   body,
 		Tag:    "ticket-" + strconv.FormatInt(job.TicketNumber, 10),
+	})
+}
+
+// noticePayload is an agent's notice as a push: what happened and the
+// number, with a plain link to the agent page (behind the agent's sign-in,
+// so no token), in the words of the notice's email.
+func (d *Deliverer) noticePayload(job ticket.AlertJob) ([]byte, error) {
+	what, ok := outbound.NoticeWhat(job.Reason)
+	if !ok {
+		return nil, fmt.Errorf("unknown reason %q", job.Reason)
+	}
+	n := strconv.FormatInt(job.TicketNumber, 10)
+	return json.Marshal(Payload{
+		Ticket: job.TicketNumber,
+		Reason: job.Reason,
+		URL:    strings.TrimSuffix(d.cfg.BaseURL.String(), "/") + "/agent/tickets/" + n,
+		Title:  "Ticket #" + n,
+		Body:   what,
+		Tag:    "agent-ticket-" + n,
 	})
 }

@@ -58,6 +58,7 @@ type Config struct {
 // Store is what the deliverer needs of the subscriptions; *ticket.Store is one.
 type Store interface {
 	PushSubscriptionsByEmail(ctx context.Context, email string) ([]ticket.PushSubscription, error)
+	PushSubscriptionsByAgent(ctx context.Context, agentID int64) ([]ticket.PushSubscription, error)
 	DeletePushEndpoint(ctx context.Context, endpoint string) error
 	MarkPushDelivered(ctx context.Context, id, alertID int64) error
 }

@@ -33,6 +33,8 @@ type AgentNotify struct {
 	// Quiet hours, minutes after midnight UTC; Quiet false means none.
 	Quiet              bool
 	QuietFrom, QuietTo int
+	Channels           AlertChannels // email, push or both
+	HasPush            bool          // the agent has a subscribed browser
 }
 
 // NoticeFacts is the event as the rules see it.

@@ -35,8 +35,10 @@ func (s *Store) notifyAgents(ctx context.Context, tx pgx.Tx, ticketID int64, f N
 			continue
 		}
 		at := NoticeAt(a, now.Add(s.cfg.CoalesceWindow))
-		if err := s.enqueueNotice(ctx, tx, ticketID, a, f.Event.Reason(), at); err != nil {
-			return err
+		for _, ch := range alertChannels(f.Event.Reason(), a.Channels, a.HasPush) {
+			if err := s.enqueueNotice(ctx, tx, ticketID, a, ch, f.Event.Reason(), at); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -44,7 +46,8 @@ func (s *Store) notifyAgents(ctx context.Context, tx pgx.Tx, ticketID int64, f N
 
 func notifyAgentsOf(ctx context.Context, tx pgx.Tx, mailbox int64) ([]AgentNotify, error) {
 	rows, err := tx.Query(ctx, `SELECT a.id, a.email, a.name, a.notify_events, a.quiet_from, a.quiet_to,
-			EXISTS (SELECT 1 FROM agent_follows f WHERE f.agent_id = a.id AND f.mailbox_id = $1)
+			EXISTS (SELECT 1 FROM agent_follows f WHERE f.agent_id = a.id AND f.mailbox_id = $1),
+			a.notify_channels, EXISTS (SELECT 1 FROM push_subscriptions p WHERE p.agent_id = a.id)
 		FROM agents a WHERE NOT a.disabled ORDER BY a.id`, mailbox)
 	if err != nil {
 		return nil, fmt.Errorf("notice agents: %w", err)
@@ -53,7 +56,7 @@ func notifyAgentsOf(ctx context.Context, tx pgx.Tx, mailbox int64) ([]AgentNotif
 		var a AgentNotify
 		var events []string
 		var from, to *int16
-		err := r.Scan(&a.AgentID, &a.Email, &a.Name, &events, &from, &to, &a.Follows)
+		err := r.Scan(&a.AgentID, &a.Email, &a.Name, &events, &from, &to, &a.Follows, &a.Channels, &a.HasPush)
 		for _, e := range events {
 			a.Events = append(a.Events, AgentEvent(e))
 		}
@@ -64,11 +67,11 @@ func notifyAgentsOf(ctx context.Context, tx pgx.Tx, mailbox int64) ([]AgentNotif
 	})
 }
 
-func (s *Store) enqueueNotice(ctx context.Context, tx pgx.Tx, ticketID int64, a AgentNotify, reason AlertReason,
-	at time.Time) error {
+func (s *Store) enqueueNotice(ctx context.Context, tx pgx.Tx, ticketID int64, a AgentNotify, channel string,
+	reason AlertReason, at time.Time) error {
 	tag, err := tx.Exec(ctx, `UPDATE alerts SET reason = $3, updated_at = now()
-		WHERE ticket_id = $1 AND agent_id = $2 AND channel = 'email' AND state = 'queued' AND tries = 0`,
-		ticketID, a.AgentID, string(reason))
+		WHERE ticket_id = $1 AND agent_id = $2 AND channel = $4 AND state = 'queued' AND tries = 0`,
+		ticketID, a.AgentID, string(reason), channel)
 	if err != nil {
 		return fmt.Errorf("coalesce notice: %w", err)
 	}
@@ -76,7 +79,7 @@ func (s *Store) enqueueNotice(ctx context.Context, tx pgx.Tx, ticketID int64, a 
 		return nil
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO alerts (ticket_id, agent_id, recipient, channel, reason, message_id, send_after)
-		VALUES ($1, $2, $3, 'email', $4, $5, $6)`, ticketID, a.AgentID, a.Email, string(reason), s.newMessageID("notice"), at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, ticketID, a.AgentID, a.Email, channel, string(reason), s.newMessageID("notice"), at)
 	if err != nil {
 		return fmt.Errorf("enqueue notice: %w", err)
 	}
@@ -101,6 +104,22 @@ func (s *Store) SetAgentNotify(ctx context.Context, agentID int64, events []Agen
 		agentID, list, qf, qt)
 	if err != nil {
 		return fmt.Errorf("agent notify: %w", err)
+	}
+	return nil
+}
+
+// SetAgentChannels records which channels the agent's notices go on (an
+// agent without a subscribed browser gets email whatever it says).
+func (s *Store) SetAgentChannels(ctx context.Context, agentID int64, c AlertChannels) error {
+	if !c.Valid() {
+		return fmt.Errorf("agent channels: unknown choice %q", c)
+	}
+	tag, err := s.pool.Exec(ctx, `UPDATE agents SET notify_channels = $2 WHERE id = $1`, agentID, string(c))
+	if err != nil {
+		return fmt.Errorf("agent channels: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrNotFound
 	}
 	return nil
 }
@@ -160,6 +179,7 @@ type AgentNotifySettings struct {
 	Quiet              bool
 	QuietFrom, QuietTo int     // minutes after midnight UTC
 	Follows            []int64 // mailbox ids
+	Channels           AlertChannels
 }
 
 // AgentNotifyOf returns the agent's notice settings (ErrNotFound for no agent).
@@ -168,8 +188,8 @@ func (s *Store) AgentNotifyOf(ctx context.Context, agentID int64) (*AgentNotifyS
 	var events []string
 	var from, to *int16
 	err := s.pool.QueryRow(ctx, `SELECT notify_events, quiet_from, quiet_to,
-			array(SELECT mailbox_id FROM agent_follows WHERE agent_id = $1 ORDER BY mailbox_id)
-		FROM agents WHERE id = $1`, agentID).Scan(&events, &from, &to, &out.Follows)
+			array(SELECT mailbox_id FROM agent_follows WHERE agent_id = $1 ORDER BY mailbox_id), notify_channels
+		FROM agents WHERE id = $1`, agentID).Scan(&events, &from, &to, &out.Follows, &out.Channels)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}

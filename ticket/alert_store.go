@@ -54,9 +54,9 @@ func (s *Store) enqueueAlertTo(ctx context.Context, tx pgx.Tx, ticketID int64, r
 	return nil
 }
 
-// alertChannels picks the channels of an alert. Email is the only channel of
-// a customer without a push subscription (every guest); one with a device
-// chose email, push or both. The acknowledgement of a ticket the customer
+// alertChannels picks the channels of an alert (or an agent's notice). Email
+// is the only channel of one without a push subscription (every guest); one
+// with a device chose email, push or both. The acknowledgement of a ticket the customer
 // just opened is never pushed: it is no news to them; nor is a fresh link
 // asked for on a page, which answers by email.
 func alertChannels(reason AlertReason, choice AlertChannels, hasPush bool) []string {

@@ -9,12 +9,13 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// PushSubscription is one browser a customer turned push alerts on in: the
+// PushSubscription is one browser a customer (or an agent) turned push alerts on in: the
 // push service's endpoint for it and the keys its payloads are encrypted to
 // (PushSubscription.getKey in the browser, base64url).
 type PushSubscription struct {
 	ID         int64
 	CustomerID int64
+	AgentID    int64 // set instead of CustomerID for an agent's browser
 	Endpoint   string
 	P256dh     string
 	Auth       string
@@ -26,7 +27,7 @@ type PushSubscription struct {
 	LastAlertID int64
 }
 
-const pushSubscriptionColumns = `id, customer_id, endpoint, p256dh, auth, label, created_at, last_used,
+const pushSubscriptionColumns = `id, coalesce(customer_id, 0), coalesce(agent_id, 0), endpoint, p256dh, auth, label, created_at, last_used,
 	coalesce(last_alert_id, 0)`
 
 // MaxPushDevices is how many devices one customer may have subscribed;
@@ -34,32 +35,37 @@ const pushSubscriptionColumns = `id, customer_id, endpoint, p256dh, auth, label,
 // device, to hosts the browsers chose).
 const MaxPushDevices = 10
 
-// SavePushSubscription stores p for p.CustomerID and returns it as stored.
-// An endpoint is one browser: subscribing it again (new keys, or after
-// another customer signed in on it) replaces the old row. Beyond
-// MaxPushDevices the customer's oldest devices are removed.
+// SavePushSubscription stores p for p.CustomerID, or p.AgentID (exactly
+// one is set), and returns it as stored. An endpoint is one browser:
+// subscribing it again (new keys, or after someone else signed in on it)
+// replaces the old row. Beyond MaxPushDevices the owner's oldest devices are
+// removed.
 func (s *Store) SavePushSubscription(ctx context.Context, p PushSubscription) (*PushSubscription, error) {
-	if p.CustomerID == 0 || p.Endpoint == "" || p.P256dh == "" || p.Auth == "" {
-		return nil, errors.New("save push subscription: customer, endpoint and keys are required")
+	if (p.CustomerID == 0) == (p.AgentID == 0) || p.Endpoint == "" || p.P256dh == "" || p.Auth == "" {
+		return nil, errors.New("save push subscription: one customer or agent, endpoint and keys are required")
+	}
+	owner, id := "customer_id", p.CustomerID
+	if p.AgentID != 0 {
+		owner, id = "agent_id", p.AgentID
 	}
 	var got PushSubscription
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `
-			INSERT INTO push_subscriptions (customer_id, endpoint, p256dh, auth, label)
-			VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (endpoint) DO UPDATE SET customer_id = EXCLUDED.customer_id, p256dh = EXCLUDED.p256dh,
-				auth = EXCLUDED.auth, label = EXCLUDED.label, created_at = now(), last_used = NULL,
-				last_alert_id = NULL
-			RETURNING `+pushSubscriptionColumns, p.CustomerID, p.Endpoint, p.P256dh, p.Auth, p.Label)
+			INSERT INTO push_subscriptions (customer_id, agent_id, endpoint, p256dh, auth, label)
+			VALUES (nullif($1, 0), nullif($2, 0), $3, $4, $5, $6)
+			ON CONFLICT (endpoint) DO UPDATE SET customer_id = EXCLUDED.customer_id, agent_id = EXCLUDED.agent_id,
+				p256dh = EXCLUDED.p256dh, auth = EXCLUDED.auth, label = EXCLUDED.label, created_at = now(),
+				last_used = NULL, last_alert_id = NULL
+			RETURNING `+pushSubscriptionColumns, p.CustomerID, p.AgentID, p.Endpoint, p.P256dh, p.Auth, p.Label)
 		if err != nil {
 			return err
 		}
 		if got, err = pgx.CollectExactlyOneRow(rows, scanPushSubscription); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `DELETE FROM push_subscriptions WHERE customer_id = $1 AND id NOT IN (
-			SELECT id FROM push_subscriptions WHERE customer_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2)`,
-			p.CustomerID, MaxPushDevices)
+		_, err = tx.Exec(ctx, `DELETE FROM push_subscriptions WHERE `+owner+` = $1 AND id NOT IN (
+			SELECT id FROM push_subscriptions WHERE `+owner+` = $1 ORDER BY created_at DESC, id DESC LIMIT $2)`,
+			id, MaxPushDevices)
 		return err
 	})
 	if err != nil {
@@ -79,6 +85,11 @@ func (s *Store) PushSubscriptionsByEmail(ctx context.Context, email string) ([]P
 	return s.pushSubscriptions(ctx, `customer_id = (SELECT id FROM customers WHERE email = lower($1))`, email)
 }
 
+// PushSubscriptionsByAgent lists an agent's devices, oldest first.
+func (s *Store) PushSubscriptionsByAgent(ctx context.Context, agentID int64) ([]PushSubscription, error) {
+	return s.pushSubscriptions(ctx, `agent_id = $1`, agentID)
+}
+
 func (s *Store) pushSubscriptions(ctx context.Context, where string, arg any) ([]PushSubscription, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+pushSubscriptionColumns+` FROM push_subscriptions
 		WHERE `+where+` ORDER BY id`, arg)
@@ -95,7 +106,7 @@ func (s *Store) pushSubscriptions(ctx context.Context, where string, arg any) ([
 func scanPushSubscription(r pgx.CollectableRow) (PushSubscription, error) {
 	var p PushSubscription
 	var used *time.Time
-	err := r.Scan(&p.ID, &p.CustomerID, &p.Endpoint, &p.P256dh, &p.Auth, &p.Label, &p.CreatedAt, &used,
+	err := r.Scan(&p.ID, &p.CustomerID, &p.AgentID, &p.Endpoint, &p.P256dh, &p.Auth, &p.Label, &p.CreatedAt, &used,
 		&p.LastAlertID)
 	p.LastUsed = nullTime(used)
 	return p, err

@@ -16,6 +16,9 @@ type notifyData struct {
 	Quiet     bool
 	From, To  string // HH:MM, UTC
 	Signature string
+	Channels  string // email, push or both
+	// ChannelChoices are the choices of Channels, in the order shown.
+	ChannelChoices []string
 }
 
 type notifyChoice struct {
@@ -52,7 +55,8 @@ func (s *Server) renderNotify(w http.ResponseWriter, r *http.Request, status int
 		s.serverError(w, r, "signature", err)
 		return
 	}
-	d := notifyData{Quiet: set.Quiet, From: clock(set.QuietFrom), To: clock(set.QuietTo), Signature: sig}
+	d := notifyData{Quiet: set.Quiet, From: clock(set.QuietFrom), To: clock(set.QuietTo), Signature: sig,
+		Channels: string(set.Channels), ChannelChoices: []string{"email", "push", "both"}}
 	for _, e := range ticket.AgentEvents {
 		d.Events = append(d.Events, notifyChoice{Value: string(e), Label: "notify_event_" + string(e), On: slices.Contains(set.Events, e)})
 	}
@@ -64,9 +68,15 @@ func (s *Server) renderNotify(w http.ResponseWriter, r *http.Request, status int
 }
 
 // agentNotifySave stores the choices. Quiet hours that are not two HH:MM
-// times are refused and nothing changes.
+// times, or channels that are not email, push or both, are refused and
+// nothing changes; a form without channels keeps the agent's choice.
 func (s *Server) agentNotifySave(w http.ResponseWriter, r *http.Request, f *form) {
 	agentID := sessionFrom(r).AgentID
+	channels := ticket.AlertChannels(f.get("channels"))
+	if channels != "" && !channels.Valid() {
+		s.renderNotify(w, r, http.StatusUnprocessableEntity, &page{Error: note("notify_channels_bad")})
+		return
+	}
 	var events []ticket.AgentEvent
 	for _, e := range ticket.AgentEvents {
 		if slices.Contains(f.values["event"], string(e)) {
@@ -83,6 +93,12 @@ func (s *Server) agentNotifySave(w http.ResponseWriter, r *http.Request, f *form
 	if err := s.deps.Tickets.SetAgentNotify(r.Context(), agentID, events, quiet, from, to); err != nil {
 		s.serverError(w, r, "agent notify", err)
 		return
+	}
+	if channels != "" {
+		if err := s.deps.Tickets.SetAgentChannels(r.Context(), agentID, channels); err != nil {
+			s.serverError(w, r, "agent channels", err)
+			return
+		}
 	}
 	boxes, err := s.deps.Tickets.Mailboxes(r.Context())
 	if err != nil {

@@ -64,3 +64,58 @@ func TestAgentSignature(t *testing.T) {
 	c.signIn("ana@example.org")
 	c.get(fmt.Sprintf("/tickets/%d", n)).want(http.StatusOK, "Fixed.", "Zoe, Example Support")
 }
+
+// An agent subscribes a browser from the Notifications page and chooses the
+// channels; a new mail then queues a push notice and no email.
+func TestAgentNotifyChannelsAndPush(t *testing.T) {
+	e := newPushEnv(t)
+	zoe, zoeID := e.agentBrowser("zoe@support.test")
+	id := zoe.subscribeFrom("/agent/notifications", "https://push.example.net/send/zoe-laptop")
+	subs, err := e.tickets.PushSubscriptionsByAgent(e.ctx, zoeID)
+	if err != nil || len(subs) != 1 || subs[0].ID != id || subs[0].CustomerID != 0 {
+		t.Fatalf("Zoe's devices %+v, %v", subs, err)
+	}
+	p := zoe.get("/agent/notifications")
+	form := url.Values{"csrf": {p.input("csrf")}, "event": {"new_ticket"}, "follow": {fmt.Sprint(e.cp.MailboxID)},
+		"channels": {"sms"}}
+	if r := zoe.post("/agent/notifications", form); r.status != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.body, "Choose email, browser notification, or both.") {
+		t.Fatalf("unknown channels: %d", r.status)
+	}
+	if set, _ := e.tickets.AgentNotifyOf(e.ctx, zoeID); set.Channels != ticket.ChannelsEmail || len(set.Follows) != 0 {
+		t.Fatalf("refused form changed the settings: %+v", set)
+	}
+	form.Set("channels", "push")
+	zoe.post("/agent/notifications", form).want(http.StatusOK, "Notification settings saved")
+	if p := zoe.get("/agent/notifications"); !strings.Contains(p.body, `<option value="push" selected>`) {
+		t.Fatal("the page does not show the saved channels")
+	}
+	n := e.mailIn(mail("ana@example.org", "Broken", "help", ""))
+	var channels []string
+	for _, a := range e.alerts(n) {
+		if a.Recipient == "zoe@support.test" {
+			channels = append(channels, a.Channel)
+		}
+	}
+	if len(channels) != 1 || channels[0] != "push" {
+		t.Fatalf("Zoe's notices on %v, want one push", channels)
+	}
+}
+
+// A customer cannot subscribe a browser for agent notices.
+func TestAgentPushSubscribeRefusesCustomers(t *testing.T) {
+	e := newPushEnv(t)
+	ana := e.browser()
+	ana.signIn("ana@example.org")
+	my := ana.get("/my")
+	p := ana.postJSON("/agent/push/subscriptions", subscriptionJSON(t, "https://push.example.net/send/x"),
+		attr(my.byID("push-enable"), "data-csrf"))
+	if p.status == http.StatusCreated {
+		t.Fatalf("a customer subscribed for agent notices: %d", p.status)
+	}
+	var n int
+	_ = e.tickets.Pool().QueryRow(e.ctx, `SELECT count(*) FROM push_subscriptions`).Scan(&n)
+	if n != 0 {
+		t.Fatalf("%d subscriptions stored", n)
+	}
+}

@@ -15,7 +15,7 @@ const csrfHeader = "X-CSRF-Token"
 // maxSubscriptionBytes bounds a subscription's JSON (a few hundred bytes in practice).
 const maxSubscriptionBytes = 8 << 10
 
-// pushSubscribe stores the signed-in customer's browser subscription: the
+// pushSubscribe stores the signed-in customer's (or agent's) browser subscription: the
 // JSON of PushManager.subscribe, posted by static/push.js with the page's
 // CSRF token in X-CSRF-Token. It answers 201 with the subscription's id.
 func (s *Server) pushSubscribe(w http.ResponseWriter, r *http.Request) {
@@ -36,13 +36,13 @@ func (s *Server) pushSubscribe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sess := sessionFrom(r)
-	sub.CustomerID, sub.Label = sess.CustomerID, deviceLabel(r.UserAgent())
+	sub.CustomerID, sub.AgentID, sub.Label = sess.CustomerID, sess.AgentID, deviceLabel(r.UserAgent())
 	saved, err := s.deps.Tickets.SavePushSubscription(r.Context(), sub)
 	if err != nil {
 		s.serverError(w, r, "save push subscription", err)
 		return
 	}
-	s.log.Info("web: push subscription saved", "customer", sess.CustomerID, "subscription", saved.ID)
+	s.log.Info("web: push subscription saved", "customer", sess.CustomerID, "agent", sess.AgentID, "subscription", saved.ID)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)
 	_ = json.NewEncoder(w).Encode(map[string]int64{"id": saved.ID})

@@ -59,10 +59,17 @@ func (b *browser) postJSON(path, body, token string) *page {
 // subscribe turns notifications on from My tickets and returns the new id.
 func (b *browser) subscribe(endpoint string) int64 {
 	b.t.Helper()
-	my := b.get("/my")
+	return b.subscribeFrom("/my", endpoint)
+}
+
+// subscribeFrom turns notifications on with the #push-enable control of the
+// page at path and returns the new id.
+func (b *browser) subscribeFrom(path, endpoint string) int64 {
+	b.t.Helper()
+	my := b.get(path)
 	btn := my.byID("push-enable")
 	if btn == nil {
-		b.t.Fatalf("My tickets has no #push-enable\n%s", my.body)
+		b.t.Fatalf("%s has no #push-enable\n%s", path, my.body)
 	}
 	p := b.postJSON(attr(btn, "data-subscribe"), subscriptionJSON(b.t, endpoint), attr(btn, "data-csrf"))
 	if p.status != http.StatusCreated {
