@@ -60,7 +60,9 @@ func measureLatency(t *testing.T, schedule string, idle bool, gap time.Duration)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	dc := dovecot.Start(t)
-	store := ticket.NewStore(pgtest.New(t), ticket.DefaultConfig())
+	cfg := ticket.DefaultConfig()
+	cfg.OwnAddresses = []string{"support@example.com"} // the address the mails write to, as a deployment lists it
+	store := ticket.NewStore(pgtest.New(t), cfg)
 	if _, err := store.AddMailbox(ctx, ticket.Mailbox{Name: "support", URL: dc.URL("INBOX"), Schedule: schedule}); err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +102,7 @@ func measureLatency(t *testing.T, schedule string, idle bool, gap time.Duration)
 	for _, m := range sink.Messages() {
 		var i int
 		if _, err := fmt.Sscanf(m.To[0], "lat%d@example.org", &i); err != nil {
-			t.Fatal(err)
+			t.Fatalf("an alert to %q: %v", m.To[0], err)
 		}
 		ackLat = append(ackLat, m.Received.Sub(appended[i]))
 	}
