@@ -15,6 +15,10 @@ const MinConfidence = 0.5
 // answer in (Portuguese, French, ...) is not forced into one we do.
 const maxOtherConfidence = 0.25
 
+// sureEnglish is the confidence above which English is taken without also
+// ruling out the languages near Spanish.
+const sureEnglish = 0.9
+
 // minLetters is the shortest text worth guessing about: "Gracias" or "ok"
 // says too little.
 const minLetters = 12
@@ -49,6 +53,12 @@ func Detect(text string) string {
 	ours := whatlanggo.DetectWithOptions(text, whatlanggo.Options{Whitelist: supportedLangs})
 	if ours.Lang.Iso6391() != l || ours.Confidence < MinConfidence {
 		return ""
+	}
+	if l == "en" && ours.Confidence >= sureEnglish {
+		// English everyday words and a sure trigram verdict: the languages
+		// near Spanish need not be ruled out (the second pass is the costlier
+		// half of ingesting a mail that carries no language header).
+		return l
 	}
 	wide := whatlanggo.DetectWithOptions(text, whatlanggo.Options{Whitelist: widerLangs})
 	if !supportedLangs[wide.Lang] && wide.Confidence >= maxOtherConfidence {
