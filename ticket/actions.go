@@ -83,7 +83,7 @@ func (s *Store) Act(ctx context.Context, agentID int64, act AgentAction, p Post)
 		if err := setStatus(ctx, tx, t, rule.status); err != nil {
 			return err
 		}
-		if err := addEvent(ctx, tx, t.ID, rule.event, agentActor(agentID), nil); err != nil {
+		if err := addEvent(ctx, tx, t.ID, rule.event, AgentActor(agentID), nil); err != nil {
 			return err
 		}
 		if act == ActNote {
@@ -114,7 +114,7 @@ func (s *Store) Assign(ctx context.Context, agentID int64, p Post, assignee int6
 			updated_at = now() WHERE id = $1`, t.ID, assignee); err != nil {
 			return fmt.Errorf("assign: %w", err)
 		}
-		if err := addEvent(ctx, tx, t.ID, "assigned", agentActor(agentID), map[string]any{"agent": assignee}); err != nil {
+		if err := addEvent(ctx, tx, t.ID, "assigned", AgentActor(agentID), map[string]any{"agent": assignee}); err != nil {
 			return err
 		}
 		if assignee != 0 && assignee != t.AssigneeID {
@@ -211,7 +211,7 @@ func (s *Store) OpenFromWeb(ctx context.Context, customerID int64, subject strin
 			atts: p.Attachments, subject: t.Subject}); err != nil {
 			return err
 		}
-		if err := addEvent(ctx, tx, t.ID, "created", customerActor(customerID), map[string]any{"source": "web"}); err != nil {
+		if err := addEvent(ctx, tx, t.ID, "created", CustomerActor(customerID), map[string]any{"source": "web"}); err != nil {
 			return err
 		}
 		if err := s.enqueueAlert(ctx, tx, t.ID, ReasonReceived); err != nil {
@@ -276,7 +276,7 @@ func (s *Store) insertWebMessage(ctx context.Context, tx pgx.Tx, t *Ticket, w we
 			body_text, internal, source, message_id, search)
 		VALUES ($1, $2, NULLIF($3, 0), NULLIF($4, 0), $5, $6, $7, $8, $9, 'web', $10, $11::tsvector) RETURNING id`,
 		t.ID, kind, w.customerID, w.agentID, name, email, w.subject, cleanText(w.text),
-		w.internal, s.newMessageID("msg"), searchVector(w.subject, cleanText(w.text))).Scan(&id)
+		w.internal, s.newMessageID("msg"), SearchVector(w.subject, cleanText(w.text))).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("insert message: %w", err)
 	}

@@ -51,7 +51,7 @@ func (s *Store) SetRequesterLanguage(ctx context.Context, agentID, ticketID int6
 		if err := setLanguageChoice(ctx, tx, customerID, l); err != nil {
 			return err
 		}
-		return addEvent(ctx, tx, ticketID, "language_set", agentActor(agentID), map[string]any{"language": l})
+		return addEvent(ctx, tx, ticketID, "language_set", AgentActor(agentID), map[string]any{"language": l})
 	})
 }
 

@@ -178,7 +178,7 @@ func eraseCustomerRows(ctx context.Context, tx pgx.Tx, cust int64, email string,
 			language_choice = '', language_site = '', language_mail = '' WHERE id = @cust`},
 	}
 	for _, st := range steps {
-		tag, err := tx.Exec(ctx, st.sql, pgx.NamedArgs{"cust": cust, "email": email, "erased": erasedDomain})
+		tag, err := tx.Exec(ctx, st.sql, pgx.NamedArgs{"cust": cust, "email": email, "erased": ErasedDomain})
 		if err != nil {
 			return err
 		}

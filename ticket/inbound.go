@@ -84,19 +84,20 @@ func (in *Inbound) Prepare() {
 	if in.prepared {
 		return
 	}
-	in.search = searchVector(in.Subject, in.Text)
+	in.search = SearchVector(in.Subject, in.Text)
 	in.lang = lang.OfMail(in.Language, in.Subject+"\n"+in.Text)
 	in.prepared = true
 }
 
-// mailLanguage is the language the mail is written in: its header's, else
+// MailLanguage is the language the mail is written in: its header's, else
 // its detected text's (a Gmail mail carries no Content-Language), else "".
-func (in *Inbound) mailLanguage() string {
+func (in *Inbound) MailLanguage() string {
 	in.Prepare()
 	return in.lang
 }
 
-func (in *Inbound) preparedVector() string {
+// PreparedVector is the mail's full-text search vector (SearchVector).
+func (in *Inbound) PreparedVector() string {
 	in.Prepare()
 	return in.search
 }

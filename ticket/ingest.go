@@ -391,11 +391,11 @@ func (s *Store) openArgs(cp Checkpoint, m Mail, old *Ticket) []any {
 		linked = old.ID
 		detail["continues"] = old.Number
 	}
-	return []any{strings.ToLower(strings.TrimSpace(in.From.Email)), in.From.Name, in.mailLanguage(),
+	return []any{strings.ToLower(strings.TrimSpace(in.From.Email)), in.From.Name, in.MailLanguage(),
 		CleanSubject(in.Subject), cp.MailboxID, linked, in.Subject, in.Text, in.HTML,
 		int64(cp.UIDValidity), int64(m.UID), in.MessageID, strings.Join(in.InReplyTo, " "), in.References,
 		in.ContentHash, sentAt(in), detail, s.newMessageID("alert"), AlertWait(ReasonReceived, s.cfg.CoalesceWindow),
-		in.preparedVector(), in.Notes}
+		in.PreparedVector(), in.Notes}
 }
 
 func (s *Store) openFromMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, old *Ticket) (Result, error) {
@@ -480,7 +480,7 @@ func (s *Store) openMany(ctx context.Context, tx pgx.Tx, cp Checkpoint, mails []
 func (s *Store) threadCustomerMail(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, t *Ticket,
 	thirdParty bool) (Result, error) {
 	in := m.Parsed
-	cust, err := ensureCustomer(ctx, tx, in.From, in.mailLanguage())
+	cust, err := ensureCustomer(ctx, tx, in.From, in.MailLanguage())
 	if err != nil {
 		return Result{}, err
 	}
@@ -516,7 +516,7 @@ func thirdPartyWrote(ctx context.Context, tx pgx.Tx, m Mail, t *Ticket, cust int
 	if _, err := tx.Exec(ctx, `UPDATE tickets SET updated_at = now(), version = version + 1 WHERE id = $1`, t.ID); err != nil {
 		return Result{}, fmt.Errorf("update ticket: %w", err)
 	}
-	err := addEvent(ctx, tx, t.ID, "third_party_mail", customerActor(cust), map[string]any{"from": m.Parsed.From.Email})
+	err := addEvent(ctx, tx, t.ID, "third_party_mail", CustomerActor(cust), map[string]any{"from": m.Parsed.From.Email})
 	return Result{UID: m.UID, Outcome: OutcomeThirdParty, Ticket: t.Number}, err
 }
 
@@ -540,7 +540,7 @@ func customerWrote(ctx context.Context, tx pgx.Tx, t *Ticket, cust int64) (bool,
 		kind = "reopened"
 		detail["by"] = "customer reply"
 	}
-	if err := addEvent(ctx, tx, t.ID, kind, customerActor(cust), detail); err != nil {
+	if err := addEvent(ctx, tx, t.ID, kind, CustomerActor(cust), detail); err != nil {
 		return false, err
 	}
 	return t.Status == StatusResolved, nil

@@ -66,10 +66,10 @@ func (s *Store) Merge(ctx context.Context, agentID, from, into int64) (*Ticket, 
 		if err := closeMerged(ctx, tx, b, a); err != nil {
 			return err
 		}
-		if err := addEvent(ctx, tx, a.ID, "merged", agentActor(agentID), map[string]any{"from": b.Number}); err != nil {
+		if err := addEvent(ctx, tx, a.ID, "merged", AgentActor(agentID), map[string]any{"from": b.Number}); err != nil {
 			return err
 		}
-		if err := addEvent(ctx, tx, b.ID, "merged_into", agentActor(agentID), map[string]any{"into": a.Number}); err != nil {
+		if err := addEvent(ctx, tx, b.ID, "merged_into", AgentActor(agentID), map[string]any{"into": a.Number}); err != nil {
 			return err
 		}
 		if err := s.enqueueAlertTo(ctx, tx, a.ID, ReasonMerged, told); err != nil {
@@ -187,10 +187,10 @@ func (s *Store) Split(ctx context.Context, agentID, ticketID, messageID int64) (
 		if _, err := tx.Exec(ctx, `UPDATE tickets SET version = version + 1, updated_at = now() WHERE id = $1`, t.ID); err != nil {
 			return fmt.Errorf("split: %w", err)
 		}
-		if err := addEvent(ctx, tx, t.ID, "split", agentActor(agentID), map[string]any{"into": nt.Number}); err != nil {
+		if err := addEvent(ctx, tx, t.ID, "split", AgentActor(agentID), map[string]any{"into": nt.Number}); err != nil {
 			return err
 		}
-		if err := addEvent(ctx, tx, nt.ID, "split_from", agentActor(agentID), map[string]any{"from": t.Number}); err != nil {
+		if err := addEvent(ctx, tx, nt.ID, "split_from", AgentActor(agentID), map[string]any{"from": t.Number}); err != nil {
 			return err
 		}
 		out, err = ticketByID(ctx, tx, nt.ID, false)

@@ -97,11 +97,11 @@ type AddedBy struct {
 	CustomerID int64
 }
 
-func (a AddedBy) actor() string {
+func (a AddedBy) Actor() string {
 	if a.AgentID != 0 {
-		return agentActor(a.AgentID)
+		return AgentActor(a.AgentID)
 	}
-	return customerActor(a.CustomerID)
+	return CustomerActor(a.CustomerID)
 }
 
 // AddParticipant adds the address to the ticket's participants (again, if an
@@ -140,14 +140,14 @@ func (s *Store) AddParticipant(ctx context.Context, ticketID int64, by AddedBy, 
 		tag, err := tx.Exec(ctx, `INSERT INTO participants (ticket_id, customer_id, added_by) VALUES ($1, $2, $3)
 			ON CONFLICT (ticket_id, customer_id) DO UPDATE SET removed_at = NULL, added_by = EXCLUDED.added_by,
 				created_at = now()
-			WHERE participants.removed_at IS NOT NULL`, t.ID, cust, by.actor())
+			WHERE participants.removed_at IS NOT NULL`, t.ID, cust, by.Actor())
 		if err != nil {
 			return fmt.Errorf("add participant: %w", err)
 		}
 		if tag.RowsAffected() == 0 {
 			return nil // on the ticket already
 		}
-		return addEvent(ctx, tx, t.ID, "participant_added", by.actor(), map[string]any{"email": email})
+		return addEvent(ctx, tx, t.ID, "participant_added", by.Actor(), map[string]any{"email": email})
 	})
 }
 
@@ -170,7 +170,7 @@ func (s *Store) RemoveParticipant(ctx context.Context, agentID, ticketID, custom
 			ticketID, email); err != nil {
 			return fmt.Errorf("remove participant: %w", err)
 		}
-		return addEvent(ctx, tx, ticketID, "participant_removed", agentActor(agentID), map[string]any{"email": email})
+		return addEvent(ctx, tx, ticketID, "participant_removed", AgentActor(agentID), map[string]any{"email": email})
 	})
 }
 

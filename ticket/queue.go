@@ -191,7 +191,7 @@ func participantLike(like string) string {
 
 // wordsTickets selects the tickets with a message holding every word of q.
 func wordsTickets(q string, arg func(any) string) string {
-	tsq := searchQuery(q)
+	tsq := SearchQuery(q)
 	if tsq == "" {
 		return "SELECT NULL::bigint WHERE false"
 	}

@@ -11,7 +11,7 @@ import (
 // database: PostgreSQL's parser costs about 1 ms per 16 KB of text on the
 // ingest path, this costs a fraction of that and runs beside the database.
 // A lexeme is a run of letters and digits, lower-cased; queries are split the
-// same way (searchQuery), so both sides agree.
+// same way (SearchQuery), so both sides agree.
 
 const (
 	maxLexeme   = 64   // longer runs (base64, hashes) are not words anyone searches
@@ -80,8 +80,8 @@ func appendLower(b []byte, w string, ascii bool) []byte {
 
 func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
 
-// searchVector returns the tsvector literal of a message's subject and text.
-func searchVector(subject, text string) string {
+// SearchVector returns the tsvector literal of a message's subject and text.
+func SearchVector(subject, text string) string {
 	var b strings.Builder
 	for i, w := range lexemes(subject, text) {
 		if i > 0 {
@@ -92,9 +92,9 @@ func searchVector(subject, text string) string {
 	return b.String()
 }
 
-// searchQuery returns the tsquery literal matching every word of q, the last
+// SearchQuery returns the tsquery literal matching every word of q, the last
 // as a prefix (so "printe" finds "printer"), or "" when q has no words.
-func searchQuery(q string) string {
+func SearchQuery(q string) string {
 	words := strings.FieldsFunc(strings.ToLower(q), notWordRune)
 	var b strings.Builder
 	for i, w := range words {

@@ -17,8 +17,8 @@ func TestSearchVectorAndQueryAgree(t *testing.T) {
 		{"", "", ""},
 	}
 	for _, c := range cases {
-		if got := searchVector(c.subject, c.text); got != c.want {
-			t.Errorf("searchVector(%q, %q) = %q, want %q", c.subject, c.text, got, c.want)
+		if got := SearchVector(c.subject, c.text); got != c.want {
+			t.Errorf("SearchVector(%q, %q) = %q, want %q", c.subject, c.text, got, c.want)
 		}
 	}
 	queries := map[string]string{
@@ -28,8 +28,8 @@ func TestSearchVectorAndQueryAgree(t *testing.T) {
 		"!!!":           "",
 	}
 	for q, want := range queries {
-		if got := searchQuery(q); got != want {
-			t.Errorf("searchQuery(%q) = %q, want %q", q, got, want)
+		if got := SearchQuery(q); got != want {
+			t.Errorf("SearchQuery(%q) = %q, want %q", q, got, want)
 		}
 	}
 }

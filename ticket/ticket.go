@@ -78,12 +78,12 @@ func (t *Ticket) Requester(email string) bool {
 	return strings.EqualFold(t.RequesterEmail, strings.TrimSpace(email))
 }
 
-// erasedDomain is the domain of the address an erased customer is left with.
-const erasedDomain = "erased.invalid"
+// ErasedDomain is the domain of the address an erased customer is left with.
+const ErasedDomain = "erased.invalid"
 
 // RequesterErased reports whether t's requester was erased (EraseCustomer).
 func (t *Ticket) RequesterErased() bool {
-	return strings.HasSuffix(t.RequesterEmail, "@"+erasedDomain)
+	return strings.HasSuffix(t.RequesterEmail, "@"+ErasedDomain)
 }
 
 // Message is one entry of a ticket's conversation.

@@ -86,7 +86,7 @@ func insertMailMessage(ctx context.Context, tx pgx.Tx, cp Checkpoint, m Mail, ti
 		RETURNING id`,
 		ticketID, kind, cust, in.From.Name, in.From.Email, in.Subject, in.Text, in.HTML, auto != "" || thirdParty, auto,
 		cp.MailboxID, int64(cp.UIDValidity), int64(m.UID), in.MessageID, strings.Join(in.InReplyTo, " "),
-		in.References, in.ContentHash, sentAt(in), in.preparedVector(), thirdParty, in.Notes).Scan(&id)
+		in.References, in.ContentHash, sentAt(in), in.PreparedVector(), thirdParty, in.Notes).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert message: %w", err)
 	}
@@ -186,8 +186,9 @@ func addEvent(ctx context.Context, tx pgx.Tx, ticketID int64, kind, actor string
 	return nil
 }
 
-func customerActor(id int64) string { return fmt.Sprintf("customer:%d", id) }
-func agentActor(id int64) string    { return fmt.Sprintf("agent:%d", id) }
+// CustomerActor and AgentActor name who did something, as events record it.
+func CustomerActor(id int64) string { return fmt.Sprintf("customer:%d", id) }
+func AgentActor(id int64) string    { return fmt.Sprintf("agent:%d", id) }
 
 // cleanText makes typed text storable: valid UTF-8 without NUL bytes.
 func cleanText(s string) string {
