@@ -9,13 +9,13 @@ import (
 	"time"
 
 	"inboxdesk/auth"
-	"inboxdesk/ticket"
+	"inboxdesk/storage"
 	"inboxdesk/web"
 )
 
 // Deps are the stores the API reads and changes.
 type Deps struct {
-	Tickets *ticket.Store
+	Tickets *storage.Store
 	Auth    *auth.Store
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"inboxdesk/api"
 	"inboxdesk/auth"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/pgtest"
 	"inboxdesk/ticket"
 )
@@ -22,7 +23,7 @@ import (
 type rig struct {
 	t       *testing.T
 	ctx     context.Context
-	tickets *ticket.Store
+	tickets *storage.Store
 	auth    *auth.Store
 	srv     *httptest.Server
 	read    string // a read token's secret
@@ -35,9 +36,9 @@ func newRig(t *testing.T, cfg api.Config) *rig {
 	t.Helper()
 	ctx := context.Background()
 	pool := pgtest.New(t)
-	tcfg := ticket.DefaultConfig()
+	tcfg := storage.DefaultConfig()
 	tcfg.CoalesceWindow = 0
-	r := &rig{t: t, ctx: ctx, tickets: ticket.NewStore(pool, tcfg), auth: auth.NewStore(pool, auth.Config{})}
+	r := &rig{t: t, ctx: ctx, tickets: storage.New(pool, tcfg), auth: auth.NewStore(pool, auth.Config{})}
 	a, err := r.auth.CreateAgent(ctx, "alex@example.com", "Alex", "")
 	if err != nil {
 		t.Fatal(err)

@@ -14,7 +14,7 @@ import (
 	"testing"
 
 	"inboxdesk/auth"
-	"inboxdesk/ticket"
+	"inboxdesk/storage"
 )
 
 // TestOpenAPIDocumentsExactlyTheServedRoutes checks the document against
@@ -48,7 +48,7 @@ func TestOpenAPIDocumentsExactlyTheServedRoutes(t *testing.T) {
 	}
 	// And the mux answers each documented route itself, not with its
 	// fallback (no stores are needed: the token check comes first).
-	a := &API{deps: Deps{Tickets: &ticket.Store{}, Auth: &auth.Store{}}, log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	a := &API{deps: Deps{Tickets: &storage.Store{}, Auth: &auth.Store{}}, log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		limits: newLimiter(10, 1)}
 	h := a.Handler()
 	param := regexp.MustCompile(`\{[a-z]+\}`)

@@ -5,15 +5,15 @@ import (
 	"testing"
 
 	"inboxdesk/auth"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/fakeclock"
 	"inboxdesk/testenv/pgtest"
-	"inboxdesk/ticket"
 )
 
 type fixture struct {
 	ctx     context.Context
 	store   *auth.Store
-	tickets *ticket.Store
+	tickets *storage.Store
 	clock   *fakeclock.Clock
 }
 
@@ -28,7 +28,7 @@ func newFixture(t *testing.T, mod func(*auth.Config)) *fixture {
 		mod(&cfg)
 	}
 	return &fixture{ctx: context.Background(), store: auth.NewStore(pool, cfg),
-		tickets: ticket.NewStore(pool, ticket.DefaultConfig()), clock: c}
+		tickets: storage.New(pool, storage.DefaultConfig()), clock: c}
 }
 
 func (f *fixture) code(t *testing.T, email, ip string) string {

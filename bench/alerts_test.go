@@ -14,6 +14,7 @@ import (
 
 	"inboxdesk/devmail"
 	"inboxdesk/outbound"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/pgtest"
 	"inboxdesk/ticket"
 )
@@ -22,7 +23,7 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 
 // offlineMailbox adds a mailbox that is never polled, for ingesting
 // ready-made mail with IngestBatch, and returns its checkpoint.
-func offlineMailbox(t *testing.T, store *ticket.Store, name string) ticket.Checkpoint {
+func offlineMailbox(t *testing.T, store *storage.Store, name string) ticket.Checkpoint {
 	ctx := context.Background()
 	id, err := store.AddMailbox(ctx, ticket.Mailbox{Name: name, URL: "imap://u:p@127.0.0.1:1/INBOX"})
 	if err != nil {
@@ -35,7 +36,7 @@ func offlineMailbox(t *testing.T, store *ticket.Store, name string) ticket.Check
 }
 
 // queueAlerts opens n tickets (one alert each) in batches, fast.
-func queueAlerts(t *testing.T, store *ticket.Store, n int) {
+func queueAlerts(t *testing.T, store *storage.Store, n int) {
 	ctx := context.Background()
 	cp := offlineMailbox(t, store, "bench")
 	for start := 0; start < n; start += 200 {
@@ -57,9 +58,9 @@ func TestAlertsPerSecond(t *testing.T) {
 	enabled(t)
 	const n = 3000
 	ctx := context.Background()
-	cfg := ticket.DefaultConfig()
+	cfg := storage.DefaultConfig()
 	cfg.CoalesceWindow, cfg.AlertsPerHour = 0, 0
-	store := ticket.NewStore(pgtest.New(t), cfg)
+	store := storage.New(pgtest.New(t), cfg)
 	queueAlerts(t, store, n)
 	sink, err := devmail.StartSMTP(ctx, "127.0.0.1:0", devmail.SMTPOptions{}, nil)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"inboxdesk/inbound"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/dovecot"
 	"inboxdesk/testenv/pgtest"
 	"inboxdesk/ticket"
@@ -130,9 +131,9 @@ func TestIngestThroughput(t *testing.T) {
 	bareBefore := bareFetch(t, dc, "INBOX", n, 200, total)
 
 	ctx := context.Background()
-	cfg := ticket.DefaultConfig()
+	cfg := storage.DefaultConfig()
 	cfg.OwnAddresses = []string{"support@example.com"} // the address the corpus writes to, as a deployment lists it
-	store := ticket.NewStore(pgtest.New(t), cfg)
+	store := storage.New(pgtest.New(t), cfg)
 	if _, err := store.AddMailbox(ctx, ticket.Mailbox{Name: "bench", URL: dc.URL("INBOX")}); err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +159,7 @@ func TestEmptyPollCost(t *testing.T) {
 	enabled(t)
 	dc := dovecot.Start(t)
 	ctx := context.Background()
-	store := ticket.NewStore(pgtest.New(t), ticket.DefaultConfig())
+	store := storage.New(pgtest.New(t), storage.DefaultConfig())
 	p := inbound.NewPoller(store, quiet(), inbound.DefaultOptions())
 	rng := rand.New(rand.NewPCG(3, 4))
 	sizes := []int{1_000, 10_000, 100_000}

@@ -12,6 +12,7 @@ import (
 	"inboxdesk/inbound"
 	"inboxdesk/link"
 	"inboxdesk/outbound"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/dovecot"
 	"inboxdesk/testenv/pgtest"
 	"inboxdesk/ticket"
@@ -60,9 +61,9 @@ func measureLatency(t *testing.T, schedule string, idle bool, gap time.Duration)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	dc := dovecot.Start(t)
-	cfg := ticket.DefaultConfig()
+	cfg := storage.DefaultConfig()
 	cfg.OwnAddresses = []string{"support@example.com"} // the address the mails write to, as a deployment lists it
-	store := ticket.NewStore(pgtest.New(t), cfg)
+	store := storage.New(pgtest.New(t), cfg)
 	if _, err := store.AddMailbox(ctx, ticket.Mailbox{Name: "support", URL: dc.URL("INBOX"), Schedule: schedule}); err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +111,7 @@ func measureLatency(t *testing.T, schedule string, idle bool, gap time.Duration)
 }
 
 // ticketTimes returns when each mail's message row was written, by index.
-func ticketTimes(t *testing.T, store *ticket.Store, n int) []time.Time {
+func ticketTimes(t *testing.T, store *storage.Store, n int) []time.Time {
 	out := make([]time.Time, n)
 	rows, err := store.Pool().Query(context.Background(), `SELECT message_id, created_at FROM messages`)
 	if err != nil {
@@ -131,7 +132,7 @@ func ticketTimes(t *testing.T, store *ticket.Store, n int) []time.Time {
 	return out
 }
 
-func newSender(t *testing.T, store *ticket.Store, sink *devmail.SMTP) *outbound.Sender {
+func newSender(t *testing.T, store *storage.Store, sink *devmail.SMTP) *outbound.Sender {
 	comp, tr := composerAndTransport(t, sink)
 	sender, err := outbound.NewSender(outbound.SenderConfig{Queue: store, Logger: quiet(),
 		Deliverers: map[string]outbound.Deliverer{"email": outbound.EmailDeliverer{Composer: comp, Mailer: tr}}})

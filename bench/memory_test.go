@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"inboxdesk/inbound"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/dovecot"
 	"inboxdesk/testenv/pgtest"
 	"inboxdesk/ticket"
@@ -41,7 +42,7 @@ func TestPeakMemoryOfLargeMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	store := ticket.NewStore(pool, ticket.DefaultConfig())
+	store := storage.New(pool, storage.DefaultConfig())
 	if _, err := store.AddMailbox(context.Background(), ticket.Mailbox{Name: "big", URL: dc.URL("INBOX")}); err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +87,7 @@ func pollChild(url string) int {
 		return 2
 	}
 	defer pool.Close()
-	p := inbound.NewPoller(ticket.NewStore(pool, ticket.DefaultConfig()), quiet(), inbound.DefaultOptions())
+	p := inbound.NewPoller(storage.New(pool, storage.DefaultConfig()), quiet(), inbound.DefaultOptions())
 	defer p.Close()
 	st, err := p.Poll(ctx, "big")
 	if err != nil || st.Fetched != 1 || st.Outcomes[ticket.OutcomeNewTicket] != 1 {

@@ -17,6 +17,7 @@ import (
 
 	"inboxdesk/auth"
 	"inboxdesk/link"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/pgtest"
 	"inboxdesk/ticket"
 	"inboxdesk/web"
@@ -36,7 +37,7 @@ func TestTicketPageRequestsPerSecond(t *testing.T) {
 	const clients, messages = 64, 50
 	ctx := context.Background()
 	pool := pgtest.New(t)
-	store := ticket.NewStore(pool, ticket.DefaultConfig())
+	store := storage.New(pool, storage.DefaultConfig())
 	number := fiftyMessageTicket(t, store, messages)
 	tk, err := store.TicketByNumber(ctx, number)
 	if err != nil {
@@ -78,7 +79,7 @@ func TestTicketPageRequestsPerSecond(t *testing.T) {
 
 // fiftyMessageTicket opens a ticket by mail and threads n-1 more messages
 // into it, customer mail and agent replies in turn; it returns its number.
-func fiftyMessageTicket(t *testing.T, store *ticket.Store, n int) int64 {
+func fiftyMessageTicket(t *testing.T, store *storage.Store, n int) int64 {
 	ctx := context.Background()
 	cp := offlineMailbox(t, store, "page")
 	rng := rand.New(rand.NewPCG(7, 8))

@@ -17,7 +17,7 @@ import (
 
 	"inboxdesk/auth"
 	"inboxdesk/link"
-	"inboxdesk/ticket"
+	"inboxdesk/storage"
 	"inboxdesk/web"
 )
 
@@ -90,7 +90,7 @@ func TestScalePages(t *testing.T) {
 	defer traced.Close()
 
 	handler := func(p *pgxpool.Pool) (http.Handler, *auth.Store) {
-		store := ticket.NewStore(p, ticket.DefaultConfig())
+		store := storage.New(p, storage.DefaultConfig())
 		authStore := auth.NewStore(p, auth.Config{CodeKey: []byte(strings.Repeat("c", 32))})
 		keys, _ := link.ParseKeys(link.GenerateKey())
 		base, _ := url.Parse("http://127.0.0.1")

@@ -5,11 +5,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"inboxdesk/storage"
 	"inboxdesk/ticket"
 )
 
 type timedQueue struct {
-	*ticket.Store
+	*storage.Store
 	claim, mark atomic.Int64
 }
 

@@ -15,7 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"inboxdesk/inbound"
-	"inboxdesk/ticket"
+	"inboxdesk/storage"
 )
 
 // childEnv carries the child's configuration (JSON) to the re-executed test binary.
@@ -40,7 +40,7 @@ func runChild(env string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	store := ticket.NewStore(pool, storeConfig())
+	store := storage.New(pool, storeConfig())
 	sender, err := newSender(store, cfg.SMTP, cfg.Keys, 5*time.Minute)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

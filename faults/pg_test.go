@@ -8,9 +8,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"inboxdesk/inbound"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/pgtest"
 	"inboxdesk/testenv/tcpproxy"
-	"inboxdesk/ticket"
 )
 
 func pgtestURL(t *testing.T) string { return pgtest.NewURL(t) }
@@ -43,7 +43,7 @@ func TestFaultPostgresCutMidBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer app.Close()
-	r.store = ticket.NewStore(app, storeConfig())
+	r.store = storage.New(app, storeConfig())
 	r.dc.AppendMany(t, "INBOX", supportMails("pg", 0, n))
 	cut := func() {
 		proxy.Down()

@@ -19,6 +19,7 @@ import (
 	"inboxdesk/inbound"
 	"inboxdesk/link"
 	"inboxdesk/outbound"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/dovecot"
 	"inboxdesk/ticket"
 )
@@ -44,8 +45,8 @@ func quiet() *slog.Logger {
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
-func storeConfig() ticket.Config {
-	c := ticket.DefaultConfig()
+func storeConfig() storage.Config {
+	c := storage.DefaultConfig()
 	c.CoalesceWindow = 0 // one alert per new ticket, so the count is exact
 	c.AlertsPerHour = 0
 	c.OwnAddresses = []string{"support@example.com"} // the address supportMail writes to
@@ -79,7 +80,7 @@ func supportMails(prefix string, from, to int) [][]byte {
 func isReply(i int) bool { return i >= 20 && i%10 == 3 }
 
 // newSender sends alerts from store to the SMTP server at smtpAddr.
-func newSender(store *ticket.Store, smtpAddr, keyStr string, lease time.Duration) (*outbound.Sender, error) {
+func newSender(store *storage.Store, smtpAddr, keyStr string, lease time.Duration) (*outbound.Sender, error) {
 	keys, err := link.ParseKeys(keyStr)
 	if err != nil {
 		return nil, err
@@ -105,7 +106,7 @@ type rig struct {
 	ctx    context.Context
 	dc     *dovecot.Server
 	pool   *pgxpool.Pool
-	store  *ticket.Store
+	store  *storage.Store
 	smtp   *devmail.SMTP
 	keyStr string
 }
@@ -123,7 +124,7 @@ func newRig(t *testing.T, dbURL string) *rig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	r := &rig{t: t, ctx: ctx, dc: dovecot.Start(t), pool: pool, store: ticket.NewStore(pool, storeConfig()),
+	r := &rig{t: t, ctx: ctx, dc: dovecot.Start(t), pool: pool, store: storage.New(pool, storeConfig()),
 		smtp: srv, keyStr: link.GenerateKey()}
 	if _, err := r.store.AddMailbox(ctx, ticket.Mailbox{Name: "support", URL: r.dc.URL("INBOX")}); err != nil {
 		t.Fatal(err)

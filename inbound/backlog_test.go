@@ -13,6 +13,7 @@ import (
 
 	"inboxdesk/inbound"
 	"inboxdesk/metrics"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/dovecot"
 	"inboxdesk/testenv/syncbuf"
 	"inboxdesk/ticket"
@@ -39,7 +40,7 @@ func gauge(t *testing.T, m *metrics.Metrics, name string) float64 {
 
 // failCommits makes every stored message fail (a full disk, say) until the
 // returned function is called.
-func failCommits(t *testing.T, store *ticket.Store) (heal func()) {
+func failCommits(t *testing.T, store *storage.Store) (heal func()) {
 	t.Helper()
 	ctx := context.Background()
 	_, err := store.Pool().Exec(ctx, `

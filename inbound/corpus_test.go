@@ -16,6 +16,7 @@ import (
 
 	"inboxdesk/inbound"
 	"inboxdesk/inbound/mailparse"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/dovecot"
 	"inboxdesk/testenv/pgtest"
 	"inboxdesk/ticket"
@@ -98,7 +99,7 @@ func TestZammadCorpus(t *testing.T) {
 func ingestCorpus(t *testing.T, boxes []string) map[string]corpusResult {
 	dc := dovecot.Start(t)
 	r := &rig{t: t, ctx: context.Background(), pool: pgtest.New(t)}
-	r.store = ticket.NewStore(r.pool, testStoreConfig())
+	r.store = storage.New(r.pool, testStoreConfig())
 	if _, err := r.store.AddMailbox(r.ctx, ticket.Mailbox{Name: "support", URL: dc.URL("INBOX")}); err != nil {
 		t.Fatal(err)
 	}

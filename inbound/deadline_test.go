@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"inboxdesk/inbound"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/dovecot"
 	"inboxdesk/ticket"
 )
@@ -99,14 +100,14 @@ func TestDovecotFrozenServer(t *testing.T) {
 
 // otherProcessStore is a store over its own connection pool to the same
 // database, as another replica has.
-func otherProcessStore(t *testing.T, s *ticket.Store) *ticket.Store {
+func otherProcessStore(t *testing.T, s *storage.Store) *storage.Store {
 	t.Helper()
 	pool, err := pgxpool.New(context.Background(), s.Pool().Config().ConnString())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	return ticket.NewStore(pool, testStoreConfig())
+	return storage.New(pool, testStoreConfig())
 }
 
 // Closing the poller (at shutdown) does not wait long for a frozen server

@@ -8,6 +8,7 @@ import (
 
 	"inboxdesk/inbound"
 	"inboxdesk/oauth"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/dovecot"
 	"inboxdesk/testenv/oauth2server"
 	"inboxdesk/testenv/pgtest"
@@ -29,7 +30,7 @@ func TestDovecotOAuth(t *testing.T) {
 		DeviceURL: srv.DeviceURL(), TokenURL: srv.TokenURL(), RefreshToken: srv.IssueRefreshToken()}); err != nil {
 		t.Fatal(err)
 	}
-	store := ticket.NewStore(pool, testStoreConfig())
+	store := storage.New(pool, testStoreConfig())
 	if _, err := store.AddMailbox(ctx, ticket.Mailbox{Name: "support", URL: dc.OAuthURL("INBOX", "m365")}); err != nil {
 		t.Fatal(err)
 	}

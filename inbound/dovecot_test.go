@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"inboxdesk/inbound"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/dovecot"
 	"inboxdesk/testenv/pgtest"
 	"inboxdesk/ticket"
@@ -57,9 +58,9 @@ func TestDovecotIngest(t *testing.T) {
 
 // dovecotStore is a database with the mailbox "support" on dc's INBOX
 // (mb gives the other settings, and the URL when it goes another way).
-func dovecotStore(t *testing.T, dc *dovecot.Server, mb ticket.Mailbox) *ticket.Store {
+func dovecotStore(t *testing.T, dc *dovecot.Server, mb ticket.Mailbox) *storage.Store {
 	t.Helper()
-	store := ticket.NewStore(pgtest.New(t), testStoreConfig())
+	store := storage.New(pgtest.New(t), testStoreConfig())
 	mb.Name = "support"
 	if mb.URL == "" {
 		mb.URL = dc.URL("INBOX")

@@ -10,6 +10,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
+	"inboxdesk/storage"
 	"inboxdesk/ticket"
 )
 
@@ -44,7 +45,7 @@ var errNoIdle = errors.New("the server does not offer IDLE")
 // for the cron schedule, which stays as the fallback.
 type idlers struct {
 	poller *Poller
-	store  *ticket.Store
+	store  *storage.Store
 	log    *slog.Logger
 	opts   IdleOptions
 
@@ -58,7 +59,7 @@ type watcher struct {
 	cancel context.CancelFunc
 }
 
-func newIdlers(p *Poller, store *ticket.Store, log *slog.Logger, opts IdleOptions) *idlers {
+func newIdlers(p *Poller, store *storage.Store, log *slog.Logger, opts IdleOptions) *idlers {
 	return &idlers{poller: p, store: store, log: log, opts: opts.withDefaults(), running: map[string]*watcher{}}
 }
 

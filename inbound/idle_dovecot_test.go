@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"inboxdesk/inbound"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/dovecot"
 	"inboxdesk/testenv/pgtest"
 	"inboxdesk/ticket"
@@ -20,7 +21,7 @@ func TestDovecotIdle(t *testing.T) {
 	dc := dovecot.Start(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	pool := pgtest.New(t)
-	store := ticket.NewStore(pool, testStoreConfig())
+	store := storage.New(pool, testStoreConfig())
 	if _, err := store.AddMailbox(ctx, ticket.Mailbox{Name: "support", URL: dc.URL("INBOX"), Schedule: "@every 10m"}); err != nil {
 		t.Fatal(err)
 	}
@@ -91,9 +92,9 @@ func TestIdleTakeOver(t *testing.T) {
 	dc := dovecot.Start(t)
 	ctx := context.Background()
 	url := pgtest.NewURL(t)
-	var stores []*ticket.Store
+	var stores []*storage.Store
 	for range 2 {
-		stores = append(stores, ticket.NewStore(pgtest.Pool(t, url), testStoreConfig()))
+		stores = append(stores, storage.New(pgtest.Pool(t, url), testStoreConfig()))
 	}
 	if _, err := stores[0].AddMailbox(ctx, ticket.Mailbox{Name: "support", URL: dc.URL("INBOX"), Schedule: "@every 10m"}); err != nil {
 		t.Fatal(err)

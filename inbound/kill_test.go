@@ -13,7 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"inboxdesk/inbound"
-	"inboxdesk/ticket"
+	"inboxdesk/storage"
 )
 
 // TestMain doubles as the poller child process of the kill test.
@@ -32,7 +32,7 @@ func childPoll(url string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	p := inbound.NewPoller(ticket.NewStore(pool, testStoreConfig()), quietLog(), inbound.Options{BatchMessages: 3})
+	p := inbound.NewPoller(storage.New(pool, testStoreConfig()), quietLog(), inbound.Options{BatchMessages: 3})
 	for {
 		st, err := p.Poll(ctx, "support")
 		if err != nil {

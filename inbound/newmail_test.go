@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"inboxdesk/inbound"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/dovecot"
 	"inboxdesk/testenv/tcpproxy"
 	"inboxdesk/ticket"
@@ -17,7 +18,7 @@ import (
 
 // dovecotBehindProxy is Dovecot with the mailbox "support" reached through
 // a proxy that counts connections (one per IMAP session).
-func dovecotBehindProxy(t *testing.T, mb ticket.Mailbox) (*dovecot.Server, *tcpproxy.Proxy, *ticket.Store) {
+func dovecotBehindProxy(t *testing.T, mb ticket.Mailbox) (*dovecot.Server, *tcpproxy.Proxy, *storage.Store) {
 	dc := dovecot.Start(t)
 	proxy := tcpproxy.Start(t, dc.Addr())
 	mb.URL = strings.Replace(dc.URL("INBOX"), dc.Addr(), proxy.Addr(), 1)
@@ -26,7 +27,7 @@ func dovecotBehindProxy(t *testing.T, mb ticket.Mailbox) (*dovecot.Server, *tcpp
 }
 
 // ticketed waits until the mail with msgID has a message row.
-func ticketed(t *testing.T, store *ticket.Store, msgID string, limit time.Duration) time.Duration {
+func ticketed(t *testing.T, store *storage.Store, msgID string, limit time.Duration) time.Duration {
 	t.Helper()
 	start := time.Now()
 	for time.Since(start) < limit {

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"inboxdesk/inbound/mailparse"
+	"inboxdesk/storage"
 	"inboxdesk/ticket"
 )
 
@@ -54,14 +55,14 @@ func DefaultOptions() Options {
 
 // Poller fetches new mail of each mailbox and ingests it exactly once.
 type Poller struct {
-	store    *ticket.Store
+	store    *storage.Store
 	log      *slog.Logger
 	opts     Options
 	sessions *sessionCache
 }
 
 // NewPoller returns a poller over store.
-func NewPoller(store *ticket.Store, log *slog.Logger, opts Options) *Poller {
+func NewPoller(store *storage.Store, log *slog.Logger, opts Options) *Poller {
 	d := DefaultOptions()
 	if opts.BatchMessages <= 0 {
 		opts.BatchMessages = d.BatchMessages

@@ -16,6 +16,7 @@ import (
 
 	"inboxdesk/devmail"
 	"inboxdesk/inbound"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/pgtest"
 	"inboxdesk/testenv/syncbuf"
 	"inboxdesk/ticket"
@@ -26,7 +27,7 @@ type rig struct {
 	t     *testing.T
 	ctx   context.Context
 	pool  *pgxpool.Pool
-	store *ticket.Store
+	store *storage.Store
 	imap  *devmail.IMAP
 	url   string
 }
@@ -40,7 +41,7 @@ func newRig(t *testing.T) *rig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	r := &rig{t: t, ctx: ctx, pool: pool, store: ticket.NewStore(pool, testStoreConfig()), imap: srv,
+	r := &rig{t: t, ctx: ctx, pool: pool, store: storage.New(pool, testStoreConfig()), imap: srv,
 		url: "imap://support:secret@" + srv.Addr() + "/INBOX"}
 	if _, err := r.store.AddMailbox(ctx, ticket.Mailbox{Name: "support", URL: r.url}); err != nil {
 		t.Fatal(err)
@@ -48,8 +49,8 @@ func newRig(t *testing.T) *rig {
 	return r
 }
 
-func testStoreConfig() ticket.Config {
-	c := ticket.DefaultConfig()
+func testStoreConfig() storage.Config {
+	c := storage.DefaultConfig()
 	c.CoalesceWindow = 0
 	c.OwnAddresses = []string{"support@example.org"} // the address customerMail writes to
 	return c
@@ -160,7 +161,7 @@ func TestTwoPollersTogetherIngestEachMailOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer pool.Close()
-		p := inbound.NewPoller(ticket.NewStore(pool, testStoreConfig()), quietLog(), inbound.Options{BatchMessages: 5})
+		p := inbound.NewPoller(storage.New(pool, testStoreConfig()), quietLog(), inbound.Options{BatchMessages: 5})
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"inboxdesk/inbound"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/dovecot"
 	"inboxdesk/ticket"
 )
@@ -18,7 +19,7 @@ func heldMails() [][]byte {
 	return [][]byte{[]byte(auto), []byte(noSender), []byte(auto), []byte(fine)}
 }
 
-func checkHeldOnce(t *testing.T, store *ticket.Store, when string) {
+func checkHeldOnce(t *testing.T, store *storage.Store, when string) {
 	t.Helper()
 	var rows, distinct int
 	err := store.Pool().QueryRow(context.Background(),

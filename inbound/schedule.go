@@ -10,7 +10,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
-	"inboxdesk/ticket"
+	"inboxdesk/storage"
 )
 
 // Scheduler polls every mailbox on its own cron schedule. It re-reads the
@@ -19,7 +19,7 @@ import (
 // is not started twice.
 type Scheduler struct {
 	poller  *Poller
-	store   *ticket.Store
+	store   *storage.Store
 	log     *slog.Logger
 	reload  time.Duration
 	running sync.WaitGroup
@@ -29,7 +29,7 @@ type Scheduler struct {
 // NewScheduler returns a scheduler for every mailbox in store. Where the
 // server offers IDLE, new mail is also polled the moment it arrives (see
 // idlers); idle may be omitted for the defaults.
-func NewScheduler(p *Poller, store *ticket.Store, log *slog.Logger, idle ...IdleOptions) *Scheduler {
+func NewScheduler(p *Poller, store *storage.Store, log *slog.Logger, idle ...IdleOptions) *Scheduler {
 	var io IdleOptions
 	if len(idle) > 0 {
 		io = idle[0]

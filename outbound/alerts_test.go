@@ -26,6 +26,7 @@ import (
 	"inboxdesk/devmail"
 	"inboxdesk/link"
 	"inboxdesk/outbound"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/pgtest"
 	"inboxdesk/ticket"
 )
@@ -43,7 +44,7 @@ type alertRig struct {
 	t      *testing.T
 	ctx    context.Context
 	pool   *pgxpool.Pool
-	store  *ticket.Store
+	store  *storage.Store
 	smtp   *devmail.SMTP
 	keys   *link.Keyring
 	keyStr string
@@ -52,7 +53,7 @@ type alertRig struct {
 	cp     ticket.Checkpoint
 }
 
-func newAlertRig(t *testing.T, cfg ticket.Config) *alertRig {
+func newAlertRig(t *testing.T, cfg storage.Config) *alertRig {
 	t.Helper()
 	ctx := context.Background()
 	pool := pgtest.New(t)
@@ -61,7 +62,7 @@ func newAlertRig(t *testing.T, cfg ticket.Config) *alertRig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	r := &alertRig{t: t, ctx: ctx, pool: pool, store: ticket.NewStore(pool, cfg), smtp: srv, keyStr: link.GenerateKey()}
+	r := &alertRig{t: t, ctx: ctx, pool: pool, store: storage.New(pool, cfg), smtp: srv, keyStr: link.GenerateKey()}
 	if r.keys, err = link.ParseKeys(r.keyStr); err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +80,7 @@ func newAlertRig(t *testing.T, cfg ticket.Config) *alertRig {
 
 var baseURL, _ = url.Parse("https://help.example.com")
 
-func newSender(t testing.TB, store *ticket.Store, smtpAddr string, keys *link.Keyring) *outbound.Sender {
+func newSender(t testing.TB, store *storage.Store, smtpAddr string, keys *link.Keyring) *outbound.Sender {
 	comp, err := outbound.NewComposer(outbound.ComposeConfig{From: ticket.Address{Name: "Example Support",
 		Email: "no-reply@example.com"}, Keys: keys, BaseURL: baseURL, DefaultLanguage: "en", Domain: "example.com"})
 	if err != nil {
@@ -99,8 +100,8 @@ func newSender(t testing.TB, store *ticket.Store, smtpAddr string, keys *link.Ke
 	return s
 }
 
-func storeConfig() ticket.Config {
-	c := ticket.DefaultConfig()
+func storeConfig() storage.Config {
+	c := storage.DefaultConfig()
 	c.CoalesceWindow = 0
 	return c
 }
@@ -341,7 +342,7 @@ func childSend(db, smtpAddr, keyStr string) int {
 		return 2
 	}
 	t := &testing.T{}
-	s := newSender(t, ticket.NewStore(pool, storeConfig()), smtpAddr, keys)
+	s := newSender(t, storage.New(pool, storeConfig()), smtpAddr, keys)
 	for {
 		if _, err := s.RunOnce(ctx); err != nil {
 			fmt.Fprintln(os.Stderr, err)

@@ -6,6 +6,7 @@ import (
 
 	"inboxdesk/link"
 	"inboxdesk/push"
+	"inboxdesk/storage"
 	"inboxdesk/ticket"
 )
 
@@ -26,11 +27,11 @@ func TestNewDelivererChecksConfig(t *testing.T) {
 	for name, change := range cases {
 		c := good
 		change(&c)
-		if _, err := push.NewDeliverer(c, &ticket.Store{}, nil); err == nil {
+		if _, err := push.NewDeliverer(c, &storage.Store{}, nil); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
-	d, err := push.NewDeliverer(good, &ticket.Store{}, nil)
+	d, err := push.NewDeliverer(good, &storage.Store{}, nil)
 	if err != nil || d.PublicKey() != vapid.Public {
 		t.Fatalf("good config: %v", err)
 	}

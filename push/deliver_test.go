@@ -15,6 +15,7 @@ import (
 	"inboxdesk/link"
 	"inboxdesk/outbound"
 	"inboxdesk/push"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/pgtest"
 	"inboxdesk/ticket"
 )
@@ -51,7 +52,7 @@ func (b *emailBox) to(email string) int {
 type rig struct {
 	t      *testing.T
 	ctx    context.Context
-	store  *ticket.Store
+	store  *storage.Store
 	keys   *link.Keyring
 	push   *pushService
 	email  *emailBox
@@ -61,9 +62,9 @@ type rig struct {
 func newRig(t *testing.T) *rig {
 	t.Helper()
 	ctx := context.Background()
-	cfg := ticket.DefaultConfig()
+	cfg := storage.DefaultConfig()
 	cfg.CoalesceWindow = 0
-	r := &rig{t: t, ctx: ctx, store: ticket.NewStore(pgtest.New(t), cfg), email: &emailBox{}}
+	r := &rig{t: t, ctx: ctx, store: storage.New(pgtest.New(t), cfg), email: &emailBox{}}
 	// The key pair is generated and stored on first start (none configured).
 	vapid, err := r.store.VAPIDKeys(ctx, push.GenerateVAPIDKeys)
 	if err != nil {

@@ -1,6 +1,8 @@
 package ticket
 
-import "time"
+import (
+	"time"
+)
 
 // AlertReason says why a customer is told that their ticket changed.
 type AlertReason string

@@ -1,51 +1,9 @@
 package ticket
 
 import (
-	"context"
-	"errors"
-	"fmt"
-	"strings"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // FreshLinkEvery is how often one address may be sent a fresh link to one
 // ticket: asking again sooner sends nothing more.
 const FreshLinkEvery = 10 * time.Minute
-
-// RequestFreshLink queues an alert with a fresh link to ticket number for
-// email, the address an expired link was for, when it is the ticket's
-// requester's or a participant's (else ErrNotFound, telling nothing). An email alert already
-// waiting brings a fresh link anyway, and one fresh link within
-// FreshLinkEvery is enough: then nothing is queued.
-func (s *Store) RequestFreshLink(ctx context.Context, number int64, email string) error {
-	return s.tx(ctx, func(tx pgx.Tx) error {
-		var ticketID int64
-		var lang string
-		err := tx.QueryRow(ctx, `SELECT t.id, c.language FROM tickets t JOIN customers c ON `+readerCond("t.id", "c.id")+`
-			WHERE t.number = $1 AND c.email = $2 FOR UPDATE OF t`,
-			number, strings.ToLower(strings.TrimSpace(email))).Scan(&ticketID, &lang)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return fmt.Errorf("fresh link: %w", err)
-		}
-		var pending bool
-		err = tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM alerts WHERE ticket_id = $1 AND channel = 'email'
-			AND recipient = $3
-			AND (state IN ('queued', 'sending') OR (reason = 'link_requested' AND created_at > now() - $2::interval)))`,
-			ticketID, FreshLinkEvery, strings.ToLower(strings.TrimSpace(email))).Scan(&pending)
-		if err != nil || pending {
-			return err
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO alerts (ticket_id, recipient, channel, reason, language, message_id)
-			SELECT $1, c.email, 'email', 'link_requested', $2, $3 FROM customers c WHERE c.email = $4`,
-			ticketID, lang, s.newMessageID("alert"), strings.ToLower(strings.TrimSpace(email)))
-		if err != nil {
-			return fmt.Errorf("fresh link: %w", err)
-		}
-		return addEvent(ctx, tx, ticketID, "fresh_link_requested", "system", nil)
-	})
-}

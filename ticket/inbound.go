@@ -1,10 +1,9 @@
 package ticket
 
 import (
+	"inboxdesk/lang"
 	"io"
 	"time"
-
-	"inboxdesk/lang"
 )
 
 // Address is one mailbox of an email header: a display name and an address.

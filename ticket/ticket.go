@@ -1,6 +1,7 @@
-// Package ticket is the domain of inboxdesk: tickets, messages, customers and
-// the status machine, with the PostgreSQL store that is the only place ticket
-// state changes. It knows nothing of IMAP, SMTP or HTTP.
+// Package ticket is the domain of inboxdesk: tickets, messages, customers,
+// alerts and the status machine, as plain values and pure rules. It knows
+// nothing of SQL, IMAP, SMTP or HTTP; package storage keeps these values in
+// PostgreSQL.
 package ticket
 
 import (

@@ -5,7 +5,7 @@ import (
 	"log/slog"
 	"sync"
 
-	"inboxdesk/ticket"
+	"inboxdesk/storage"
 )
 
 // maxLiveStreams caps the event streams one process holds open; past it a
@@ -26,7 +26,7 @@ const maxLiveStreams = 5000
 // Cancelling ctx (before or with http.Server.Shutdown) ends every open event
 // stream, so shutdown does not wait for them.
 type Live struct {
-	store *ticket.Store
+	store *storage.Store
 	log   *slog.Logger
 	done  chan struct{} // closed when Run returns: streams end
 
@@ -43,7 +43,7 @@ type liveSub struct {
 }
 
 // NewLive returns a hub for store's changes; nil log discards logs.
-func NewLive(store *ticket.Store, log *slog.Logger) *Live {
+func NewLive(store *storage.Store, log *slog.Logger) *Live {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}

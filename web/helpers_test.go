@@ -22,6 +22,7 @@ import (
 
 	"inboxdesk/auth"
 	"inboxdesk/link"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/fakeclock"
 	"inboxdesk/testenv/pgtest"
 	"inboxdesk/ticket"
@@ -73,7 +74,7 @@ type env struct {
 	ctx     context.Context
 	srv     *httptest.Server
 	pool    *pgxpool.Pool
-	tickets *ticket.Store
+	tickets *storage.Store
 	auth    *auth.Store
 	keys    *link.Keyring
 	codes   *codeRecorder
@@ -98,7 +99,7 @@ func newEnvServer(t testing.TB, mod func(*web.Config, *web.Deps), srvMod func(*h
 		t.Fatal(err)
 	}
 	e := &env{t: t, ctx: ctx, pool: pool, keys: keys, clock: c, codes: &codeRecorder{sent: map[string][]string{}},
-		tickets: ticket.NewStore(pool, ticket.Config{Domain: "support.test"}),
+		tickets: storage.New(pool, storage.Config{Domain: "support.test"}),
 		auth:    auth.NewStore(pool, auth.Config{CodeKey: []byte(strings.Repeat("c", 32)), Now: c.Now})}
 	e.srv = httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + e.srv.Listener.Addr().String())

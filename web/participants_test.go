@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"inboxdesk/storage"
 	"inboxdesk/ticket"
 	"inboxdesk/web"
 )
@@ -116,9 +117,9 @@ func TestRemovedParticipantsLinkOpensNothing(t *testing.T) {
 // The requester adds a colleague on the page; our own address is refused
 // with a reason and nothing is added.
 func TestRequesterAddsColleague(t *testing.T) {
-	var st *ticket.Store
+	var st *storage.Store
 	e := newEnv(t, func(_ *web.Config, d *web.Deps) {
-		st = ticket.NewStore(d.Tickets.Pool(), ticket.Config{Domain: "support.test",
+		st = storage.New(d.Tickets.Pool(), storage.Config{Domain: "support.test",
 			OwnAddresses: []string{"help@support.test"}})
 		d.Tickets = st
 	})

@@ -21,7 +21,7 @@ import (
 	"inboxdesk/auth"
 	"inboxdesk/brand"
 	"inboxdesk/link"
-	"inboxdesk/ticket"
+	"inboxdesk/storage"
 )
 
 // DefaultUploadTypes are the file types customers may attach when
@@ -104,7 +104,7 @@ type InviteMailer interface {
 
 // Deps are the services the web view uses.
 type Deps struct {
-	Tickets *ticket.Store
+	Tickets *storage.Store
 	Auth    *auth.Store
 	Codes   CodeMailer
 	// Invites sends agents' invitations; nil means Codes when it is an

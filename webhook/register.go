@@ -7,13 +7,14 @@ import (
 	"net/url"
 
 	"inboxdesk/push"
+	"inboxdesk/storage"
 	"inboxdesk/ticket"
 )
 
 // Register adds a webhook for url and events with a fresh secret, which it
 // returns (shown once to whoever registers it). Unless allowPrivate, the URL
 // must be https on a public host name (the push endpoints' rule).
-func Register(ctx context.Context, store *ticket.Store, rawURL string, events []string, allowPrivate bool) (int64, string, error) {
+func Register(ctx context.Context, store *storage.Store, rawURL string, events []string, allowPrivate bool) (int64, string, error) {
 	if err := checkURL(rawURL, allowPrivate); err != nil {
 		return 0, "", err
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"inboxdesk/push"
+	"inboxdesk/storage"
 	"inboxdesk/ticket"
 )
 
@@ -32,14 +33,14 @@ type Config struct {
 
 // Sender sends due deliveries.
 type Sender struct {
-	store *ticket.Store
+	store *storage.Store
 	cfg   Config
 	log   *slog.Logger
 	now   func() time.Time
 }
 
 // NewSender returns a sender over store.
-func NewSender(store *ticket.Store, cfg Config, log *slog.Logger) *Sender {
+func NewSender(store *storage.Store, cfg Config, log *slog.Logger) *Sender {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 10 * time.Second
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"inboxdesk/storage"
 	"inboxdesk/testenv/pgtest"
 	"inboxdesk/ticket"
 	"inboxdesk/webhook"
@@ -71,15 +72,15 @@ type rig struct {
 	t     *testing.T
 	ctx   context.Context
 	pool  *pgxpool.Pool
-	store *ticket.Store
+	store *storage.Store
 	cp    ticket.Checkpoint
 }
 
 func newRig(t *testing.T, pool *pgxpool.Pool) *rig {
 	ctx := context.Background()
-	cfg := ticket.DefaultConfig()
+	cfg := storage.DefaultConfig()
 	cfg.CoalesceWindow = 0
-	r := &rig{t: t, ctx: ctx, pool: pool, store: ticket.NewStore(pool, cfg)}
+	r := &rig{t: t, ctx: ctx, pool: pool, store: storage.New(pool, cfg)}
 	id, err := r.store.AddMailbox(ctx, ticket.Mailbox{Name: "support", URL: "imap://u:p@127.0.0.1:1/INBOX"})
 	if err != nil {
 		t.Fatal(err)
@@ -320,7 +321,7 @@ func runSenderProcess() {
 	if err != nil {
 		os.Exit(2)
 	}
-	store := ticket.NewStore(pool, ticket.DefaultConfig())
+	store := storage.New(pool, storage.DefaultConfig())
 	webhook.NewSender(store, webhook.Config{Client: &http.Client{}, Timeout: time.Minute, Lease: 2 * time.Second,
 		Idle: 10 * time.Millisecond}, quiet()).Run(context.Background())
 }

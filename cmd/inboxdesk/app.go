@@ -19,6 +19,7 @@ import (
 	"inboxdesk/oauth"
 	"inboxdesk/outbound"
 	"inboxdesk/push"
+	"inboxdesk/storage"
 	"inboxdesk/ticket"
 	"inboxdesk/web"
 	"inboxdesk/webhook"
@@ -30,7 +31,7 @@ type app struct {
 	cfg       *Config
 	log       *slog.Logger
 	pool      *pgxpool.Pool
-	store     *ticket.Store
+	store     *storage.Store
 	auth      *auth.Store
 	poller    *inbound.Poller
 	sched     *inbound.Scheduler
@@ -81,7 +82,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger, tune appTuning) 
 
 func (a *app) build(ctx context.Context, tune appTuning) error {
 	cfg := a.cfg
-	a.store = ticket.NewStore(a.pool, ticket.Config{ReopenWindow: cfg.ReopenWindow, CoalesceWindow: cfg.Coalesce,
+	a.store = storage.New(a.pool, storage.Config{ReopenWindow: cfg.ReopenWindow, CoalesceWindow: cfg.Coalesce,
 		AlertsPerHour: cfg.AlertsPerHour, Domain: cfg.Domain, Secrets: cfg.SecretKeys, OwnAddresses: cfg.OwnAddresses})
 	a.auth = auth.NewStore(a.pool, auth.Config{CodeKey: cfg.LinkKeys.Derive("one-time codes")})
 	grants := oauth.NewStore(a.pool, oauth.Options{Keys: cfg.SecretKeys, Observe: a.metrics.OAuthRefresh})
@@ -154,7 +155,7 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 func (a *app) ready(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	current, err := ticket.MigrationsCurrent(ctx, a.pool)
+	current, err := storage.MigrationsCurrent(ctx, a.pool)
 	switch {
 	case err != nil:
 		http.Error(w, "database unreachable", http.StatusServiceUnavailable)

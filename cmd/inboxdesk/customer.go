@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"inboxdesk/ticket"
+	"inboxdesk/storage"
 )
 
 func runCustomer(ctx context.Context, args []string, out io.Writer) error {
@@ -27,7 +27,7 @@ func runCustomer(ctx context.Context, args []string, out io.Writer) error {
 	if *email == "" {
 		return errors.New("--email is required")
 	}
-	store := ticket.NewStore(pool, ticket.DefaultConfig())
+	store := storage.New(pool, storage.DefaultConfig())
 	switch args[0] {
 	case "export":
 		return customerExport(ctx, store, *email, *file, out)
@@ -46,7 +46,7 @@ func runCustomer(ctx context.Context, args []string, out io.Writer) error {
 
 // customerExport writes the zip to file, or to out for "-"; a file is
 // written under a temporary name and renamed, so a failed export leaves none.
-func customerExport(ctx context.Context, store *ticket.Store, email, file string, out io.Writer) error {
+func customerExport(ctx context.Context, store *storage.Store, email, file string, out io.Writer) error {
 	if file == "" {
 		return errors.New("--out is required (a .zip file, or - for standard output)")
 	}

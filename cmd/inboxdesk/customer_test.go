@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"inboxdesk/storage"
 	"inboxdesk/testenv/pgtest"
 	"inboxdesk/ticket"
 )
@@ -24,7 +25,7 @@ func seedCustomerMail(t *testing.T, db, addr string) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	s := ticket.NewStore(pool, ticket.DefaultConfig())
+	s := storage.New(pool, storage.DefaultConfig())
 	id, err := s.AddMailbox(ctx, ticket.Mailbox{Name: "support", URL: "imap://u:p@127.0.0.1:1/INBOX"})
 	if err != nil {
 		t.Fatal(err)

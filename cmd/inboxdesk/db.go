@@ -9,7 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"inboxdesk/ticket"
+	"inboxdesk/storage"
 )
 
 // openDB connects to url and applies pending migrations.
@@ -25,7 +25,7 @@ func openDB(ctx context.Context, url string) (*pgxpool.Pool, error) {
 		pool.Close()
 		return nil, fmt.Errorf("DATABASE_URL: cannot reach PostgreSQL: %w", err)
 	}
-	if err := ticket.Migrate(ctx, pool); err != nil {
+	if err := storage.Migrate(ctx, pool); err != nil {
 		pool.Close()
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"inboxdesk/inbound"
 	"inboxdesk/oauth"
+	"inboxdesk/storage"
 	"inboxdesk/ticket"
 )
 
@@ -59,7 +60,7 @@ func runMailbox(ctx context.Context, args []string, out io.Writer) error {
 // mailboxUpdate changes the settings given on the command line (a new
 // password, say) and keeps the rest. A URL naming another server, account
 // or folder starts the mailbox's checkpoint over; a new password alone does not.
-func mailboxUpdate(ctx context.Context, store *ticket.Store, out io.Writer, given ticket.Mailbox, set map[string]bool) error {
+func mailboxUpdate(ctx context.Context, store *storage.Store, out io.Writer, given ticket.Mailbox, set map[string]bool) error {
 	if given.Name == "" {
 		return errors.New("--name is required")
 	}
@@ -100,7 +101,7 @@ func mailboxUpdate(ctx context.Context, store *ticket.Store, out io.Writer, give
 	return err
 }
 
-func mailboxAdd(ctx context.Context, store *ticket.Store, out io.Writer, mb ticket.Mailbox) error {
+func mailboxAdd(ctx context.Context, store *storage.Store, out io.Writer, mb ticket.Mailbox) error {
 	if mb.Name == "" || mb.URL == "" {
 		return errors.New("--name and --url are required")
 	}
@@ -117,7 +118,7 @@ func mailboxAdd(ctx context.Context, store *ticket.Store, out io.Writer, mb tick
 	return err
 }
 
-func mailboxList(ctx context.Context, store *ticket.Store, out io.Writer) error {
+func mailboxList(ctx context.Context, store *storage.Store, out io.Writer) error {
 	boxes, err := store.Mailboxes(ctx)
 	if err != nil {
 		return err
@@ -164,7 +165,7 @@ func runPoll(ctx context.Context, args []string, out io.Writer) error {
 	return pollOnce(ctx, store, poller, *only, out, log)
 }
 
-func pollOnce(ctx context.Context, store *ticket.Store, p *inbound.Poller, only string, out io.Writer, log *slog.Logger) error {
+func pollOnce(ctx context.Context, store *storage.Store, p *inbound.Poller, only string, out io.Writer, log *slog.Logger) error {
 	boxes, err := store.Mailboxes(ctx)
 	if err != nil {
 		return err
@@ -198,7 +199,7 @@ func skipped(b bool) string {
 
 // checkMailboxURL parses a mailbox URL and checks that the OAuth2 grant it
 // names, if any, exists.
-func checkMailboxURL(ctx context.Context, store *ticket.Store, raw string) error {
+func checkMailboxURL(ctx context.Context, store *storage.Store, raw string) error {
 	t, err := inbound.ParseURL(raw)
 	if err != nil || t.OAuth == "" {
 		return err

@@ -15,7 +15,7 @@ import (
 
 	"inboxdesk/oauth"
 	"inboxdesk/secrets"
-	"inboxdesk/ticket"
+	"inboxdesk/storage"
 )
 
 func runOAuth(ctx context.Context, args []string, out io.Writer) error {
@@ -163,7 +163,7 @@ func secretKeysFromEnv() (*secrets.Keyring, error) {
 // INBOXDESK_SECRET_KEYS was set) and re-seals those under an older key. It
 // fails when secrets are sealed but no key, or not the right one, is set:
 // then nothing could sign in.
-func sealSecrets(ctx context.Context, store *ticket.Store, grants *oauth.Store, log *slog.Logger) error {
+func sealSecrets(ctx context.Context, store *storage.Store, grants *oauth.Store, log *slog.Logger) error {
 	boxes, err := store.ResealMailboxURLs(ctx)
 	for _, reseal := range []func(context.Context) (int, error){store.ResealWebhookSecrets, grants.Reseal} {
 		if err != nil {
@@ -187,12 +187,12 @@ func sealSecrets(ctx context.Context, store *ticket.Store, grants *oauth.Store, 
 
 // stores returns the ticket and grant stores of a CLI command, with the
 // secret keys from the environment.
-func stores(pool *pgxpool.Pool) (*ticket.Store, *oauth.Store, error) {
+func stores(pool *pgxpool.Pool) (*storage.Store, *oauth.Store, error) {
 	keys, err := secretKeysFromEnv()
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg := ticket.DefaultConfig()
+	cfg := storage.DefaultConfig()
 	cfg.Secrets = keys
-	return ticket.NewStore(pool, cfg), oauth.NewStore(pool, oauth.Options{Keys: keys}), nil
+	return storage.New(pool, cfg), oauth.NewStore(pool, oauth.Options{Keys: keys}), nil
 }

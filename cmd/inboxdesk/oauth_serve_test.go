@@ -10,6 +10,7 @@ import (
 	"inboxdesk/devmail"
 	"inboxdesk/link"
 	"inboxdesk/oauth"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/dovecot"
 	"inboxdesk/testenv/oauth2server"
 	"inboxdesk/testenv/pgtest"
@@ -37,7 +38,7 @@ func TestServeOverOAuth2(t *testing.T) {
 	mustNot(t, err, "stores")
 	mustNot(t, grants.Add(ctx, &oauth.Grant{Name: "mail", Provider: oauth.Custom, ClientID: srv.ClientID(),
 		DeviceURL: srv.DeviceURL(), TokenURL: srv.TokenURL(), RefreshToken: srv.IssueRefreshToken()}), "add grant")
-	_, err = ticket.NewStore(pool, ticket.DefaultConfig()).AddMailbox(ctx, ticket.Mailbox{Name: "support",
+	_, err = storage.New(pool, storage.DefaultConfig()).AddMailbox(ctx, ticket.Mailbox{Name: "support",
 		URL: dc.OAuthURL("INBOX", "mail"), Schedule: "@every 10m"})
 	mustNot(t, err, "add mailbox")
 	smtpURL := url.URL{Scheme: "smtp", User: url.User("support"), Host: smtp.Addr(), RawQuery: "oauth=mail&starttls=none"}

@@ -11,7 +11,7 @@ import (
 	"inboxdesk/link"
 	"inboxdesk/oauth"
 	"inboxdesk/secrets"
-	"inboxdesk/ticket"
+	"inboxdesk/storage"
 )
 
 // TestSecretsSealedAtRest: a database from before secret keys holds the
@@ -95,9 +95,9 @@ func TestSecretsSealedAtRest(t *testing.T) {
 
 	keys, err := secrets.ParseKeys(newKey)
 	mustNot(t, err, "parse the key")
-	cfg := ticket.DefaultConfig()
+	cfg := storage.DefaultConfig()
 	cfg.Secrets = keys
-	hooks, err := ticket.NewStore(p.pool, cfg).Webhooks(ctx)
+	hooks, err := storage.New(p.pool, cfg).Webhooks(ctx)
 	mustNot(t, err, "list webhooks")
 	if len(hooks) != 1 || hooks[0].Secret != hookSecret {
 		t.Fatalf("the sealed webhook secret does not open to what was stored: %+v", hooks)

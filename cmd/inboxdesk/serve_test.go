@@ -14,6 +14,7 @@ import (
 
 	"inboxdesk/devmail"
 	"inboxdesk/link"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/pgtest"
 	"inboxdesk/testenv/tcpproxy"
 	"inboxdesk/ticket"
@@ -75,7 +76,7 @@ func TestServeRefusesWrongSetting(t *testing.T) {
 type product struct {
 	dbURL string
 	pool  *pgxpool.Pool
-	store *ticket.Store
+	store *storage.Store
 	imap  *devmail.IMAP
 	smtp  *devmail.SMTP
 	key   string
@@ -90,7 +91,7 @@ func newProduct(t *testing.T) *product {
 	p.pool, err = pgxpool.New(ctx, p.dbURL)
 	mustNot(t, err, "pool")
 	t.Cleanup(p.pool.Close)
-	p.store = ticket.NewStore(p.pool, ticket.DefaultConfig())
+	p.store = storage.New(p.pool, storage.DefaultConfig())
 	p.imap, err = devmail.StartIMAP(ctx, "127.0.0.1:0", "support", "secret", nil)
 	mustNot(t, err, "imap")
 	t.Cleanup(func() { p.imap.Close() })

@@ -11,7 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"inboxdesk/ticket"
+	"inboxdesk/storage"
 	"inboxdesk/webhook"
 )
 
@@ -65,7 +65,7 @@ func runWebhook(ctx context.Context, args []string, out io.Writer) error {
 	return fmt.Errorf("unknown webhook command %q (add, list, remove, deliveries)", args[0])
 }
 
-func webhookList(ctx context.Context, store *ticket.Store, out io.Writer) error {
+func webhookList(ctx context.Context, store *storage.Store, out io.Writer) error {
 	hooks, err := store.Webhooks(ctx)
 	if err != nil {
 		return err
@@ -79,7 +79,7 @@ func webhookList(ctx context.Context, store *ticket.Store, out io.Writer) error 
 }
 
 // webhookDeliveries shows a webhook's latest deliveries with the last answer.
-func webhookDeliveries(ctx context.Context, store *ticket.Store, id int64, out io.Writer) error {
+func webhookDeliveries(ctx context.Context, store *storage.Store, id int64, out io.Writer) error {
 	ds, err := store.WebhookDeliveries(ctx, id, 50)
 	if err != nil {
 		return err

@@ -24,7 +24,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"inboxdesk/migrations"
-	"inboxdesk/ticket"
+	"inboxdesk/storage"
 )
 
 // AdminURL returns the URL of the server tests create their databases on.
@@ -105,7 +105,7 @@ func template(ctx context.Context, admin *pgx.Conn) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	err = ticket.Migrate(ctx, pool)
+	err = storage.Migrate(ctx, pool)
 	pool.Close()
 	if err != nil {
 		return "", err

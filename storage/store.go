@@ -1,19 +1,20 @@
-package ticket
+// Package storage keeps the ticket domain in PostgreSQL: it is the only
+// package that speaks SQL (beside the migrations it applies), one file per
+// group of tables, and the only place ticket state changes.
+package storage
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"time"
-
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
-
 	"inboxdesk/migrations"
 	"inboxdesk/secrets"
+	"time"
 )
 
 // Config tunes the store's rules.
@@ -53,8 +54,8 @@ type Store struct {
 	cfg  Config
 }
 
-// NewStore returns a store over pool.
-func NewStore(pool *pgxpool.Pool, cfg Config) *Store {
+// New returns a store over pool.
+func New(pool *pgxpool.Pool, cfg Config) *Store {
 	return &Store{pool: pool, cfg: cfg}
 }
 

@@ -1,4 +1,4 @@
-package ticket_test
+package storage_test
 
 import (
 	"testing"

@@ -1,20 +1,20 @@
-package ticket
+package storage
 
 import (
 	"context"
 	"errors"
 	"fmt"
-
 	"github.com/jackc/pgx/v5"
+	"inboxdesk/ticket"
 )
 
 const cannedColumns = `id, coalesce(owner_id, 0), title, body, set_status, set_assign`
 
-func scanCanned(r pgx.Row) (Canned, error) {
-	var c Canned
+func scanCanned(r pgx.Row) (ticket.Canned, error) {
+	var c ticket.Canned
 	err := r.Scan(&c.ID, &c.OwnerID, &c.Title, &c.Body, &c.SetStatus, &c.SetAssign)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return c, ErrNotFound
+		return c, ticket.ErrNotFound
 	}
 	if err != nil {
 		return c, fmt.Errorf("canned reply: %w", err)
@@ -24,8 +24,8 @@ func scanCanned(r pgx.Row) (Canned, error) {
 
 // CreateCanned stores a canned reply after ValidateCanned (whose error it
 // returns as is). Who may create a shared one is the caller's rule.
-func (s *Store) CreateCanned(ctx context.Context, c Canned) (*Canned, error) {
-	if err := ValidateCanned(&c); err != nil {
+func (s *Store) CreateCanned(ctx context.Context, c ticket.Canned) (*ticket.Canned, error) {
+	if err := ticket.ValidateCanned(&c); err != nil {
 		return nil, err
 	}
 	out, err := scanCanned(s.pool.QueryRow(ctx, `INSERT INTO canned_replies (owner_id, title, body, set_status, set_assign)
@@ -39,18 +39,18 @@ func (s *Store) CreateCanned(ctx context.Context, c Canned) (*Canned, error) {
 
 // CannedFor returns the canned replies the agent may use: the shared ones,
 // then their own, each by title.
-func (s *Store) CannedFor(ctx context.Context, agentID int64) ([]Canned, error) {
+func (s *Store) CannedFor(ctx context.Context, agentID int64) ([]ticket.Canned, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+cannedColumns+` FROM canned_replies
 		WHERE owner_id IS NULL OR owner_id = $1 ORDER BY owner_id NULLS FIRST, lower(title), id`, agentID)
 	if err != nil {
 		return nil, fmt.Errorf("canned replies: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Canned, error) { return scanCanned(r) })
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ticket.Canned, error) { return scanCanned(r) })
 }
 
 // CannedByID returns the canned reply if the agent may use it (shared, or
 // their own), else ErrNotFound.
-func (s *Store) CannedByID(ctx context.Context, id, agentID int64) (*Canned, error) {
+func (s *Store) CannedByID(ctx context.Context, id, agentID int64) (*ticket.Canned, error) {
 	c, err := scanCanned(s.pool.QueryRow(ctx, `SELECT `+cannedColumns+` FROM canned_replies
 		WHERE id = $1 AND (owner_id IS NULL OR owner_id = $2)`, id, agentID))
 	if err != nil {
@@ -66,7 +66,7 @@ func (s *Store) DeleteCanned(ctx context.Context, id int64) error {
 		return fmt.Errorf("delete canned reply: %w", err)
 	}
 	if tag.RowsAffected() == 0 {
-		return ErrNotFound
+		return ticket.ErrNotFound
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package ticket_test
+package storage_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"inboxdesk/storage"
 	"inboxdesk/testenv/pgtest"
 	"inboxdesk/ticket"
 )
@@ -15,14 +16,14 @@ import (
 type fixture struct {
 	t     *testing.T
 	ctx   context.Context
-	store *ticket.Store
+	store *storage.Store
 	cp    ticket.Checkpoint
 	uid   uint32
 }
 
-func newFixture(t *testing.T, cfg ticket.Config) *fixture {
+func newFixture(t *testing.T, cfg storage.Config) *fixture {
 	pool := pgtest.New(t)
-	s := ticket.NewStore(pool, cfg)
+	s := storage.New(pool, cfg)
 	ctx := context.Background()
 	id, err := s.AddMailbox(ctx, ticket.Mailbox{Name: "support", URL: "imap://u:p@127.0.0.1:1/INBOX"})
 	if err != nil {
@@ -34,8 +35,8 @@ func newFixture(t *testing.T, cfg ticket.Config) *fixture {
 	return &fixture{t: t, ctx: ctx, store: s, cp: ticket.Checkpoint{MailboxID: id, UIDValidity: 7}}
 }
 
-func testConfig() ticket.Config {
-	c := ticket.DefaultConfig()
+func testConfig() storage.Config {
+	c := storage.DefaultConfig()
 	c.CoalesceWindow = 0
 	return c
 }

@@ -1,4 +1,4 @@
-package ticket_test
+package storage_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"inboxdesk/storage"
 	"inboxdesk/ticket"
 )
 
@@ -313,7 +314,7 @@ func runChild(arg string) int {
 		fmt.Fprintln(os.Stderr, "child:", err)
 		return 2
 	}
-	store := ticket.NewStore(pool, testConfig())
+	store := storage.New(pool, testConfig())
 	if op == "merge" {
 		_, err = store.Merge(ctx, 0, x, y)
 	} else {

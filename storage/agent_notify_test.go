@@ -1,10 +1,11 @@
-package ticket_test
+package storage_test
 
 import (
 	"slices"
 	"testing"
 	"time"
 
+	"inboxdesk/storage"
 	"inboxdesk/ticket"
 )
 
@@ -116,7 +117,7 @@ func (f *fixture) addAgent(email, name string) int64 {
 }
 
 func TestAgentNoticesThroughTheOutbox(t *testing.T) {
-	cfg := ticket.DefaultConfig() // a coalescing window: notices wait in it
+	cfg := storage.DefaultConfig() // a coalescing window: notices wait in it
 	f := newFixture(t, cfg)
 	lee := f.addAgent("lee@support.test", "Lee Lead")
 	zoe := f.addAgent("zoe@support.test", "Zoe Agent")

@@ -1,4 +1,4 @@
-package ticket_test
+package storage_test
 
 import (
 	"errors"
@@ -7,10 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"inboxdesk/storage"
 	"inboxdesk/ticket"
 )
 
-func participantConfig() ticket.Config {
+func participantConfig() storage.Config {
 	c := testConfig()
 	c.OwnAddresses = []string{"no-reply@example.com", "Help@Example.com"}
 	return c

@@ -1,10 +1,10 @@
-package ticket
+package storage
 
 import (
 	"context"
 	"fmt"
-
 	"github.com/jackc/pgx/v5"
+	"inboxdesk/ticket"
 )
 
 // purposeMailboxURL binds sealed mailbox URLs to their column.
@@ -18,7 +18,7 @@ func (s *Store) sealURL(u string) (string, error) {
 	return sealed, nil
 }
 
-func (s *Store) openURL(m *Mailbox) error {
+func (s *Store) openURL(m *ticket.Mailbox) error {
 	u, err := s.cfg.Secrets.Open(purposeMailboxURL, m.URL)
 	if err != nil {
 		return fmt.Errorf("mailbox %s: %w", m.Name, err)

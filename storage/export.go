@@ -1,10 +1,11 @@
-package ticket
+package storage
 
 import (
 	"archive/zip"
 	"context"
 	"encoding/json"
 	"fmt"
+	"inboxdesk/ticket"
 	"io"
 	"path"
 	"time"
@@ -15,7 +16,7 @@ import (
 type exportTicket struct {
 	Number    int64           `json:"number"`
 	Subject   string          `json:"subject"`
-	Status    Status          `json:"status"`
+	Status    ticket.Status   `json:"status"`
 	CreatedAt time.Time       `json:"created_at"`
 	UpdatedAt time.Time       `json:"updated_at"`
 	Messages  []exportMessage `json:"messages"`

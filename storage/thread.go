@@ -1,12 +1,12 @@
-package ticket
+package storage
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
-
 	"github.com/jackc/pgx/v5"
+	"inboxdesk/ticket"
+	"time"
 )
 
 // findThread finds the ticket an inbound mail belongs to, or nil:
@@ -14,7 +14,7 @@ import (
 //     In-Reply-To or References;
 //  2. the subject token "[#12345]" when the sender is that ticket's
 //     requester or one of its participants.
-func (s *Store) findThread(ctx context.Context, tx pgx.Tx, in *Inbound) (*Ticket, error) {
+func (s *Store) findThread(ctx context.Context, tx pgx.Tx, in *ticket.Inbound) (*ticket.Ticket, error) {
 	ids := append(append([]string{}, in.InReplyTo...), in.References...)
 	if len(ids) > 0 {
 		var id int64
@@ -35,12 +35,12 @@ func (s *Store) findThread(ctx context.Context, tx pgx.Tx, in *Inbound) (*Ticket
 			return nil, fmt.Errorf("thread by message-id: %w", err)
 		}
 	}
-	n := SubjectNumber(in.Subject)
+	n := ticket.SubjectNumber(in.Subject)
 	if n == 0 || in.From.Email == "" {
 		return nil, nil
 	}
 	t, err := ticketByNumber(ctx, tx, n, true)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, ticket.ErrNotFound) {
 		return nil, nil
 	}
 	if err == nil {
@@ -71,29 +71,29 @@ const ticketColumns = `
 const ticketFrom = `
 	FROM tickets t JOIN customers c ON c.id = t.requester_id LEFT JOIN agents a ON a.id = t.assignee_id`
 
-func scanTicket(row pgx.Row) (*Ticket, error) {
-	var t Ticket
+func scanTicket(row pgx.Row) (*ticket.Ticket, error) {
+	var t ticket.Ticket
 	var status string
 	var resolved *time.Time
 	err := row.Scan(&t.ID, &t.Number, &t.Subject, &status, &t.RequesterID, &t.RequesterEmail, &t.RequesterName,
 		&t.AssigneeID, &t.AssigneeName, &t.MailboxID, &t.LinkedTicketID, &t.LinkedNumber, &t.MergedIntoID, &t.MergedNumber, &t.Version, &t.CreatedAt, &t.UpdatedAt,
 		&resolved)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, ticket.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load ticket: %w", err)
 	}
-	t.Status = Status(status)
+	t.Status = ticket.Status(status)
 	t.ResolvedAt = nullTime(resolved)
 	return &t, nil
 }
 
-func ticketByID(ctx context.Context, q querier, id int64, lock bool) (*Ticket, error) {
+func ticketByID(ctx context.Context, q querier, id int64, lock bool) (*ticket.Ticket, error) {
 	return scanTicket(q.QueryRow(ctx, `SELECT `+ticketColumns+ticketFrom+` WHERE t.id = $1`+forUpdate(lock), id))
 }
 
-func ticketByNumber(ctx context.Context, q querier, n int64, lock bool) (*Ticket, error) {
+func ticketByNumber(ctx context.Context, q querier, n int64, lock bool) (*ticket.Ticket, error) {
 	return scanTicket(q.QueryRow(ctx, `SELECT `+ticketColumns+ticketFrom+` WHERE t.number = $1`+forUpdate(lock), n))
 }
 

@@ -1,10 +1,11 @@
-package ticket_test
+package storage_test
 
 import (
 	"errors"
 	"strings"
 	"testing"
 
+	"inboxdesk/storage"
 	"inboxdesk/ticket"
 )
 
@@ -81,7 +82,7 @@ func TestCannedMacroAction(t *testing.T) {
 }
 
 func TestCannedStore(t *testing.T) {
-	f := newFixture(t, ticket.DefaultConfig())
+	f := newFixture(t, storage.DefaultConfig())
 	shared, err := f.store.CreateCanned(f.ctx, ticket.Canned{Title: "Thanks", Body: "Thanks {{.Customer.Name}}"})
 	if err != nil || !shared.Shared() {
 		t.Fatalf("shared = %+v, %v", shared, err)

@@ -1,0 +1,265 @@
+package storage
+
+import (
+	"cmp"
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"github.com/jackc/pgx/v5"
+	"inboxdesk/ticket"
+	"strings"
+	"time"
+)
+
+// actionRule says what an agent action does.
+type actionRule struct {
+	needsText bool
+	internal  bool
+	status    ticket.Status // "" keeps the status
+	alert     ticket.AlertReason
+	event     string
+}
+
+var actionRules = map[ticket.AgentAction]actionRule{
+	ticket.ActReply:       {needsText: true, alert: ticket.ReasonReplied, event: "agent_replied"},
+	ticket.ActNote:        {needsText: true, internal: true, event: "note_added"},
+	ticket.ActRequestInfo: {needsText: true, status: ticket.StatusPending, alert: ticket.ReasonInfoRequested, event: "info_requested"},
+	ticket.ActResolve:     {status: ticket.StatusResolved, alert: ticket.ReasonResolved, event: "resolved"},
+	ticket.ActReopen:      {status: ticket.StatusOpen, event: "reopened"},
+}
+
+// Act applies an agent's action to a ticket in one transaction: the message
+// (if any), the status change, the event and the customer's alert. A stale
+// Version gives ErrStale and changes nothing.
+func (s *Store) Act(ctx context.Context, agentID int64, act ticket.AgentAction, p ticket.Post) (*ticket.Ticket, error) {
+	rule, ok := actionRules[act]
+	if !ok {
+		return nil, fmt.Errorf("unknown action %q", act)
+	}
+	text := strings.TrimSpace(p.Text)
+	if rule.needsText && text == "" && len(p.Attachments) == 0 {
+		return nil, ticket.ErrEmpty
+	}
+	var out *ticket.Ticket
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		t, err := lockFresh(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		if rule.status != "" && rule.status != t.Status && !ticket.CanMove(t.Status, rule.status) {
+			return fmt.Errorf("%w: %s to %s", ticket.ErrInvalidMove, t.Status, rule.status)
+		}
+		if text != "" && !rule.internal {
+			if p.Text, err = signed(ctx, tx, agentID, p.Text); err != nil {
+				return err
+			}
+		}
+		if text != "" || len(p.Attachments) > 0 {
+			if err := s.insertWebMessage(ctx, tx, t, webMessage{agentID: agentID, text: p.Text,
+				internal: rule.internal, atts: p.Attachments}); err != nil {
+				return err
+			}
+		}
+		if err := setStatus(ctx, tx, t, rule.status); err != nil {
+			return err
+		}
+		if err := addEvent(ctx, tx, t.ID, rule.event, ticket.AgentActor(agentID), nil); err != nil {
+			return err
+		}
+		if act == ticket.ActNote {
+			if err := s.notifyAgents(ctx, tx, t.ID, ticket.NoticeFacts{Event: ticket.EventMentioned, Actor: agentID}, text); err != nil {
+				return err
+			}
+		}
+		if rule.alert != "" {
+			if err := s.enqueueAlert(ctx, tx, t.ID, rule.alert); err != nil {
+				return err
+			}
+		}
+		out, err = ticketByID(ctx, tx, t.ID, false)
+		return err
+	})
+	return out, err
+}
+
+// Assign gives a ticket to an agent (assignee 0 unassigns).
+func (s *Store) Assign(ctx context.Context, agentID int64, p ticket.Post, assignee int64) (*ticket.Ticket, error) {
+	var out *ticket.Ticket
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		t, err := lockFresh(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE tickets SET assignee_id = NULLIF($2, 0), version = version + 1,
+			updated_at = now() WHERE id = $1`, t.ID, assignee); err != nil {
+			return fmt.Errorf("assign: %w", err)
+		}
+		if err := addEvent(ctx, tx, t.ID, "assigned", ticket.AgentActor(agentID), map[string]any{"agent": assignee}); err != nil {
+			return err
+		}
+		if assignee != 0 && assignee != t.AssigneeID {
+			if err := s.notifyAgents(ctx, tx, t.ID, ticket.NoticeFacts{Event: ticket.EventAssigned, Actor: agentID}, ""); err != nil {
+				return err
+			}
+		}
+		out, err = ticketByID(ctx, tx, t.ID, false)
+		return err
+	})
+	return out, err
+}
+
+// CustomerReply adds a web reply by the ticket's requester or a participant
+// (else ErrNotFound); a pending or
+// resolved ticket goes back to open (a closed one too: the customer is back).
+func (s *Store) CustomerReply(ctx context.Context, customerID int64, p ticket.Post) (*ticket.Ticket, error) {
+	if strings.TrimSpace(p.Text) == "" && len(p.Attachments) == 0 {
+		return nil, ticket.ErrEmpty
+	}
+	var out *ticket.Ticket
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		t, err := lockFresh(ctx, tx, ticket.Post{TicketID: p.TicketID})
+		if err != nil {
+			return err
+		}
+		if reads, err := customerReads(ctx, tx, t.ID, customerID); err != nil || !reads {
+			return cmp.Or(err, ticket.ErrNotFound)
+		}
+		if again, err := resubmitted(ctx, tx, t.ID, customerID, p); err != nil || again {
+			out = t
+			return err
+		}
+		if err := s.insertWebMessage(ctx, tx, t, webMessage{customerID: customerID, text: p.Text,
+			atts: p.Attachments}); err != nil {
+			return err
+		}
+		if t.Status == ticket.StatusClosed {
+			t.Status = ticket.StatusResolved // closed tickets reopen from the web: the customer is on the page
+		}
+		if _, err := customerWrote(ctx, tx, t, customerID); err != nil {
+			return err
+		}
+		if err := s.notifyAgents(ctx, tx, t.ID, ticket.NoticeFacts{Event: ticket.EventCustomerReplied}, ""); err != nil {
+			return err
+		}
+		out, err = ticketByID(ctx, tx, t.ID, false)
+		return err
+	})
+	return out, err
+}
+
+// resubmitWindow is how soon the same reply again counts as the form sent twice.
+const resubmitWindow = 30 * time.Second
+
+// resubmitted reports whether the customer's newest message on the ticket is
+// this very reply — same text, same files — sent moments ago: a double click
+// or a re-sent form, which must not store the message twice. The ticket row
+// is locked, so two submissions at once are told apart in turn.
+func resubmitted(ctx context.Context, tx pgx.Tx, ticketID, customerID int64, p ticket.Post) (bool, error) {
+	var text, files string
+	var age time.Duration
+	err := tx.QueryRow(ctx, `SELECT m.body_text, now() - m.created_at,
+			coalesce((SELECT string_agg(encode(a.sha256, 'hex'), ',' ORDER BY a.id) FROM attachments a
+				WHERE a.message_id = m.id), '')
+		FROM messages m WHERE m.ticket_id = $1 AND m.customer_id = $2 AND m.source = 'web'
+		ORDER BY m.id DESC LIMIT 1`, ticketID, customerID).Scan(&text, &age, &files)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("last reply: %w", err)
+	}
+	sums := make([]string, 0, len(p.Attachments))
+	for _, a := range p.Attachments {
+		_, sum, _ := attachmentBytes(a)
+		sums = append(sums, hex.EncodeToString(sum))
+	}
+	return age < resubmitWindow && text == cleanText(p.Text) && files == strings.Join(sums, ","), nil
+}
+
+// OpenFromWeb opens a ticket for a signed-in customer.
+func (s *Store) OpenFromWeb(ctx context.Context, customerID int64, subject string, p ticket.Post) (*ticket.Ticket, error) {
+	if strings.TrimSpace(p.Text) == "" && len(p.Attachments) == 0 {
+		return nil, ticket.ErrEmpty
+	}
+	var out *ticket.Ticket
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		t, err := insertTicket(ctx, tx, newTicket{Subject: ticket.CleanSubject(subject), RequesterID: customerID})
+		if err != nil {
+			return err
+		}
+		if err := s.insertWebMessage(ctx, tx, t, webMessage{customerID: customerID, text: p.Text,
+			atts: p.Attachments, subject: t.Subject}); err != nil {
+			return err
+		}
+		if err := addEvent(ctx, tx, t.ID, "created", ticket.CustomerActor(customerID), map[string]any{"source": "web"}); err != nil {
+			return err
+		}
+		if err := s.enqueueAlert(ctx, tx, t.ID, ticket.ReasonReceived); err != nil {
+			return err
+		}
+		if err := s.notifyAgents(ctx, tx, t.ID, ticket.NoticeFacts{Event: ticket.EventNewTicket}, ""); err != nil {
+			return err
+		}
+		out = t
+		return nil
+	})
+	return out, err
+}
+
+// lockFresh locks the ticket and checks the writer saw its current version.
+func lockFresh(ctx context.Context, tx pgx.Tx, p ticket.Post) (*ticket.Ticket, error) {
+	t, err := ticketByID(ctx, tx, p.TicketID, true)
+	if err != nil {
+		return nil, err
+	}
+	if p.Version != 0 && p.Version != t.Version {
+		return nil, ticket.ErrStale
+	}
+	return t, nil
+}
+
+func setStatus(ctx context.Context, tx pgx.Tx, t *ticket.Ticket, to ticket.Status) error {
+	if to == "" {
+		to = t.Status
+	}
+	_, err := tx.Exec(ctx, `UPDATE tickets SET status = $2, version = version + 1, updated_at = now(),
+		resolved_at = CASE WHEN $2 = 'resolved' THEN now() WHEN $2 = 'open' THEN NULL ELSE resolved_at END
+		WHERE id = $1`, t.ID, string(to))
+	if err != nil {
+		return fmt.Errorf("set status: %w", err)
+	}
+	return nil
+}
+
+type webMessage struct {
+	agentID, customerID int64
+	text, subject       string
+	internal            bool
+	atts                []ticket.Attachment
+}
+
+func (s *Store) insertWebMessage(ctx context.Context, tx pgx.Tx, t *ticket.Ticket, w webMessage) error {
+	kind := "customer"
+	if w.agentID != 0 {
+		kind = "agent"
+	}
+	var name, email string
+	err := tx.QueryRow(ctx, `SELECT coalesce((SELECT name || E'\n' || email FROM agents WHERE id = $1),
+		(SELECT name || E'\n' || email FROM customers WHERE id = $2), E'\n')`, w.agentID, w.customerID).Scan(&name)
+	if err != nil {
+		return fmt.Errorf("author: %w", err)
+	}
+	name, email, _ = strings.Cut(name, "\n")
+	var id int64
+	err = tx.QueryRow(ctx, `
+		INSERT INTO messages (ticket_id, author_kind, customer_id, agent_id, from_name, from_email, subject,
+			body_text, internal, source, message_id, search)
+		VALUES ($1, $2, NULLIF($3, 0), NULLIF($4, 0), $5, $6, $7, $8, $9, 'web', $10, $11::tsvector) RETURNING id`,
+		t.ID, kind, w.customerID, w.agentID, name, email, w.subject, cleanText(w.text),
+		w.internal, s.newMessageID("msg"), ticket.SearchVector(w.subject, cleanText(w.text))).Scan(&id)
+	if err != nil {
+		return fmt.Errorf("insert message: %w", err)
+	}
+	return insertAttachments(ctx, tx, id, w.atts)
+}

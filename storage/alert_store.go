@@ -1,0 +1,301 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"github.com/jackc/pgx/v5"
+	"inboxdesk/ticket"
+	"time"
+)
+
+// enqueueAlert queues the alerts to t's requester and participants inside
+// the caller's transaction (the outbox): they commit or vanish with the
+// ticket change. An alert still waiting out its coalescing window takes the
+// newer reason instead of a second alert being queued. Each recipient and
+// channel is its own alert row.
+func (s *Store) enqueueAlert(ctx context.Context, tx pgx.Tx, ticketID int64, reason ticket.AlertReason) error {
+	return s.enqueueAlertTo(ctx, tx, ticketID, reason, nil)
+}
+
+// enqueueAlertTo queues the alerts to those of t's readers whose customer
+// id is in only (nil: all of them).
+func (s *Store) enqueueAlertTo(ctx context.Context, tx pgx.Tx, ticketID int64, reason ticket.AlertReason, only []int64) error {
+	rows, err := tx.Query(ctx, `SELECT c.email, c.language, c.alert_channels,
+			EXISTS (SELECT 1 FROM push_subscriptions p WHERE p.customer_id = c.id)
+		FROM customers c
+		WHERE (c.id = (SELECT requester_id FROM tickets WHERE id = $1)
+			OR c.id IN (SELECT customer_id FROM participants WHERE ticket_id = $1 AND removed_at IS NULL))
+			AND ($2::bigint[] IS NULL OR c.id = ANY($2))
+		ORDER BY c.id`, ticketID, only)
+	if err != nil {
+		return fmt.Errorf("alert recipients: %w", err)
+	}
+	type recipient struct {
+		email, lang string
+		channels    ticket.AlertChannels
+		hasPush     bool
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (recipient, error) {
+		var x recipient
+		err := r.Scan(&x.email, &x.lang, &x.channels, &x.hasPush)
+		return x, err
+	})
+	if err != nil {
+		return fmt.Errorf("alert recipients: %w", err)
+	}
+	for _, x := range list {
+		for _, ch := range alertChannels(reason, x.channels, x.hasPush) {
+			if err := s.enqueueOn(ctx, tx, ticketID, x.email, x.lang, ch, reason); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// alertChannels picks the channels of an alert (or an agent's notice). Email
+// is the only channel of one without a push subscription (every guest); one
+// with a device chose email, push or both. The acknowledgement of a ticket the customer
+// just opened is never pushed: it is no news to them; nor is a fresh link
+// asked for on a page, which answers by email.
+func alertChannels(reason ticket.AlertReason, choice ticket.AlertChannels, hasPush bool) []string {
+	if !hasPush || reason == ticket.ReasonReceived || reason == ticket.ReasonLinkRequested {
+		return []string{"email"}
+	}
+	switch choice {
+	case ticket.ChannelsEmail:
+		return []string{"email"}
+	case ticket.ChannelsPush:
+		return []string{"push"}
+	}
+	return []string{"email", "push"}
+}
+
+func (s *Store) enqueueOn(ctx context.Context, tx pgx.Tx, ticketID int64, email, lang, channel string,
+	reason ticket.AlertReason) error {
+	tag, err := tx.Exec(ctx, `
+		UPDATE alerts SET reason = $3, updated_at = now()
+		WHERE ticket_id = $1 AND recipient = $2 AND channel = $4 AND state = 'queued' AND tries = 0
+			AND agent_id IS NULL`,
+		ticketID, email, string(reason), channel)
+	if err != nil {
+		return fmt.Errorf("coalesce alert: %w", err)
+	}
+	if tag.RowsAffected() > 0 {
+		return nil
+	}
+	_, err = tx.Exec(ctx, `
+		INSERT INTO alerts (ticket_id, recipient, channel, reason, language, message_id, send_after)
+		VALUES ($1, $2, $3, $4, $5, $6, now() + $7::interval)`,
+		ticketID, email, channel, string(reason), lang, s.newMessageID("alert"), ticket.AlertWait(reason, s.cfg.CoalesceWindow))
+	if err != nil {
+		return fmt.Errorf("enqueue alert: %w", err)
+	}
+	return nil
+}
+
+// ClaimAlerts leases up to limit due alerts for delivery. Rows another sender
+// holds are skipped (FOR UPDATE SKIP LOCKED); a lease that ran out (a sender
+// died mid-delivery) makes its alert due again, with the same Message-ID. An
+// alert whose recipient reached the hourly cap is put back until the cap allows.
+func (s *Store) ClaimAlerts(ctx context.Context, limit int, lease time.Duration) ([]ticket.AlertJob, error) {
+	var jobs []ticket.AlertJob
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		if err := relaxedCommit(ctx, tx); err != nil {
+			return err
+		}
+		var err error
+		jobs, err = claimDue(ctx, tx, limit, lease)
+		if err != nil {
+			return err
+		}
+		jobs, err = s.applyCap(ctx, tx, jobs)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim alerts: %w", err)
+	}
+	return jobs, nil
+}
+
+func claimDue(ctx context.Context, tx pgx.Tx, limit int, lease time.Duration) ([]ticket.AlertJob, error) {
+	rows, err := tx.Query(ctx, `
+		WITH due AS (
+			SELECT id FROM alerts
+			WHERE (state = 'queued' AND send_after <= now()) OR (state = 'sending' AND lease_until < now())
+			ORDER BY send_after LIMIT $1 FOR UPDATE SKIP LOCKED)
+		UPDATE alerts a SET state = 'sending', lease_until = now() + $2::interval, tries = a.tries + 1,
+			updated_at = now()
+		FROM due, tickets t JOIN customers c ON c.id = t.requester_id
+		WHERE a.id = due.id AND t.id = a.ticket_id
+		RETURNING a.id, t.number, t.subject, a.recipient, CASE WHEN c.email = a.recipient THEN c.name ELSE '' END,
+			a.channel, a.reason, a.language, a.message_id, a.tries, a.created_at,
+			coalesce((SELECT m.message_id FROM messages m WHERE m.ticket_id = t.id ORDER BY m.id LIMIT 1), ''),
+			coalesce(a.agent_id, 0), c.email, c.name`,
+		limit, lease)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ticket.AlertJob, error) {
+		var j ticket.AlertJob
+		var reason string
+		err := r.Scan(&j.ID, &j.TicketNumber, &j.Subject, &j.Recipient.Email, &j.Recipient.Name, &j.Channel, &reason,
+			&j.Language, &j.MessageID, &j.Tries, &j.CreatedAt, &j.References, &j.AgentID, &j.Requester.Email, &j.Requester.Name)
+		j.Reason = ticket.AlertReason(reason)
+		return j, err
+	})
+}
+
+// applyCap puts back the jobs whose recipient already had AlertsPerHour alerts
+// on the job's channel in the last hour (an email and its push twin each count
+// on their own channel); they become due when the oldest of those leaves the
+// hour. Later updates coalesce into the waiting alert, so a storm makes few mails.
+func (s *Store) applyCap(ctx context.Context, tx pgx.Tx, jobs []ticket.AlertJob) ([]ticket.AlertJob, error) {
+	if s.cfg.AlertsPerHour <= 0 {
+		return jobs, nil
+	}
+	kept := jobs[:0]
+	taken := map[[2]string]int{}
+	for _, j := range jobs {
+		var n int
+		var oldest *time.Time
+		err := tx.QueryRow(ctx, `SELECT count(*), min(sent_at) FROM alerts
+			WHERE recipient = $1 AND channel = $2 AND sent_at > now() - interval '1 hour'`,
+			j.Recipient.Email, j.Channel).Scan(&n, &oldest)
+		if err != nil {
+			return nil, err
+		}
+		key := [2]string{j.Recipient.Email, j.Channel}
+		if n+taken[key] < s.cfg.AlertsPerHour {
+			taken[key]++
+			kept = append(kept, j)
+			continue
+		}
+		until := time.Now().Add(time.Hour)
+		if oldest != nil {
+			until = oldest.Add(time.Hour)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE alerts SET state = 'queued', tries = tries - 1, lease_until = NULL,
+			send_after = $2, last_error = 'hourly alert cap reached' WHERE id = $1`, j.ID, until); err != nil {
+			return nil, err
+		}
+	}
+	return kept, nil
+}
+
+// relaxedCommit lets the transaction commit without waiting for the WAL
+// flush. Used only where losing the change to a database crash is harmless:
+// a lost lease is claimed again; a lost "sent" mark re-sends that alert under
+// its own fixed Message-ID, which receivers drop as a duplicate. It saves a
+// disk flush per group of alerts.
+func relaxedCommit(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`)
+	return err
+}
+
+// MarkAlertSent records a delivered alert.
+func (s *Store) MarkAlertSent(ctx context.Context, id int64) error {
+	return s.MarkAlertsSent(ctx, []int64{id})
+}
+
+// MarkAlertsSent records delivered alerts in one statement (the sender
+// records a group of deliveries at once). The alert row is the record of
+// delivery; no event is added per alert.
+//
+// The transaction is sent as one pipelined batch (BEGIN, relaxed commit,
+// UPDATE, COMMIT): one round trip instead of four, as the sender's
+// recorder writes a group every few deliveries.
+func (s *Store) MarkAlertsSent(ctx context.Context, ids []int64) error {
+	b := &pgx.Batch{}
+	b.Queue(`BEGIN`)
+	b.Queue(`SET LOCAL synchronous_commit = off`)
+	b.Queue(`
+		UPDATE alerts SET state = 'sent', sent_at = now(), last_error = '', lease_until = NULL, updated_at = now()
+		WHERE id = ANY($1) AND state = 'sending'`, ids)
+	b.Queue(`COMMIT`)
+	br := s.pool.SendBatch(ctx, b)
+	var err error
+	for range b.Len() {
+		if _, err = br.Exec(); err != nil {
+			break
+		}
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("mark alerts sent: %w", err)
+	}
+	return nil
+}
+
+// RetryAlert schedules another delivery attempt at at, keeping reason.
+func (s *Store) RetryAlert(ctx context.Context, id int64, at time.Time, reason string) error {
+	_, err := s.pool.Exec(ctx, `UPDATE alerts SET state = 'queued', lease_until = NULL, send_after = $2,
+		last_error = $3, updated_at = now() WHERE id = $1 AND state = 'sending'`, id, at, reason)
+	if err != nil {
+		return fmt.Errorf("retry alert: %w", err)
+	}
+	return nil
+}
+
+// ReleaseAlerts puts claimed alerts that were never attempted back in the
+// queue, due at once, and takes back the try their claim counted. An alert
+// claimed again since (its try count moved on) is left to that claim.
+func (s *Store) ReleaseAlerts(ctx context.Context, jobs []ticket.AlertJob) error {
+	ids, tries := make([]int64, len(jobs)), make([]int32, len(jobs))
+	for i, j := range jobs {
+		ids[i], tries[i] = j.ID, int32(j.Tries)
+	}
+	_, err := s.pool.Exec(ctx, `UPDATE alerts a SET state = 'queued', lease_until = NULL,
+		tries = greatest(a.tries - 1, 0), updated_at = now()
+		FROM unnest($1::bigint[], $2::int[]) AS j(id, tries)
+		WHERE a.id = j.id AND a.tries = j.tries AND a.state = 'sending'`, ids, tries)
+	if err != nil {
+		return fmt.Errorf("release alerts: %w", err)
+	}
+	return nil
+}
+
+// FailAlert records that an alert cannot be delivered, with the server's answer.
+func (s *Store) FailAlert(ctx context.Context, id int64, reason string) error {
+	return s.finishAlert(ctx, id, `state = 'failed', last_error = $2`, "alert_failed", reason)
+}
+
+func (s *Store) finishAlert(ctx context.Context, id int64, set, event, reason string) error {
+	return s.tx(ctx, func(tx pgx.Tx) error {
+		var ticketID int64
+		err := tx.QueryRow(ctx, `UPDATE alerts SET `+set+`, lease_until = NULL, updated_at = now()
+			WHERE id = $1 AND state = 'sending' RETURNING ticket_id`, id, reason).Scan(&ticketID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil // already finished by another sender, or bounced meanwhile
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", event, err)
+		}
+		detail := map[string]any{"alert": id}
+		if reason != "" {
+			detail["reason"] = reason
+		}
+		return addEvent(ctx, tx, ticketID, event, "system", detail)
+	})
+}
+
+// AlertsByTicket lists a ticket's alerts, oldest first.
+func (s *Store) AlertsByTicket(ctx context.Context, ticketID int64) ([]ticket.Alert, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, recipient, channel, reason, message_id, state, tries, last_error,
+		created_at, sent_at FROM alerts WHERE ticket_id = $1 ORDER BY id`, ticketID)
+	if err != nil {
+		return nil, fmt.Errorf("alerts: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ticket.Alert, error) {
+		var a ticket.Alert
+		var reason, state string
+		var sent *time.Time
+		err := r.Scan(&a.ID, &a.Recipient, &a.Channel, &reason, &a.MessageID, &state, &a.Tries, &a.LastError,
+			&a.CreatedAt, &sent)
+		a.Reason, a.State, a.SentAt = ticket.AlertReason(reason), ticket.AlertState(state), nullTime(sent)
+		return a, err
+	})
+}

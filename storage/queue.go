@@ -1,0 +1,185 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"github.com/jackc/pgx/v5"
+	"inboxdesk/ticket"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Queue lists tickets for agents, newest activity first.
+func (s *Store) Queue(ctx context.Context, f ticket.QueueFilter) (*ticket.QueuePage, error) {
+	where, args := queueWhere(f)
+	if f.PerPage <= 0 {
+		f.PerPage = 50
+	}
+	f.Page = max(f.Page, 1)
+	page := &ticket.QueuePage{Counts: map[ticket.Status]int{}}
+	statusArgs := append([]any{}, args...)
+	// Without a search the counts are read from ticket_counts (kept by the
+	// writes to tickets); a search counts its matches.
+	counts := `SELECT t.status, count(*) FROM tickets t WHERE ` + where.withoutStatus + ` GROUP BY t.status`
+	if !where.search {
+		counts = `SELECT t.status, sum(t.n)::bigint FROM ticket_counts t WHERE ` + where.counts +
+			` GROUP BY t.status HAVING sum(t.n) <> 0`
+	}
+	rows, err := s.pool.Query(ctx, counts, statusArgs...)
+	if err != nil {
+		return nil, fmt.Errorf("queue counts: %w", err)
+	}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		page.Counts[ticket.Status(st)] = n
+		if f.Status == "" || ticket.Status(st) == f.Status {
+			page.Total += n
+		}
+	}
+	rows.Close()
+	if f.Status != "" {
+		args = append(args, string(f.Status))
+		where.all += " AND t.status = $" + strconv.Itoa(len(args))
+	}
+	if f.After != nil {
+		args = append(args, f.After.UpdatedAt, f.After.ID)
+		where.all += " AND (t.updated_at, t.id) < ($" + strconv.Itoa(len(args)-1) + ", $" + strconv.Itoa(len(args)) + ")"
+		f.Page = 1
+	}
+	args = append(args, f.AgentID, f.PerPage, (f.Page-1)*f.PerPage)
+	n := len(args)
+	agent, limit := `$`+strconv.Itoa(n-2), ` LIMIT $`+strconv.Itoa(n-1)+` OFFSET $`+strconv.Itoa(n)
+	if f.ByWaiting && f.After == nil { // a cursor follows the newest-first order
+		page.Tickets, err = s.queueSummaries(ctx, agent, `WHERE `+where.all+` ORDER BY waiting ASC NULLS LAST, t.id`+limit, args...)
+		return page, err
+	}
+	// The page's tickets are found first and only they are joined to their
+	// customers and assignees: a page deep in the queue skips its offset in
+	// the index alone.
+	page.Tickets, err = s.queueSummaries(ctx, agent, `WHERE t.id IN (SELECT t.id FROM tickets t WHERE `+where.all+
+		` ORDER BY t.updated_at DESC, t.id DESC`+limit+`) ORDER BY t.updated_at DESC, t.id DESC`, args...)
+	return page, err
+}
+
+// queueSummaries lists tickets with the queue's signals for the agent whose
+// id is the placeholder agent.
+func (s *Store) queueSummaries(ctx context.Context, agent, where string, args ...any) ([]ticket.Summary, error) {
+	rows, err := s.pool.Query(ctx, `SELECT t.id, t.number, t.subject, t.status, c.email,
+			coalesce(a.name, ''), t.updated_at, c.name,
+			CASE WHEN t.last_customer_at > coalesce((SELECT max(m.created_at) FROM messages m
+				WHERE m.ticket_id = t.id AND m.author_kind = 'agent' AND NOT m.internal), '-infinity')
+				THEN t.last_customer_at END AS waiting,
+			coalesce(t.last_customer_at > coalesce((SELECT r.seen_at FROM agent_ticket_reads r
+				WHERE r.agent_id = `+agent+` AND r.ticket_id = t.id), '-infinity'), false)
+		`+ticketFrom+` `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ticket.Summary, error) {
+		var x ticket.Summary
+		var status string
+		var waiting *time.Time
+		err := r.Scan(&x.ID, &x.Number, &x.Subject, &status, &x.RequesterEmail, &x.AssigneeName, &x.UpdatedAt,
+			&x.RequesterName, &waiting, &x.Unread)
+		x.Status, x.WaitingSince = ticket.Status(status), nullTime(waiting)
+		return x, err
+	})
+}
+
+// MarkSeen records that the agent has the ticket's page open now: what the
+// customer wrote until now is read for them.
+func (s *Store) MarkSeen(ctx context.Context, agentID, ticketID int64) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO agent_ticket_reads (agent_id, ticket_id, seen_at) VALUES ($1, $2, now())
+		ON CONFLICT (agent_id, ticket_id) DO UPDATE SET seen_at = now()`, agentID, ticketID)
+	if err != nil {
+		return fmt.Errorf("mark seen: %w", err)
+	}
+	return nil
+}
+
+type queueClauses struct {
+	all, withoutStatus string
+	counts             string // the filters on ticket_counts, when there is no search
+	search             bool
+}
+
+func queueWhere(f ticket.QueueFilter) (queueClauses, []any) {
+	conds, countConds := []string{"true"}, []string{"true"}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	switch f.Assignee {
+	case "me":
+		conds = append(conds, "t.assignee_id = "+arg(f.AgentID))
+		countConds = append(countConds, "t.assignee_id = $"+strconv.Itoa(len(args)))
+	case "unassigned":
+		conds = append(conds, "t.assignee_id IS NULL")
+		countConds = append(countConds, "t.assignee_id = 0")
+	}
+	if f.MailboxID != 0 {
+		conds = append(conds, "t.mailbox_id = "+arg(f.MailboxID))
+		countConds = append(countConds, "t.mailbox_id = $"+strconv.Itoa(len(args)))
+	}
+	if q := strings.TrimSpace(f.Search); q != "" {
+		conds = append(conds, searchClause(q, arg))
+	}
+	c := strings.Join(conds, " AND ")
+	return queueClauses{all: c, withoutStatus: c, counts: strings.Join(countConds, " AND "),
+		search: len(conds) > len(countConds)}, args
+}
+
+// searchClause matches a ticket number, a requester's or participant's
+// address (or part of it), or every word in the subject or any message
+// (full-text, prefix matching).
+// "#12345" is only a ticket number; a bare number is also a word (an order
+// or invoice number the customer wrote). Each alternative is a set of
+// tickets found by its own index, gathered into an array first (the planner
+// cannot tell how few a full-text match finds and would read every ticket).
+func searchClause(q string, arg func(any) string) string {
+	if n, err := strconv.ParseInt(strings.TrimPrefix(q, "#"), 10, 64); err == nil {
+		if strings.HasPrefix(q, "#") {
+			return "t.number = " + arg(n)
+		}
+		return "t.id = ANY (ARRAY(SELECT n.id FROM tickets n WHERE n.number = " + arg(n) + " UNION " + wordsTickets(q, arg) + "))"
+	}
+	like := arg("%" + escapeLike(strings.ToLower(q)) + "%")
+	if strings.Contains(q, "@") {
+		return "(t.requester_id = ANY (ARRAY(SELECT c.id FROM customers c WHERE c.email ILIKE " + like + ")) OR " + participantLike(like) + ")"
+	}
+	// Words of the conversation, or part of the customer's name or address.
+	return "t.id = ANY (ARRAY(" + wordsTickets(q, arg) + " UNION SELECT n.id FROM tickets n JOIN customers c ON c.id = n.requester_id" +
+		" WHERE c.name ILIKE " + like + " OR c.email ILIKE " + like + "))"
+}
+
+// participantLike matches tickets with a participant whose address is like.
+func participantLike(like string) string {
+	return `t.id = ANY (ARRAY(SELECT p.ticket_id FROM participants p JOIN customers pc ON pc.id = p.customer_id
+		WHERE p.removed_at IS NULL AND pc.email ILIKE ` + like + `))`
+}
+
+// wordsTickets selects the tickets with a message holding every word of q.
+func wordsTickets(q string, arg func(any) string) string {
+	tsq := ticket.SearchQuery(q)
+	if tsq == "" {
+		return "SELECT NULL::bigint WHERE false"
+	}
+	return `SELECT m.ticket_id FROM messages m WHERE m.search @@ ` + arg(tsq) + `::tsquery`
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// OtherTickets lists a customer's tickets except one, for the agent's sidebar.
+func (s *Store) OtherTickets(ctx context.Context, customerID, exceptID int64) ([]ticket.Summary, error) {
+	return s.summaries(ctx, `WHERE t.requester_id = $1 AND t.id <> $2 ORDER BY t.updated_at DESC LIMIT 20`,
+		customerID, exceptID)
+}
