@@ -86,7 +86,7 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 		AlertsPerHour: cfg.AlertsPerHour, Domain: cfg.Domain, Secrets: cfg.SecretKeys, OwnAddresses: cfg.OwnAddresses})
 	a.metrics = metrics.New(a.store, a.log)
 	a.auth = auth.NewStore(a.pool, auth.Config{CodeKey: cfg.LinkKeys.Derive("one-time codes")})
-	grants := oauth.NewStore(a.pool, oauth.Options{Keys: cfg.SecretKeys, Observe: a.metrics.OAuthRefresh})
+	grants := oauth.NewStore(storage.NewOAuthGrants(a.pool), oauth.Options{Keys: cfg.SecretKeys, Observe: a.metrics.OAuthRefresh})
 	if err := sealSecrets(ctx, a.store, grants, a.log); err != nil {
 		return err
 	}
