@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"inboxdesk/oauth"
@@ -17,6 +16,8 @@ import (
 // stores the secrets as it is given them: oauth seals them before and
 // opens them after.
 type OAuthGrants struct{ pool *pgxpool.Pool }
+
+var _ oauth.Keeper = (*OAuthGrants)(nil)
 
 // NewOAuthGrants returns the grant rows over pool.
 func NewOAuthGrants(pool *pgxpool.Pool) *OAuthGrants { return &OAuthGrants{pool: pool} }
@@ -31,8 +32,7 @@ func (s *OAuthGrants) Insert(ctx context.Context, g *oauth.Grant) error {
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now(), '', false, 0, NULL)`,
 		g.Name, g.Provider, g.ClientID, g.ClientSecret, g.Tenant, g.Scopes, g.DeviceURL, g.AuthURL, g.TokenURL,
 		g.RefreshToken, g.AccessToken, nullable(g.UseUntil))
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+	if uniqueViolation(err) {
 		return oauth.ErrGrantExists
 	}
 	if err != nil {

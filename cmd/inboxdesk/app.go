@@ -85,7 +85,7 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 	a.store = storage.New(a.pool, storage.Config{ReopenWindow: cfg.ReopenWindow, CoalesceWindow: cfg.Coalesce,
 		AlertsPerHour: cfg.AlertsPerHour, Domain: cfg.Domain, Secrets: cfg.SecretKeys, OwnAddresses: cfg.OwnAddresses})
 	a.metrics = metrics.New(a.store, a.log)
-	a.auth = auth.NewStore(a.pool, auth.Config{CodeKey: cfg.LinkKeys.Derive("one-time codes")})
+	a.auth = auth.NewStore(storage.NewSignIn(a.pool), auth.Config{CodeKey: cfg.LinkKeys.Derive("one-time codes")})
 	grants := oauth.NewStore(storage.NewOAuthGrants(a.pool), oauth.Options{Keys: cfg.SecretKeys, Observe: a.metrics.OAuthRefresh})
 	if err := sealSecrets(ctx, a.store, grants, a.log); err != nil {
 		return err
