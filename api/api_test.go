@@ -38,7 +38,7 @@ func newRig(t *testing.T, cfg api.Config) *rig {
 	pool := pgtest.New(t)
 	tcfg := storage.DefaultConfig()
 	tcfg.CoalesceWindow = 0
-	r := &rig{t: t, ctx: ctx, tickets: storage.New(pool, tcfg), auth: auth.NewStore(pool, auth.Config{})}
+	r := &rig{t: t, ctx: ctx, tickets: storage.New(pool, tcfg), auth: auth.NewStore(storage.NewSignIn(pool), auth.Config{})}
 	a, err := r.auth.CreateAgent(ctx, "alex@example.com", "Alex", "")
 	if err != nil {
 		t.Fatal(err)

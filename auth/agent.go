@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // AgentRole is what an agent may do: an admin also manages the team.
@@ -39,20 +36,6 @@ type Agent struct {
 	CreatedAt   time.Time
 }
 
-const agentColumns = `id, email, name, role, disabled, password_hash <> '', created_at`
-
-func scanAgent(r pgx.Row) (*Agent, error) {
-	var a Agent
-	err := r.Scan(&a.ID, &a.Email, &a.Name, &a.Role, &a.Disabled, &a.HasPassword, &a.CreatedAt)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("agent: %w", err)
-	}
-	return &a, nil
-}
-
 // CreateAgent adds an agent with the role agent. password may be "" to set
 // it later (SetPassword); otherwise it must satisfy the length rule
 // (ErrWeakPassword). An address already in use gives ErrAgentExists.
@@ -79,15 +62,7 @@ func (s *Store) CreateAgentAs(ctx context.Context, role AgentRole, email, name, 
 			return nil, err
 		}
 	}
-	a, err := scanAgent(s.pool.QueryRow(ctx, `INSERT INTO agents (email, name, password_hash, role)
-		VALUES ($1, $2, $3, CASE WHEN $4 <> '' THEN $4
-			WHEN EXISTS (SELECT 1 FROM agents WHERE role = 'admin' AND NOT disabled) THEN 'agent' ELSE 'admin' END)
-		RETURNING `+agentColumns, email, name, hash, string(role)))
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
-		return nil, ErrAgentExists
-	}
-	return a, err
+	return s.db.InsertAgent(ctx, email, name, hash, role)
 }
 
 // SetPassword sets an agent's password and signs them out everywhere.
@@ -96,25 +71,25 @@ func (s *Store) SetPassword(ctx context.Context, email, password string) error {
 	if err != nil {
 		return err
 	}
-	return s.changeAgent(ctx, `UPDATE agents SET password_hash = $2 WHERE email = lower(trim($1)) RETURNING id`,
-		email, hash)
+	return s.changeAgent(ctx, email, AgentChange{PasswordHash: &hash})
 }
 
 // AgentByEmail returns the agent with the address, or ErrNotFound.
 func (s *Store) AgentByEmail(ctx context.Context, email string) (*Agent, error) {
-	return scanAgent(s.pool.QueryRow(ctx, `SELECT `+agentColumns+` FROM agents WHERE email = lower(trim($1))`, email))
+	return s.db.AgentByEmail(ctx, email)
 }
 
 // AgentByID returns the agent with the id, or ErrNotFound.
 func (s *Store) AgentByID(ctx context.Context, id int64) (*Agent, error) {
-	return scanAgent(s.pool.QueryRow(ctx, `SELECT `+agentColumns+` FROM agents WHERE id = $1`, id))
+	return s.db.AgentByID(ctx, id)
 }
 
 // DisableAgent stops an agent from signing in and ends their sessions. The
 // account stays, so their replies keep their author. The last enabled admin
 // cannot be disabled (ErrLastAdmin): nobody could manage the team then.
 func (s *Store) DisableAgent(ctx context.Context, email string) error {
-	return s.changeAdmins(ctx, `UPDATE agents SET disabled = true WHERE email = lower(trim($1)) RETURNING id`, email)
+	disabled := true
+	return s.changeAdmins(ctx, email, AgentChange{Disabled: &disabled})
 }
 
 // SetAgentRole gives the agent with the address role. It ends the agent's
@@ -124,83 +99,64 @@ func (s *Store) SetAgentRole(ctx context.Context, email string, role AgentRole) 
 	if _, err := ParseAgentRole(string(role)); err != nil {
 		return err
 	}
-	return s.changeAdmins(ctx, `UPDATE agents SET role = $2 WHERE email = lower(trim($1)) RETURNING id`, email, string(role))
+	return s.changeAdmins(ctx, email, AgentChange{Role: &role})
 }
 
 // ResetAgent clears the agent's password and ends their sessions: they sign
 // in again only after setting a new one (through an invitation or the CLI).
 func (s *Store) ResetAgent(ctx context.Context, email string) error {
-	return s.changeAgent(ctx, `UPDATE agents SET password_hash = '' WHERE email = lower(trim($1)) RETURNING id`, email)
+	none := ""
+	return s.changeAgent(ctx, email, AgentChange{PasswordHash: &none})
 }
 
 // changeAdmins is changeAgent for a change that may take away an admin:
 // the admins are locked for the transaction and, when the change leaves a
 // team that had an enabled admin with none, it is undone with ErrLastAdmin.
-func (s *Store) changeAdmins(ctx context.Context, sql string, args ...any) error {
-	return s.tx(ctx, func(tx pgx.Tx) error {
+func (s *Store) changeAdmins(ctx context.Context, email string, c AgentChange) error {
+	return s.db.InTx(ctx, func(db Keeper) error {
 		// Two admins demoting each other at once must not both pass.
-		if _, err := tx.Exec(ctx, `SELECT id FROM agents WHERE role = 'admin' ORDER BY id FOR UPDATE`); err != nil {
-			return fmt.Errorf("lock admins: %w", err)
+		if err := db.LockAdmins(ctx); err != nil {
+			return err
 		}
-		had, err := enabledAdmin(ctx, tx)
+		had, err := db.HasEnabledAdmin(ctx)
 		if err != nil {
 			return err
 		}
-		if err := changeAgentTx(ctx, tx, sql, args...); err != nil {
+		if err := changeAgentTx(ctx, db, email, c); err != nil {
 			return err
 		}
-		if has, err := enabledAdmin(ctx, tx); err != nil || (had && !has) {
+		if has, err := db.HasEnabledAdmin(ctx); err != nil || (had && !has) {
 			return errors.Join(err, ErrLastAdmin)
 		}
 		return nil
 	})
 }
 
-func enabledAdmin(ctx context.Context, tx pgx.Tx) (bool, error) {
-	var ok bool
-	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM agents WHERE role = 'admin' AND NOT disabled)`).Scan(&ok)
-	if err != nil {
-		return false, fmt.Errorf("find admins: %w", err)
-	}
-	return ok, nil
-}
-
 // EnableAgent lets a disabled agent sign in again (with their password as it
 // was, or as set since).
 func (s *Store) EnableAgent(ctx context.Context, email string) error {
-	return s.changeAgent(ctx, `UPDATE agents SET disabled = false WHERE email = lower(trim($1)) RETURNING id`, email)
+	disabled := false
+	return s.changeAgent(ctx, email, AgentChange{Disabled: &disabled})
 }
 
-// changeAgent runs an update of one agent that returns its id, and ends the
+// changeAgent applies c to the agent with the address and ends the
 // agent's sessions in the same transaction. No such agent gives ErrNotFound.
-func (s *Store) changeAgent(ctx context.Context, sql string, args ...any) error {
-	return s.tx(ctx, func(tx pgx.Tx) error { return changeAgentTx(ctx, tx, sql, args...) })
+func (s *Store) changeAgent(ctx context.Context, email string, c AgentChange) error {
+	return s.db.InTx(ctx, func(db Keeper) error { return changeAgentTx(ctx, db, email, c) })
 }
 
-func changeAgentTx(ctx context.Context, tx pgx.Tx, sql string, args ...any) error {
-	var id int64
-	err := tx.QueryRow(ctx, sql, args...).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
+func changeAgentTx(ctx context.Context, db Keeper, email string, c AgentChange) error {
+	a, err := db.UpdateAgentByEmail(ctx, email, c)
+	if errors.Is(err, ErrNotFound) {
 		return ErrNotFound
 	}
 	if err != nil {
 		return fmt.Errorf("change agent: %w", err)
 	}
-	_, err = tx.Exec(ctx, `DELETE FROM sessions WHERE agent_id = $1`, id)
-	return err
+	return db.DeleteAgentSessions(ctx, a.ID)
 }
 
 // ListAgents returns every agent, enabled ones first, then by address.
 func (s *Store) ListAgents(ctx context.Context) ([]Agent, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+agentColumns+` FROM agents ORDER BY disabled, email`)
-	if err != nil {
-		return nil, fmt.Errorf("list agents: %w", err)
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Agent, error) {
-		a, err := scanAgent(r)
-		if err != nil {
-			return Agent{}, err
-		}
-		return *a, nil
-	})
+	return s.db.ListAgents(ctx)
 }

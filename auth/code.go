@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"inboxdesk/link"
 )
 
@@ -74,11 +72,13 @@ func (s *Store) CreateCode(ctx context.Context, req CodeRequest) (string, error)
 		return "", err
 	}
 	now := s.now()
-	err = s.tx(ctx, func(tx pgx.Tx) error {
-		if err := s.checkSendLimits(ctx, tx, email, req.IP, now); err != nil {
+	err = s.db.InTx(ctx, func(db Keeper) error {
+		if err := s.checkSendLimits(ctx, db, email, req.IP, now); err != nil {
 			return err
 		}
-		return storeCode(ctx, tx, email, link.HashCode(key, email, code), req, now, now.Add(s.cfg.CodeTTL))
+		return db.SaveCode(ctx, StoredCode{Email: email, BrowserHash: hashID(req.Browser),
+			CodeHash: link.HashCode(key, email, code), Purpose: req.Purpose, Ticket: req.Ticket,
+			ExpiresAt: now.Add(s.cfg.CodeTTL), CreatedAt: now}, req.IP)
 	})
 	if err != nil {
 		return "", fmt.Errorf("create code: %w", err)
@@ -88,40 +88,19 @@ func (s *Store) CreateCode(ctx context.Context, req CodeRequest) (string, error)
 
 // checkSendLimits counts recent sends under per-address and per-client
 // transaction locks, so that concurrent requests cannot both slip under a limit.
-func (s *Store) checkSendLimits(ctx context.Context, tx pgx.Tx, email, ip string, now time.Time) error {
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('code-email:' || $1, 0)),
-		pg_advisory_xact_lock(hashtextextended('code-ip:' || $2, 0))`, email, ip); err != nil {
+func (s *Store) checkSendLimits(ctx context.Context, db Keeper, email, ip string, now time.Time) error {
+	if err := db.LockCodeSends(ctx, email, ip); err != nil {
 		return err
 	}
-	var byPair, byEmail, byIP int
-	err := tx.QueryRow(ctx, `SELECT
-		(SELECT count(*) FROM code_sends WHERE email = $1 AND ip = $2 AND created_at > $3),
-		(SELECT count(*) FROM code_sends WHERE email = $1 AND created_at > $4),
-		(SELECT count(*) FROM code_sends WHERE ip = $2 AND created_at > $5)`,
-		email, ip, now.Add(-s.cfg.AddressWindow), now.Add(-s.cfg.AddressTotalWindow), now.Add(-s.cfg.IPWindow)).
-		Scan(&byPair, &byEmail, &byIP)
+	n, err := db.CodeSends(ctx, email, ip, SendWindows{Pair: now.Add(-s.cfg.AddressWindow),
+		Email: now.Add(-s.cfg.AddressTotalWindow), IP: now.Add(-s.cfg.IPWindow)})
 	if err != nil {
 		return err
 	}
-	if byPair >= s.cfg.SendsPerAddress || byEmail >= s.cfg.SendsPerAddressTotal || byIP >= s.cfg.SendsPerIP {
+	if n.Pair >= s.cfg.SendsPerAddress || n.Email >= s.cfg.SendsPerAddressTotal || n.IP >= s.cfg.SendsPerIP {
 		return ErrTooManySends
 	}
 	return nil
-}
-
-func storeCode(ctx context.Context, tx pgx.Tx, email string, hash []byte, req CodeRequest, now, expires time.Time) error {
-	_, err := tx.Exec(ctx, `
-		INSERT INTO verification_codes (email, browser_hash, code_hash, attempts, purpose, ticket_number, expires_at, created_at)
-		VALUES ($1, $2, $3, 0, $4, NULLIF($5, 0), $6, $7)
-		ON CONFLICT (email, browser_hash) DO UPDATE SET code_hash = EXCLUDED.code_hash, attempts = 0,
-			purpose = EXCLUDED.purpose, ticket_number = EXCLUDED.ticket_number,
-			expires_at = EXCLUDED.expires_at, created_at = EXCLUDED.created_at`,
-		email, hashID(req.Browser), hash, req.Purpose, req.Ticket, expires, now)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, `INSERT INTO code_sends (email, ip, created_at) VALUES ($1, $2, $3)`, email, req.IP, now)
-	return err
 }
 
 // CheckCode checks a code typed in a browser for an address. Only the code
@@ -147,8 +126,8 @@ func (s *Store) CheckCode(ctx context.Context, c CodeCheck) (CodeGrant, error) {
 	c.Email = email
 	var grant CodeGrant
 	var verdict error // decided inside the transaction, which commits either way
-	err = s.tx(ctx, func(tx pgx.Tx) error {
-		grant, verdict, err = s.checkCodeTx(ctx, tx, c, link.HashCode(key, email, c.Code))
+	err = s.db.InTx(ctx, func(db Keeper) error {
+		grant, verdict, err = s.checkCodeTx(ctx, db, c, link.HashCode(key, email, c.Code))
 		return err
 	})
 	if err != nil {
@@ -157,22 +136,19 @@ func (s *Store) CheckCode(ctx context.Context, c CodeCheck) (CodeGrant, error) {
 	return grant, verdict
 }
 
-func (s *Store) checkCodeTx(ctx context.Context, tx pgx.Tx, c CodeCheck, typed []byte) (CodeGrant, error, error) {
-	var stored []byte
-	var attempts int
-	var ticket *int64
-	var expires time.Time
-	g := CodeGrant{Email: c.Email}
-	err := tx.QueryRow(ctx, `SELECT code_hash, attempts, purpose, ticket_number, expires_at
-		FROM verification_codes WHERE email = $1 AND browser_hash = $2 FOR UPDATE`, c.Email, hashID(c.Browser)).
-		Scan(&stored, &attempts, &g.Purpose, &ticket, &expires)
+// checkCodeTx judges the typed code under the code's row lock, and records
+// the outcome: a wrong try counted, a right code used up.
+func (s *Store) checkCodeTx(ctx context.Context, db Keeper, c CodeCheck, typed []byte) (CodeGrant, error, error) {
+	browser := hashID(c.Browser)
+	stored, err := db.LockCode(ctx, c.Email, browser)
 	switch {
-	case errors.Is(err, pgx.ErrNoRows):
+	case errors.Is(err, ErrNotFound):
 		return CodeGrant{}, ErrNoCode, nil
 	case err != nil:
 		return CodeGrant{}, nil, err
 	}
-	byIP, byEmail, err := s.wrongCodes(ctx, tx, c)
+	now := s.now()
+	byIP, byEmail, err := db.CodeFailures(ctx, c.IP, now.Add(-s.cfg.IPWindow), c.Email, now.Add(-codeDay))
 	switch {
 	case err != nil:
 		return CodeGrant{}, nil, err
@@ -184,47 +160,20 @@ func (s *Store) checkCodeTx(ctx context.Context, tx pgx.Tx, c CodeCheck, typed [
 		allowed = 1
 	}
 	switch {
-	case attempts >= allowed:
+	case stored.Attempts >= allowed:
 		return CodeGrant{}, ErrCodeUsedUp, nil
-	case !s.now().Before(expires):
+	case !now.Before(stored.ExpiresAt):
 		return CodeGrant{}, ErrCodeExpired, nil
-	case !link.CodeEqual(stored, typed):
-		if err := s.recordWrongCode(ctx, tx, c); err != nil {
+	case !link.CodeEqual(stored.CodeHash, typed):
+		if err := db.RecordCodeFailure(ctx, c.Email, browser, c.IP, now); err != nil {
 			return CodeGrant{}, nil, err
 		}
-		return CodeGrant{}, wrongCode(allowed - attempts - 1), nil
+		return CodeGrant{}, wrongCode(allowed - stored.Attempts - 1), nil
 	}
-	_, err = tx.Exec(ctx, `DELETE FROM verification_codes WHERE email = $1 AND browser_hash = $2`, c.Email, hashID(c.Browser))
-	if err != nil {
+	if err := db.DeleteCode(ctx, c.Email, browser); err != nil {
 		return CodeGrant{}, nil, err
 	}
-	if ticket != nil {
-		g.Ticket = *ticket
-	}
-	return g, nil, nil
-}
-
-// wrongCodes counts the client's wrong codes in IPWindow and the address's
-// in the last day.
-func (s *Store) wrongCodes(ctx context.Context, tx pgx.Tx, c CodeCheck) (byIP, byEmail int, err error) {
-	now := s.now()
-	err = tx.QueryRow(ctx, `SELECT
-		(SELECT count(*) FROM code_failures WHERE ip = $1 AND created_at > $2),
-		(SELECT count(*) FROM code_failures WHERE email = $3 AND created_at > $4)`,
-		c.IP, now.Add(-s.cfg.IPWindow), c.Email, now.Add(-codeDay)).Scan(&byIP, &byEmail)
-	return byIP, byEmail, err
-}
-
-// recordWrongCode counts a wrong code against the browser's code, the
-// client and the address.
-func (s *Store) recordWrongCode(ctx context.Context, tx pgx.Tx, c CodeCheck) error {
-	_, err := tx.Exec(ctx, `UPDATE verification_codes SET attempts = attempts + 1 WHERE email = $1 AND browser_hash = $2`,
-		c.Email, hashID(c.Browser))
-	if err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, `INSERT INTO code_failures (email, ip, created_at) VALUES ($1, $2, $3)`, c.Email, c.IP, s.now())
-	return err
+	return CodeGrant{Email: c.Email, Purpose: stored.Purpose, Ticket: stored.Ticket}, nil, nil
 }
 
 // wrongCode is the verdict on a wrong code with left tries still allowed.

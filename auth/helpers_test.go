@@ -27,7 +27,7 @@ func newFixture(t *testing.T, mod func(*auth.Config)) *fixture {
 	if mod != nil {
 		mod(&cfg)
 	}
-	return &fixture{ctx: context.Background(), store: auth.NewStore(pool, cfg),
+	return &fixture{ctx: context.Background(), store: auth.NewStore(storage.NewSignIn(pool), cfg),
 		tickets: storage.New(pool, storage.DefaultConfig()), clock: c}
 }
 

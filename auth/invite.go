@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // Errors of invitations; test with errors.Is.
@@ -31,33 +29,18 @@ type Invite struct {
 // the admin who invites (0 for none).
 func (s *Store) CreateInvite(ctx context.Context, agentID, by int64, ttl time.Duration) (*Invite, error) {
 	now := s.now()
-	inv := Invite{AgentID: agentID, ExpiresAt: now.Add(ttl).Truncate(time.Second)}
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `SELECT email, name FROM agents WHERE id = $1 FOR UPDATE`, agentID).Scan(&inv.Email, &inv.Name)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE agent_invites SET expires_at = $2
-			WHERE agent_id = $1 AND used_at IS NULL AND expires_at > $2`, agentID, now); err != nil {
-			return err
-		}
-		return tx.QueryRow(ctx, `INSERT INTO agent_invites (agent_id, invited_by, created_at, expires_at)
-			VALUES ($1, NULLIF($2, 0), $3, $4) RETURNING id`, agentID, by, now, inv.ExpiresAt).Scan(&inv.ID)
-	})
+	inv, err := s.db.ReplaceInvite(ctx, agentID, by, now, now.Add(ttl).Truncate(time.Second))
 	if err != nil {
 		return nil, fmt.Errorf("create invite: %w", err)
 	}
-	return &inv, nil
+	return inv, nil
 }
 
 // InviteByID returns the invitation if it can still be accepted: a used
 // one gives ErrInviteUsed, an expired or replaced one ErrInviteExpired, one
 // of a disabled agent ErrInviteDisabled, none ErrNotFound.
 func (s *Store) InviteByID(ctx context.Context, id int64) (*Invite, error) {
-	return s.usableInvite(ctx, s.pool, id, "")
+	return s.usable(s.db.Invite(ctx, id))
 }
 
 // AcceptInvite sets the invited agent's password with the invitation id,
@@ -70,22 +53,21 @@ func (s *Store) AcceptInvite(ctx context.Context, id int64, email, password stri
 		return nil, err
 	}
 	var a *Agent
-	err = s.tx(ctx, func(tx pgx.Tx) error {
-		inv, err := s.usableInvite(ctx, tx, id, "FOR UPDATE OF i")
+	err = s.db.InTx(ctx, func(db Keeper) error {
+		inv, err := s.usable(db.LockInvite(ctx, id))
 		if err != nil {
 			return err
 		}
 		if !sameEmail(inv.Email, email) {
 			return ErrNotFound
 		}
-		if _, err := tx.Exec(ctx, `UPDATE agent_invites SET used_at = $2 WHERE id = $1`, id, s.now()); err != nil {
+		if err := db.UseInvite(ctx, id, s.now()); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE agent_id = $1`, inv.AgentID); err != nil {
+		if err := db.DeleteAgentSessions(ctx, inv.AgentID); err != nil {
 			return err
 		}
-		a, err = scanAgent(tx.QueryRow(ctx, `UPDATE agents SET password_hash = $2 WHERE id = $1 RETURNING `+agentColumns,
-			inv.AgentID, hash))
+		a, err = db.UpdateAgentByID(ctx, inv.AgentID, AgentChange{PasswordHash: &hash})
 		return err
 	})
 	if err != nil {
@@ -94,30 +76,21 @@ func (s *Store) AcceptInvite(ctx context.Context, id int64, email, password stri
 	return a, nil
 }
 
-type querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
-func (s *Store) usableInvite(ctx context.Context, q querier, id int64, lock string) (*Invite, error) {
-	var inv Invite
-	var used *time.Time
-	var disabled bool
-	err := q.QueryRow(ctx, `SELECT i.id, i.agent_id, a.email, a.name, i.expires_at, i.used_at, a.disabled
-		FROM agent_invites i JOIN agents a ON a.id = i.agent_id WHERE i.id = $1 `+lock, id).Scan(
-		&inv.ID, &inv.AgentID, &inv.Email, &inv.Name, &inv.ExpiresAt, &used, &disabled)
+// usable is the invitation if it can still be accepted, else why not.
+func (s *Store) usable(inv *StoredInvite, err error) (*Invite, error) {
 	switch {
-	case errors.Is(err, pgx.ErrNoRows):
+	case errors.Is(err, ErrNotFound):
 		return nil, ErrNotFound
 	case err != nil:
 		return nil, fmt.Errorf("invite: %w", err)
-	case used != nil:
+	case inv.UsedAt != nil:
 		return nil, ErrInviteUsed
 	case !s.now().Before(inv.ExpiresAt):
 		return nil, ErrInviteExpired
-	case disabled:
+	case inv.AgentDisabled:
 		return nil, ErrInviteDisabled
 	}
-	return &inv, nil
+	return &inv.Invite, nil
 }
 
 func sameEmail(a, b string) bool {

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // dummyHash is checked when no usable account exists, so that a wrong
@@ -57,60 +55,42 @@ func (s *Store) AgentLogin(ctx context.Context, at LoginAttempt) (*Agent, string
 	if err := s.checkLoginLimits(ctx, at); err != nil {
 		return nil, "", err
 	}
-	var id int64
-	var hash string
-	var disabled bool
-	err := s.pool.QueryRow(ctx, `SELECT id, password_hash, disabled FROM agents WHERE email = $1`, at.Email).
-		Scan(&id, &hash, &disabled)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+	p, err := s.db.AgentPassword(ctx, at.Email)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		p = &AgentPassword{}
+	case err != nil:
 		return nil, "", fmt.Errorf("agent login: %w", err)
 	}
+	hash := p.Hash
 	if hash == "" {
 		hash = dummyHash()
 	}
-	if ok := CheckPassword(hash, at.Password); !ok || id == 0 || disabled {
+	if ok := CheckPassword(hash, at.Password); !ok || p.ID == 0 || p.Disabled {
 		return nil, "", s.recordLoginFailure(ctx, at)
 	}
-	device, err := s.signedIn(ctx, id, at)
+	device, err := s.signedIn(ctx, p.ID, at)
 	if err != nil {
 		return nil, "", fmt.Errorf("agent login: %w", err)
 	}
-	a, err := s.AgentByID(ctx, id)
+	a, err := s.AgentByID(ctx, p.ID)
 	return a, device, err
-}
-
-// loginCounts are the failures within LoginWindow that the limits look at.
-type loginCounts struct {
-	byIP, byPair, byEmail, byDevice int
-	lastPair, lastEmail             *time.Time
-	knownDevice                     bool
 }
 
 func (s *Store) checkLoginLimits(ctx context.Context, at LoginAttempt) error {
 	now := s.now()
-	var c loginCounts
-	err := s.pool.QueryRow(ctx, `SELECT
-		(SELECT count(*) FROM login_failures WHERE ip = $2 AND created_at > $3),
-		(SELECT count(*) FROM login_failures WHERE email = $1 AND ip = $2 AND created_at > $3),
-		(SELECT max(created_at) FROM login_failures WHERE email = $1 AND ip = $2 AND created_at > $3),
-		(SELECT count(*) FROM login_failures WHERE email = $1 AND created_at > $3),
-		(SELECT max(created_at) FROM login_failures WHERE email = $1 AND created_at > $3),
-		(SELECT count(*) FROM login_failures WHERE device_hash = $4 AND created_at > $3),
-		EXISTS (SELECT 1 FROM agent_devices d JOIN agents a ON a.id = d.agent_id
-			WHERE d.token_hash = $4 AND a.email = $1)`,
-		at.Email, at.IP, now.Add(-s.cfg.LoginWindow), s.deviceHash(at.Device)).
-		Scan(&c.byIP, &c.byPair, &c.lastPair, &c.byEmail, &c.lastEmail, &c.byDevice, &c.knownDevice)
+	c, err := s.db.LoginFailures(ctx, at.Email, at.IP, s.deviceHash(at.Device), now.Add(-s.cfg.LoginWindow))
 	if err != nil {
 		return fmt.Errorf("agent login: %w", err)
 	}
-	if c.knownDevice && c.byDevice < s.cfg.LoginFailuresPerAddress {
+	if c.KnownDevice && c.ByDevice < s.cfg.LoginFailuresPerAddress {
 		return nil
 	}
-	if c.byIP >= s.cfg.LoginFailuresPerIP {
+	if c.ByIP >= s.cfg.LoginFailuresPerIP {
 		return ErrTooManyLogins
 	}
-	wait := max(s.loginWait(c.byPair, s.cfg.LoginFailuresPerAddress, c.lastPair, now),
-		s.loginWait(c.byEmail, s.cfg.LoginFailuresPerAddressTotal, c.lastEmail, now))
+	wait := max(s.loginWait(c.ByPair, s.cfg.LoginFailuresPerAddress, c.LastPair, now),
+		s.loginWait(c.ByEmail, s.cfg.LoginFailuresPerAddressTotal, c.LastEmail, now))
 	if wait > 0 {
 		return &LoginDelayError{Wait: wait}
 	}
@@ -132,9 +112,7 @@ func (s *Store) loginWait(n, free int, last *time.Time, now time.Time) time.Dura
 }
 
 func (s *Store) recordLoginFailure(ctx context.Context, at LoginAttempt) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO login_failures (email, ip, device_hash, created_at) VALUES ($1, $2, $3, $4)`,
-		at.Email, at.IP, s.deviceHash(at.Device), s.now())
-	if err != nil {
+	if err := s.db.InsertLoginFailure(ctx, at.Email, at.IP, s.deviceHash(at.Device), s.now()); err != nil {
 		return fmt.Errorf("agent login: %w", err)
 	}
 	return ErrBadLogin
@@ -146,24 +124,17 @@ func (s *Store) recordLoginFailure(ctx context.Context, at LoginAttempt) error {
 func (s *Store) signedIn(ctx context.Context, agentID int64, at LoginAttempt) (string, error) {
 	now := s.now()
 	var device string
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE email = $1 AND (ip = $2 OR device_hash = $3)`,
-			at.Email, at.IP, s.deviceHash(at.Device)); err != nil {
+	err := s.db.InTx(ctx, func(db Keeper) error {
+		if err := db.ClearLoginFailures(ctx, at.Email, at.IP, s.deviceHash(at.Device)); err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, `UPDATE agent_devices SET last_used_at = $3 WHERE token_hash = $1 AND agent_id = $2`,
-			s.deviceHash(at.Device), agentID, now)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 1 {
+		known, err := db.TouchDevice(ctx, s.deviceHash(at.Device), agentID, now)
+		if err != nil || known {
 			device = at.Device
-			return nil
+			return err
 		}
 		device = randomToken()
-		_, err = tx.Exec(ctx, `INSERT INTO agent_devices (token_hash, agent_id, created_at, last_used_at)
-			VALUES ($1, $2, $3, $3)`, hashID(device), agentID, now)
-		return err
+		return db.InsertDevice(ctx, hashID(device), agentID, now)
 	})
 	return device, err
 }

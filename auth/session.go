@@ -8,8 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // Role is who a session speaks for.
@@ -66,10 +64,8 @@ func (s *Store) CreateSession(ctx context.Context, role Role, who int64) (*Sessi
 		cust = who
 	}
 	now := s.now()
-	_, err := s.pool.Exec(ctx, `
-		INSERT INTO sessions (id_hash, role, customer_id, agent_id, csrf_token, created_at, last_seen_at, expires_at)
-		VALUES ($1, $2, NULLIF($3, 0), NULLIF($4, 0), $5, $6, $6, $7)`,
-		hashID(id), string(role), cust, agent, csrf, now, now.Add(s.cfg.SessionMax))
+	err := s.db.InsertSession(ctx, StoredSession{IDHash: hashID(id), Session: Session{Role: role, CustomerID: cust,
+		AgentID: agent, CSRF: csrf, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.cfg.SessionMax)}})
 	if err != nil {
 		return nil, fmt.Errorf("create session: %w", err)
 	}
@@ -88,26 +84,20 @@ func (s *Store) SessionByID(ctx context.Context, id string) (*Session, error) {
 	if id == "" || len(id) > 128 {
 		return nil, ErrNotFound
 	}
-	now := s.now()
-	var sess Session
-	var role string
-	err := s.pool.QueryRow(ctx, `
-		SELECT s.role, coalesce(s.customer_id, 0), coalesce(s.agent_id, 0), coalesce(c.email, a.email, ''),
-			coalesce(c.name, a.name, ''), coalesce(c.language, ''), coalesce(c.language_site, ''), s.csrf_token, s.created_at, s.last_seen_at,
-			s.expires_at, coalesce(a.role = 'admin', false)
-		FROM sessions s LEFT JOIN customers c ON c.id = s.customer_id LEFT JOIN agents a ON a.id = s.agent_id
-		WHERE s.id_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND NOT coalesce(a.disabled, false)`,
-		hashID(id), now, now.Add(-s.cfg.SessionIdle)).Scan(&role, &sess.CustomerID, &sess.AgentID, &sess.Email,
-		&sess.Name, &sess.Language, &sess.SiteLanguage, &sess.CSRF, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &sess.Admin)
-	if errors.Is(err, pgx.ErrNoRows) {
+	stored, err := s.db.SessionByHash(ctx, hashID(id))
+	if errors.Is(err, ErrNotFound) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("session: %w", err)
 	}
-	sess.Role = Role(role)
+	now := s.now()
+	if !s.live(stored, now) {
+		return nil, ErrNotFound
+	}
+	sess := stored.Session
 	if now.Sub(sess.LastSeenAt) >= touchEvery {
-		if _, err := s.pool.Exec(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1`, hashID(id), now); err != nil {
+		if err := s.db.TouchSession(ctx, stored.IDHash, now); err != nil {
 			return nil, fmt.Errorf("touch session: %w", err)
 		}
 		sess.LastSeenAt = now
@@ -115,10 +105,16 @@ func (s *Store) SessionByID(ctx context.Context, id string) (*Session, error) {
 	return &sess, nil
 }
 
+// live reports whether a session may still be used at now: before its
+// absolute end, used within SessionIdle, and not an agent disabled since.
+func (s *Store) live(ss *StoredSession, now time.Time) bool {
+	return ss.ExpiresAt.After(now) && ss.LastSeenAt.After(now.Add(-s.cfg.SessionIdle)) && !ss.AgentDisabled
+}
+
 // DeleteSession ends the session whose cookie value is id (sign-out). Ending
 // a session that does not exist is not an error.
 func (s *Store) DeleteSession(ctx context.Context, id string) error {
-	if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE id_hash = $1`, hashID(id)); err != nil {
+	if err := s.db.DeleteSession(ctx, hashID(id)); err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
 	return nil
@@ -126,7 +122,7 @@ func (s *Store) DeleteSession(ctx context.Context, id string) error {
 
 // DeleteAgentSessions signs an agent out everywhere.
 func (s *Store) DeleteAgentSessions(ctx context.Context, agentID int64) error {
-	if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE agent_id = $1`, agentID); err != nil {
+	if err := s.db.DeleteAgentSessions(ctx, agentID); err != nil {
 		return fmt.Errorf("delete agent sessions: %w", err)
 	}
 	return nil

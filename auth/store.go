@@ -1,23 +1,23 @@
-// Package auth is the PostgreSQL store behind signing in: one-time codes
+// Package auth holds the rules of signing in: one-time codes
 // that prove a visitor reads an address (hashed at rest, bound to the
 // browser that asked, few tries, sends and wrong codes limited per client),
 // web sessions for customers and agents (random ids stored as SHA-256, idle
 // and absolute expiry, a CSRF token each), and agent accounts with argon2id
 // passwords and a sign-in that failures slow but never lock.
 //
-// The web layer calls it and never writes SQL itself; the CLI uses the agent
-// methods. Codes and session ids are never logged or returned in errors.
+// The rows live in PostgreSQL behind a Keeper (storage.SignIn), which
+// stores and counts; every decision (limits and their windows, expiry,
+// hashing) is made here, in plain Go, with transactions and locks asked of
+// the Keeper where a limit must hold under concurrency. The web layer calls
+// it; the CLI uses the agent methods. Codes and session ids are never
+// logged or returned in errors.
 package auth
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"inboxdesk/link"
 )
@@ -110,15 +110,16 @@ var (
 	ErrLastAdmin      = errors.New("auth: the team needs at least one enabled admin")
 )
 
-// Store is the PostgreSQL store of codes, sessions and agents.
+// Store applies the rules of codes, sessions and agents to what its
+// Keeper keeps.
 type Store struct {
-	pool *pgxpool.Pool
-	cfg  Config
+	db  Keeper
+	cfg Config
 }
 
-// NewStore returns a store over pool with cfg's rules (zero fields defaulted).
-func NewStore(pool *pgxpool.Pool, cfg Config) *Store {
-	return &Store{pool: pool, cfg: withDefaults(cfg)}
+// NewStore returns a store over db with cfg's rules (zero fields defaulted).
+func NewStore(db Keeper, cfg Config) *Store {
+	return &Store{db: db, cfg: withDefaults(cfg)}
 }
 
 func withDefaults(c Config) Config {
@@ -161,10 +162,6 @@ func withDefaults(c Config) Config {
 func (s *Store) Config() Config { return s.cfg }
 
 func (s *Store) now() time.Time { return s.cfg.Now().UTC() }
-
-func (s *Store) tx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.pool, fn)
-}
 
 // NormalizeEmail lower-cases and trims an address and checks its shape
 // loosely (one @, something on each side, no spaces or angle brackets).

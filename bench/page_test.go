@@ -43,7 +43,7 @@ func TestTicketPageRequestsPerSecond(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	authStore := auth.NewStore(pool, auth.Config{CodeKey: []byte(strings.Repeat("c", 32))})
+	authStore := auth.NewStore(storage.NewSignIn(pool), auth.Config{CodeKey: []byte(strings.Repeat("c", 32))})
 	sess, err := authStore.CreateSession(ctx, auth.RoleCustomer, tk.RequesterID)
 	if err != nil {
 		t.Fatal(err)

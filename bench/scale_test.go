@@ -91,7 +91,7 @@ func TestScalePages(t *testing.T) {
 
 	handler := func(p *pgxpool.Pool) (http.Handler, *auth.Store) {
 		store := storage.New(p, storage.DefaultConfig())
-		authStore := auth.NewStore(p, auth.Config{CodeKey: []byte(strings.Repeat("c", 32))})
+		authStore := auth.NewStore(storage.NewSignIn(p), auth.Config{CodeKey: []byte(strings.Repeat("c", 32))})
 		keys, _ := link.ParseKeys(link.GenerateKey())
 		base, _ := url.Parse("http://127.0.0.1")
 		h, err := web.New(web.Config{BaseURL: base, Keys: keys}, web.Deps{Tickets: store, Auth: authStore, Codes: noCodes{}})

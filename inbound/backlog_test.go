@@ -66,8 +66,8 @@ const stalledLog = "mailbox backlog is not shrinking"
 func TestDovecotBacklogMetricRisesAndFalls(t *testing.T) {
 	dc := dovecot.Start(t)
 	store := dovecotStore(t, dc, ticket.Mailbox{})
-	m := metrics.New(store.Pool())
 	var logs syncbuf.Buffer
+	m := metrics.New(store, slog.New(slog.NewTextHandler(&logs, nil)))
 	p := inbound.NewPoller(store, slog.New(slog.NewTextHandler(&logs, nil)), inbound.Options{StalledAfter: 2})
 	defer p.Close()
 	ctx := context.Background()

@@ -25,7 +25,7 @@ func TestDovecotOAuth(t *testing.T) {
 	dc := dovecot.StartOAuth(t, srv.IntrospectURL())
 	ctx := context.Background()
 	pool := pgtest.New(t)
-	grants := oauth.NewStore(pool, oauth.Options{})
+	grants := oauth.NewStore(storage.NewOAuthGrants(pool), oauth.Options{})
 	if err := grants.Add(ctx, &oauth.Grant{Name: "m365", Provider: oauth.Custom, ClientID: srv.ClientID(),
 		DeviceURL: srv.DeviceURL(), TokenURL: srv.TokenURL(), RefreshToken: srv.IssueRefreshToken()}); err != nil {
 		t.Fatal(err)

@@ -5,15 +5,16 @@ package metrics
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"inboxdesk/storage"
 	"inboxdesk/ticket"
 )
 
@@ -28,10 +29,11 @@ type Metrics struct {
 	refresh  *prometheus.CounterVec
 }
 
-// New registers the collectors; pool feeds the database-backed gauges
+// New registers the collectors; db feeds the database-backed gauges
 // (alerts by state, queue depth, mailbox lag), read at scrape time so every
-// replica reports the same truth.
-func New(pool *pgxpool.Pool) *Metrics {
+// replica reports the same truth, and log is told when it cannot. A nil db
+// leaves those gauges out.
+func New(db Gauges, log *slog.Logger) *Metrics {
 	m := &Metrics{reg: prometheus.NewRegistry()}
 	m.ingested = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "inboxdesk_mail_ingested_total",
 		Help: "Mails ingested, by mailbox and outcome (new_ticket, threaded, duplicate, quarantined, …)."},
@@ -50,8 +52,8 @@ func New(pool *pgxpool.Pool) *Metrics {
 		[]string{"grant", "result"})
 	m.reg.MustRegister(m.ingested, m.pollDur, m.pollErr, m.lastPoll, m.httpDur, m.refresh,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if pool != nil {
-		m.reg.MustRegister(&dbCollector{pool: pool})
+	if db != nil {
+		m.reg.MustRegister(&dbCollector{db: db, log: log})
 	}
 	return m
 }
@@ -113,8 +115,21 @@ func (r *statusRecorder) WriteHeader(code int) {
 // Unwrap lets http.ResponseController reach the underlying writer (SSE flushes).
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-// dbCollector reads alert states, queue depth and mailbox lag at scrape time.
-type dbCollector struct{ pool *pgxpool.Pool }
+// Gauges reads what the database-backed gauges show (storage.Store).
+type Gauges interface {
+	AlertCounts(ctx context.Context) (map[ticket.AlertState]int, error)
+	MailboxGauges(ctx context.Context) ([]storage.MailboxGauge, error)
+	QuarantineHeld(ctx context.Context) (int, error)
+	OAuthGrantsBroken(ctx context.Context) (map[string]bool, error)
+}
+
+// dbCollector reads alert states, queue depth and mailbox lag at scrape
+// time. A read that fails is logged and its gauges left out of the scrape,
+// so that a missing series says the database did not answer.
+type dbCollector struct {
+	db  Gauges
+	log *slog.Logger
+}
 
 var (
 	alertsDesc = prometheus.NewDesc("inboxdesk_alerts", "Alerts by delivery state.", []string{"state"}, nil)
@@ -147,59 +162,60 @@ func (c *dbCollector) Describe(ch chan<- *prometheus.Desc) {
 func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	rows, err := c.pool.Query(ctx, `SELECT state, count(*) FROM alerts GROUP BY state`)
-	if err == nil {
-		var queued float64
-		for rows.Next() {
-			var state string
-			var n float64
-			if rows.Scan(&state, &n) == nil {
-				ch <- prometheus.MustNewConstMetric(alertsDesc, prometheus.GaugeValue, n, state)
-				if state == "queued" || state == "sending" {
-					queued += n
-				}
-			}
+	for _, collect := range []func(context.Context, chan<- prometheus.Metric) error{
+		c.collectAlerts, c.collectMailboxes, c.collectQuarantine, c.collectGrants,
+	} {
+		if err := collect(ctx, ch); err != nil {
+			c.log.Error("metrics: read gauges", "err", err)
 		}
-		rows.Close()
-		ch <- prometheus.MustNewConstMetric(queueDesc, prometheus.GaugeValue, queued)
 	}
-	rows, err = c.pool.Query(ctx, `SELECT name, extract(epoch FROM now() - coalesce(last_poll_at, created_at)),
-		backlog::float8, coalesce(extract(epoch FROM now() - backlog_oldest_at), 0), backlog_stalled_since IS NOT NULL
-		FROM mailboxes`)
-	if err == nil {
-		for rows.Next() {
-			var name string
-			var lag, backlog, oldest float64
-			var stalled bool
-			if rows.Scan(&name, &lag, &backlog, &oldest, &stalled) == nil {
-				ch <- prometheus.MustNewConstMetric(lagDesc, prometheus.GaugeValue, lag, name)
-				ch <- prometheus.MustNewConstMetric(backlogDesc, prometheus.GaugeValue, backlog, name)
-				ch <- prometheus.MustNewConstMetric(oldestDesc, prometheus.GaugeValue, max(oldest, 0), name)
-				ch <- prometheus.MustNewConstMetric(stalledDesc, prometheus.GaugeValue, boolGauge(stalled), name)
-			}
-		}
-		rows.Close()
-	}
-	var q float64
-	if c.pool.QueryRow(ctx, `SELECT count(*) FROM quarantine WHERE state = 'held'`).Scan(&q) == nil {
-		ch <- prometheus.MustNewConstMetric(quarDesc, prometheus.GaugeValue, q)
-	}
-	c.collectGrants(ctx, ch)
 }
 
-func (c *dbCollector) collectGrants(ctx context.Context, ch chan<- prometheus.Metric) {
-	rows, err := c.pool.Query(ctx, `SELECT name, broken FROM oauth_grants`)
+func (c *dbCollector) collectAlerts(ctx context.Context, ch chan<- prometheus.Metric) error {
+	counts, err := c.db.AlertCounts(ctx)
 	if err != nil {
-		return
+		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var name string
-		var broken bool
-		if rows.Scan(&name, &broken) == nil {
-			ch <- prometheus.MustNewConstMetric(grantDesc, prometheus.GaugeValue, boolGauge(broken), name)
-		}
+	for state, n := range counts {
+		ch <- prometheus.MustNewConstMetric(alertsDesc, prometheus.GaugeValue, float64(n), string(state))
 	}
+	queued := counts[ticket.AlertQueued] + counts[ticket.AlertSending]
+	ch <- prometheus.MustNewConstMetric(queueDesc, prometheus.GaugeValue, float64(queued))
+	return nil
+}
+
+func (c *dbCollector) collectMailboxes(ctx context.Context, ch chan<- prometheus.Metric) error {
+	boxes, err := c.db.MailboxGauges(ctx)
+	if err != nil {
+		return err
+	}
+	for _, b := range boxes {
+		ch <- prometheus.MustNewConstMetric(lagDesc, prometheus.GaugeValue, b.Lag, b.Name)
+		ch <- prometheus.MustNewConstMetric(backlogDesc, prometheus.GaugeValue, b.Backlog, b.Name)
+		ch <- prometheus.MustNewConstMetric(oldestDesc, prometheus.GaugeValue, b.Oldest, b.Name)
+		ch <- prometheus.MustNewConstMetric(stalledDesc, prometheus.GaugeValue, boolGauge(b.Stalled), b.Name)
+	}
+	return nil
+}
+
+func (c *dbCollector) collectQuarantine(ctx context.Context, ch chan<- prometheus.Metric) error {
+	n, err := c.db.QuarantineHeld(ctx)
+	if err != nil {
+		return err
+	}
+	ch <- prometheus.MustNewConstMetric(quarDesc, prometheus.GaugeValue, float64(n))
+	return nil
+}
+
+func (c *dbCollector) collectGrants(ctx context.Context, ch chan<- prometheus.Metric) error {
+	grants, err := c.db.OAuthGrantsBroken(ctx)
+	if err != nil {
+		return err
+	}
+	for name, broken := range grants {
+		ch <- prometheus.MustNewConstMetric(grantDesc, prometheus.GaugeValue, boolGauge(broken), name)
+	}
+	return nil
 }
 
 func boolGauge(b bool) float64 {

@@ -1,11 +1,12 @@
 // Package oauth keeps the OAuth2 grants mailboxes and the SMTP sender sign
 // in with: named connections made once with the device authorization grant
 // (RFC 8628), whose refresh token is stored (sealed) and whose access token
-// is refreshed before it expires. Refreshing takes a row lock, and a
-// rotated refresh token is saved in the transaction that records the
-// refresh, so replicas sharing the database never lose it. A grant the
-// provider refuses (invalid_grant: consent revoked, password changed,
-// token expired) is marked broken and not tried again until it is renewed.
+// is refreshed before it expires. Refreshing takes the grant's row lock
+// (Keeper.Locked), and a rotated refresh token is saved in the transaction
+// that records the refresh, so replicas sharing the database never lose
+// it. A grant the provider refuses (invalid_grant: consent revoked,
+// password changed, token expired) is marked broken and not tried again
+// until it is renewed. The rows themselves are kept by the store package.
 package oauth
 
 import (

@@ -3,8 +3,6 @@ package oauth
 import (
 	"context"
 	"fmt"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // Reseal seals every grant secret kept in clear (from before keys were
@@ -13,29 +11,18 @@ import (
 // fails with secrets.ErrNoKey if any secret is sealed.
 func (s *Store) Reseal(ctx context.Context) (int, error) {
 	n := 0
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+grantColumns+` FROM oauth_grants ORDER BY name FOR UPDATE`)
-		if err != nil {
-			return err
+	err := s.rows.AllLocked(ctx, func(g *Grant) (bool, error) {
+		if s.opts.Keys.Current(g.ClientSecret) && s.opts.Keys.Current(g.RefreshToken) && s.opts.Keys.Current(g.AccessToken) {
+			return false, nil
 		}
-		gs, err := pgx.CollectRows(rows, scanGrant)
-		if err != nil {
-			return err
+		if err := s.open(g); err != nil {
+			return false, err
 		}
-		for i := range gs {
-			g := &gs[i]
-			if s.opts.Keys.Current(g.ClientSecret) && s.opts.Keys.Current(g.RefreshToken) && s.opts.Keys.Current(g.AccessToken) {
-				continue
-			}
-			if err := s.open(g); err != nil {
-				return err
-			}
-			if err := s.update(ctx, tx, g); err != nil {
-				return err
-			}
-			n++
+		if err := s.sealInPlace(g); err != nil {
+			return false, err
 		}
-		return nil
+		n++
+		return true, nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("seal oauth grants: %w", err)

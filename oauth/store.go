@@ -7,10 +7,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"inboxdesk/secrets"
 )
 
@@ -36,7 +32,7 @@ type Grant struct {
 	RetryAt      time.Time
 }
 
-// Errors of the store; test with errors.Is.
+// Errors of the store (a Keeper gives them too); test with errors.Is.
 var (
 	ErrNotFound    = errors.New("oauth: no such grant")
 	ErrGrantExists = errors.New("oauth: a grant with that name exists (renew it, or remove it first)")
@@ -57,14 +53,36 @@ type Options struct {
 	MaxBackoff time.Duration
 }
 
-// Store is the PostgreSQL store of grants.
+// Keeper keeps the grants' rows (storage.OAuthGrants). The secrets of
+// the grants it takes and gives are sealed: Store seals and opens them.
+type Keeper interface {
+	// Insert stores a new grant, refreshed now; ErrGrantExists when the
+	// name is taken.
+	Insert(ctx context.Context, g *Grant) error
+	// Delete removes a grant; ErrNotFound when there is none.
+	Delete(ctx context.Context, name string) error
+	// All returns every grant by name.
+	All(ctx context.Context) ([]Grant, error)
+	// ByName returns one grant; ErrNotFound when there is none.
+	ByName(ctx context.Context, name string) (*Grant, error)
+	Exists(ctx context.Context, name string) (bool, error)
+	// Locked hands the grant to change under a row lock held until change
+	// returns, and saves what change left in it, in the same transaction,
+	// when change returns true: callers in every process run one after
+	// the other. ErrNotFound when there is no such grant.
+	Locked(ctx context.Context, name string, change func(*Grant) (bool, error)) error
+	// AllLocked is Locked over every grant, in one transaction.
+	AllLocked(ctx context.Context, change func(*Grant) (bool, error)) error
+}
+
+// Store keeps the grants (through a Keeper) and gets their tokens.
 type Store struct {
-	pool *pgxpool.Pool
+	rows Keeper
 	opts Options
 }
 
-// NewStore returns a store over pool.
-func NewStore(pool *pgxpool.Pool, opts Options) *Store {
+// NewStore returns a store over rows.
+func NewStore(rows Keeper, opts Options) *Store {
 	if opts.HTTP == nil {
 		opts.HTTP = &http.Client{Timeout: 30 * time.Second}
 	}
@@ -74,7 +92,7 @@ func NewStore(pool *pgxpool.Pool, opts Options) *Store {
 	if opts.MaxBackoff <= 0 {
 		opts.MaxBackoff = 5 * time.Minute
 	}
-	return &Store{pool: pool, opts: opts}
+	return &Store{rows: rows, opts: opts}
 }
 
 // Purposes the secrets are sealed for (a value sealed for one does not open as another).
@@ -84,67 +102,38 @@ const (
 	purposeAccess       = "oauth access token"
 )
 
-const grantColumns = `name, provider, client_id, client_secret, tenant, scopes, device_url, auth_url, token_url,
-	refresh_token, access_token, access_expiry, refreshed_at, last_error, broken, failures, retry_at`
-
 // Add stores a new grant (its first tokens from the device flow).
 func (s *Store) Add(ctx context.Context, g *Grant) error {
+	if g.Scopes == nil {
+		g.Scopes = []string{}
+	}
 	sealed, err := s.seal(g)
 	if err != nil {
 		return err
 	}
-	if g.Scopes == nil {
-		g.Scopes = []string{}
-	}
-	_, err = s.pool.Exec(ctx, `INSERT INTO oauth_grants (`+grantColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now(), '', false, 0, NULL)`,
-		g.Name, g.Provider, g.ClientID, sealed.ClientSecret, g.Tenant, g.Scopes, g.DeviceURL, g.AuthURL, g.TokenURL,
-		sealed.RefreshToken, sealed.AccessToken, nullable(g.UseUntil))
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
-		return ErrGrantExists
-	}
-	if err != nil {
-		return fmt.Errorf("add grant: %w", err)
-	}
-	return nil
+	return s.rows.Insert(ctx, &sealed)
 }
 
 // Renew replaces a grant's tokens with those of a new consent and clears
 // its failures (`oauth renew`).
 func (s *Store) Renew(ctx context.Context, name string, refresh, access string, useUntil time.Time) error {
-	return s.tx(ctx, func(tx pgx.Tx) error {
-		g, err := s.lock(ctx, tx, name)
-		if err != nil {
-			return err
-		}
+	return s.locked(ctx, name, func(g *Grant) (bool, error) {
 		g.RefreshToken, g.AccessToken, g.UseUntil = refresh, access, useUntil
 		g.LastError, g.Broken, g.Failures, g.RetryAt = "", false, 0, time.Time{}
-		return s.update(ctx, tx, g)
+		return true, nil
 	})
 }
 
 // Remove deletes a grant.
 func (s *Store) Remove(ctx context.Context, name string) error {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM oauth_grants WHERE name = $1`, name)
-	if err != nil {
-		return fmt.Errorf("remove grant: %w", err)
-	}
-	if tag.RowsAffected() == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return s.rows.Delete(ctx, name)
 }
 
 // Grants lists every grant by name, its secrets opened.
 func (s *Store) Grants(ctx context.Context) ([]Grant, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+grantColumns+` FROM oauth_grants ORDER BY name`)
+	gs, err := s.rows.All(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("grants: %w", err)
-	}
-	gs, err := pgx.CollectRows(rows, scanGrant)
-	if err != nil {
-		return nil, fmt.Errorf("grants: %w", err)
+		return nil, err
 	}
 	for i := range gs {
 		if err := s.open(&gs[i]); err != nil {
@@ -156,68 +145,49 @@ func (s *Store) Grants(ctx context.Context) ([]Grant, error) {
 
 // Grant returns one grant by name, its secrets opened.
 func (s *Store) Grant(ctx context.Context, name string) (*Grant, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+grantColumns+` FROM oauth_grants WHERE name = $1`, name)
+	g, err := s.rows.ByName(ctx, name)
 	if err != nil {
-		return nil, fmt.Errorf("grant: %w", err)
-	}
-	return s.collectOne(rows)
-}
-
-// lock reads a grant FOR UPDATE in tx: other refreshers wait for this one.
-func (s *Store) lock(ctx context.Context, tx pgx.Tx, name string) (*Grant, error) {
-	rows, err := tx.Query(ctx, `SELECT `+grantColumns+` FROM oauth_grants WHERE name = $1 FOR UPDATE`, name)
-	if err != nil {
-		return nil, fmt.Errorf("lock grant: %w", err)
-	}
-	return s.collectOne(rows)
-}
-
-func (s *Store) collectOne(rows pgx.Rows) (*Grant, error) {
-	g, err := pgx.CollectExactlyOneRow(rows, scanGrant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("grant: %w", err)
-	}
-	if err := s.open(&g); err != nil {
 		return nil, err
 	}
-	return &g, nil
+	if err := s.open(g); err != nil {
+		return nil, err
+	}
+	return g, nil
 }
 
-// update writes every mutable field of g (sealing its secrets) in tx.
-func (s *Store) update(ctx context.Context, tx pgx.Tx, g *Grant) error {
+// Has reports whether a grant named name exists.
+func (s *Store) Has(ctx context.Context, name string) (bool, error) {
+	return s.rows.Exists(ctx, name)
+}
+
+// locked runs change on the grant, its secrets opened, under the grant's
+// row lock (Keeper.Locked); what change leaves is sealed and saved when it
+// returns true.
+func (s *Store) locked(ctx context.Context, name string, change func(*Grant) (bool, error)) error {
+	return s.rows.Locked(ctx, name, func(g *Grant) (bool, error) {
+		if err := s.open(g); err != nil {
+			return false, err
+		}
+		if save, err := change(g); err != nil || !save {
+			return false, err
+		}
+		return true, s.sealInPlace(g)
+	})
+}
+
+// sealInPlace seals g's secrets for storage.
+func (s *Store) sealInPlace(g *Grant) error {
 	sealed, err := s.seal(g)
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `UPDATE oauth_grants SET refresh_token = $2, access_token = $3, access_expiry = $4,
-			refreshed_at = $5, last_error = $6, broken = $7, failures = $8, retry_at = $9, client_secret = $10
-		WHERE name = $1`, g.Name, sealed.RefreshToken, sealed.AccessToken, nullable(g.UseUntil),
-		nullable(g.RefreshedAt), g.LastError, g.Broken, g.Failures, nullable(g.RetryAt), sealed.ClientSecret)
-	if err != nil {
-		return fmt.Errorf("save grant: %w", err)
-	}
+	*g = sealed
 	return nil
 }
 
-func (s *Store) tx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.pool, fn)
-}
-
-func scanGrant(r pgx.CollectableRow) (Grant, error) {
-	var g Grant
-	var until, refreshed, retry *time.Time
-	err := r.Scan(&g.Name, &g.Provider, &g.ClientID, &g.ClientSecret, &g.Tenant, &g.Scopes, &g.DeviceURL, &g.AuthURL,
-		&g.TokenURL, &g.RefreshToken, &g.AccessToken, &until, &refreshed, &g.LastError, &g.Broken, &g.Failures, &retry)
-	g.UseUntil, g.RefreshedAt, g.RetryAt = deref(until), deref(refreshed), deref(retry)
-	return g, err
-}
-
-// seal returns a copy of g's secrets sealed for storage.
+// seal returns a copy of g with its secrets sealed for storage.
 func (s *Store) seal(g *Grant) (Grant, error) {
-	var out Grant
+	out := *g
 	var err error
 	for _, f := range []struct {
 		purpose string
@@ -244,28 +214,4 @@ func (s *Store) open(g *Grant) error {
 		}
 	}
 	return nil
-}
-
-func nullable(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
-}
-
-func deref(t *time.Time) time.Time {
-	if t == nil {
-		return time.Time{}
-	}
-	return *t
-}
-
-// Has reports whether a grant named name exists.
-func (s *Store) Has(ctx context.Context, name string) (bool, error) {
-	var ok bool
-	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM oauth_grants WHERE name = $1)`, name).Scan(&ok)
-	if err != nil {
-		return false, fmt.Errorf("grant: %w", err)
-	}
-	return ok, nil
 }

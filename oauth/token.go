@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"golang.org/x/oauth2"
 )
 
@@ -37,25 +36,21 @@ func (e *GrantError) Error() string {
 func (s *Store) AccessToken(ctx context.Context, name string) (string, error) {
 	var tok string
 	var failed error
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		g, err := s.lock(ctx, tx, name)
-		if err != nil {
-			return err
-		}
+	err := s.locked(ctx, name, func(g *Grant) (bool, error) {
 		now := s.opts.Now()
 		switch {
 		case g.AccessToken != "" && now.Before(g.UseUntil):
 			tok = g.AccessToken
-			return nil
+			return false, nil
 		case g.Broken:
 			failed = &GrantError{Grant: name, Reason: g.LastError, Broken: true}
-			return nil
+			return false, nil
 		case now.Before(g.RetryAt):
 			failed = &GrantError{Grant: name, Reason: g.LastError, RetryAt: g.RetryAt}
-			return nil
+			return false, nil
 		}
 		tok, failed = s.refresh(ctx, g)
-		return s.update(ctx, tx, g)
+		return true, nil
 	})
 	if err != nil {
 		return "", fmt.Errorf("oauth grant %s: %w", name, err)
@@ -113,12 +108,11 @@ func (s *Store) observe(name string, err error, broken bool) {
 // Expire marks token, if it is still the grant's access token, as no longer
 // usable, so that the next AccessToken refreshes (a server refused it).
 func (s *Store) Expire(ctx context.Context, name, token string) error {
-	return s.tx(ctx, func(tx pgx.Tx) error {
-		g, err := s.lock(ctx, tx, name)
-		if err != nil || g.AccessToken != token {
-			return err
+	return s.locked(ctx, name, func(g *Grant) (bool, error) {
+		if g.AccessToken != token {
+			return false, nil
 		}
 		g.AccessToken, g.UseUntil = "", time.Time{}
-		return s.update(ctx, tx, g)
+		return true, nil
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"inboxdesk/link"
 	"inboxdesk/oauth"
 	"inboxdesk/secrets"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/oauth2server"
 	"inboxdesk/testenv/pgtest"
 )
@@ -54,7 +55,7 @@ func TestRotationUnderTwoReplicas(t *testing.T) {
 	keys := keyring(t)
 	var replicas []*oauth.Store
 	for range 2 {
-		replicas = append(replicas, oauth.NewStore(pgtest.Pool(t, url), oauth.Options{Keys: keys}))
+		replicas = append(replicas, oauth.NewStore(storage.NewOAuthGrants(pgtest.Pool(t, url)), oauth.Options{Keys: keys}))
 	}
 	newGrant(t, replicas[0], srv)
 	ctx := context.Background()
@@ -107,7 +108,7 @@ func TestRevokedGrantIsBrokenWithoutRetryStorm(t *testing.T) {
 	srv := oauth2server.New(t, oauth2server.Options{AccessTTL: time.Second})
 	var observed []bool
 	var mu sync.Mutex
-	store := oauth.NewStore(pgtest.New(t), oauth.Options{Observe: func(_ string, err error, broken bool) {
+	store := oauth.NewStore(storage.NewOAuthGrants(pgtest.New(t)), oauth.Options{Observe: func(_ string, err error, broken bool) {
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
@@ -148,7 +149,7 @@ func TestOutageBacksOff(t *testing.T) {
 	var mu sync.Mutex
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
-	store := oauth.NewStore(pgtest.New(t), oauth.Options{Now: clock})
+	store := oauth.NewStore(storage.NewOAuthGrants(pgtest.New(t)), oauth.Options{Now: clock})
 	newGrant(t, store, srv)
 	advance(3 * time.Second) // past the access token's lifetime
 	srv.FailTokenRequests(2)

@@ -10,6 +10,7 @@ import (
 	"inboxdesk/devmail"
 	"inboxdesk/oauth"
 	"inboxdesk/outbound"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/oauth2server"
 	"inboxdesk/testenv/pgtest"
 )
@@ -27,7 +28,7 @@ func TestTransportXOAUTH2(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sink.Close()
-	grants := oauth.NewStore(pgtest.New(t), oauth.Options{})
+	grants := oauth.NewStore(storage.NewOAuthGrants(pgtest.New(t)), oauth.Options{})
 	if err := grants.Add(ctx, &oauth.Grant{Name: "m365", Provider: oauth.Custom, ClientID: srv.ClientID(),
 		DeviceURL: srv.DeviceURL(), TokenURL: srv.TokenURL(), RefreshToken: srv.IssueRefreshToken()}); err != nil {
 		t.Fatal(err)

@@ -100,7 +100,7 @@ func newEnvServer(t testing.TB, mod func(*web.Config, *web.Deps), srvMod func(*h
 	}
 	e := &env{t: t, ctx: ctx, pool: pool, keys: keys, clock: c, codes: &codeRecorder{sent: map[string][]string{}},
 		tickets: storage.New(pool, storage.Config{Domain: "support.test"}),
-		auth:    auth.NewStore(pool, auth.Config{CodeKey: []byte(strings.Repeat("c", 32)), Now: c.Now})}
+		auth:    auth.NewStore(storage.NewSignIn(pool), auth.Config{CodeKey: []byte(strings.Repeat("c", 32)), Now: c.Now})}
 	e.srv = httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + e.srv.Listener.Addr().String())
 	cfg := web.Config{BaseURL: base, Keys: keys}

@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 
 	"inboxdesk/auth"
+	"inboxdesk/storage"
 )
 
 func runAgent(ctx context.Context, args []string, out io.Writer) error {
@@ -32,7 +33,7 @@ func runAgent(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer pool.Close()
-	store := auth.NewStore(pool, auth.Config{})
+	store := auth.NewStore(storage.NewSignIn(pool), auth.Config{})
 	switch args[0] {
 	case "add":
 		return agentAdd(ctx, store, *email, *name, *role, os.Stdin, out)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"inboxdesk/auth"
+	"inboxdesk/storage"
 )
 
 // runAgentToken manages agents' personal access tokens for the REST API.
@@ -27,7 +28,7 @@ func runAgentToken(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer pool.Close()
-	store := auth.NewStore(pool, auth.Config{})
+	store := auth.NewStore(storage.NewSignIn(pool), auth.Config{})
 	switch args[0] {
 	case "create":
 		secret, t, err := store.CreateAPIToken(ctx, *email, *name, auth.Scope(*scope))

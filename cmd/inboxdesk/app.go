@@ -72,7 +72,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger, tune appTuning) 
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, pool: pool, metrics: metrics.New(pool), tune: tune}
+	a := &app{cfg: cfg, log: log, pool: pool, tune: tune}
 	if err := a.build(ctx, tune); err != nil {
 		pool.Close()
 		return nil, err
@@ -84,8 +84,9 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 	cfg := a.cfg
 	a.store = storage.New(a.pool, storage.Config{ReopenWindow: cfg.ReopenWindow, CoalesceWindow: cfg.Coalesce,
 		AlertsPerHour: cfg.AlertsPerHour, Domain: cfg.Domain, Secrets: cfg.SecretKeys, OwnAddresses: cfg.OwnAddresses})
-	a.auth = auth.NewStore(a.pool, auth.Config{CodeKey: cfg.LinkKeys.Derive("one-time codes")})
-	grants := oauth.NewStore(a.pool, oauth.Options{Keys: cfg.SecretKeys, Observe: a.metrics.OAuthRefresh})
+	a.metrics = metrics.New(a.store, a.log)
+	a.auth = auth.NewStore(storage.NewSignIn(a.pool), auth.Config{CodeKey: cfg.LinkKeys.Derive("one-time codes")})
+	grants := oauth.NewStore(storage.NewOAuthGrants(a.pool), oauth.Options{Keys: cfg.SecretKeys, Observe: a.metrics.OAuthRefresh})
 	if err := sealSecrets(ctx, a.store, grants, a.log); err != nil {
 		return err
 	}

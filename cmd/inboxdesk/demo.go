@@ -6,18 +6,16 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"inboxdesk/auth"
 	"inboxdesk/devmail"
 	"inboxdesk/link"
+	"inboxdesk/storage"
 	"inboxdesk/ticket"
 )
 
@@ -136,43 +134,10 @@ func demoDatabase(ctx context.Context, serverURL, name string, reset bool) (stri
 	if serverURL == "" {
 		return "", errors.New("DATABASE_URL (--database-url) is required: run `make demo`, which finds or starts PostgreSQL")
 	}
-	conn, err := pgx.Connect(ctx, serverURL)
-	if err != nil {
-		return "", fmt.Errorf("DATABASE_URL: cannot reach PostgreSQL: %w", err)
-	}
-	defer conn.Close(ctx)
-	if reset {
-		if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			return "", fmt.Errorf("reset demo database: %w", err)
-		}
-	}
-	var exists bool
-	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
-		return "", err
-	}
-	if !exists {
-		if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-			return "", fmt.Errorf("create demo database: %w", err)
-		}
-	}
-	return withDatabase(serverURL, conn.Config(), name), nil
+	return storage.EnsureDatabase(ctx, serverURL, name, reset)
 }
 
 var demoNameOK = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
-
-// withDatabase is serverURL pointing at database name instead.
-func withDatabase(serverURL string, cfg *pgx.ConnConfig, name string) string {
-	if u, err := url.Parse(serverURL); err == nil && strings.HasPrefix(u.Scheme, "postgres") {
-		u.Path = "/" + name
-		return u.String()
-	}
-	u := url.URL{Scheme: "postgres", Host: net.JoinHostPort(cfg.Host, fmt.Sprint(cfg.Port)), Path: "/" + name,
-		RawQuery: "sslmode=disable", User: url.User(cfg.User)}
-	if cfg.Password != "" {
-		u.User = url.UserPassword(cfg.User, cfg.Password)
-	}
-	return u.String()
-}
 
 // seedDemo adds the support mailbox, the demo agent and, on a first run, one
 // customer email waiting in the mailbox.
@@ -186,19 +151,7 @@ func seedDemo(ctx context.Context, a *app, imapSrv *devmail.IMAP) error {
 		// so the UIDs of earlier runs mean nothing now: forget them and scan
 		// from the start (mail seen before is recognised by Message-ID and
 		// content).
-		err = pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, `UPDATE mailboxes SET url = $2, uidvalidity = 0, last_uid = 0 WHERE id = $1`,
-				mb.ID, url); err != nil {
-				return err
-			}
-			for _, table := range []string{"messages", "quarantine"} {
-				if _, err := tx.Exec(ctx, `UPDATE `+table+` SET uidvalidity = NULL, uid = NULL
-					WHERE mailbox_id = $1 AND uid IS NOT NULL`, mb.ID); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		err = a.store.RestartMailboxScan(ctx, mb.ID, url)
 	}
 	if err != nil {
 		return fmt.Errorf("demo mailbox: %w", err)
@@ -206,8 +159,7 @@ func seedDemo(ctx context.Context, a *app, imapSrv *devmail.IMAP) error {
 	if _, err := a.auth.CreateAgentAs(ctx, auth.AgentRoleAdmin, demoAgent, "Alex Agent", demoPassword); err != nil && !errors.Is(err, auth.ErrAgentExists) {
 		return fmt.Errorf("demo agent: %w", err)
 	}
-	var tickets int
-	if err := a.pool.QueryRow(ctx, `SELECT count(*) FROM tickets`).Scan(&tickets); err != nil || tickets > 0 {
+	if seeded, err := a.store.HasTickets(ctx); err != nil || seeded {
 		return err
 	}
 	_, err = imapSrv.Append("INBOX", []byte(strings.ReplaceAll(demoMail, "\n", "\r\n")))

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"inboxdesk/auth"
+	"inboxdesk/storage"
 	"inboxdesk/webhook"
 )
 
@@ -44,7 +45,7 @@ func TestServeRunsTheAPIAndWebhooks(t *testing.T) {
 	_, secret, err = webhook.Register(ctx, p.store, hook.URL, []string{"ticket.created", "agent.replied"}, true)
 	mu.Unlock()
 	mustNot(t, err, "register webhook")
-	as := auth.NewStore(p.pool, auth.Config{})
+	as := auth.NewStore(storage.NewSignIn(p.pool), auth.Config{})
 	_, err = as.CreateAgent(ctx, "alex@example.com", "Alex", "")
 	mustNot(t, err, "agent")
 	token, _, err := as.CreateAPIToken(ctx, "alex@example.com", "test", auth.ScopeWrite)

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"inboxdesk/inbound"
-	"inboxdesk/oauth"
 	"inboxdesk/storage"
 	"inboxdesk/ticket"
 )
@@ -204,7 +203,7 @@ func checkMailboxURL(ctx context.Context, store *storage.Store, raw string) erro
 	if err != nil || t.OAuth == "" {
 		return err
 	}
-	ok, err := oauth.NewStore(store.Pool(), oauth.Options{}).Has(ctx, t.OAuth)
+	ok, err := storage.NewOAuthGrants(store.Pool()).Exists(ctx, t.OAuth)
 	if err == nil && !ok {
 		err = fmt.Errorf("mailbox url: no OAuth2 grant named %q (add it with `inboxdesk oauth add --name %s …`)", t.OAuth, t.OAuth)
 	}

@@ -194,5 +194,5 @@ func stores(pool *pgxpool.Pool) (*storage.Store, *oauth.Store, error) {
 	}
 	cfg := storage.DefaultConfig()
 	cfg.Secrets = keys
-	return storage.New(pool, cfg), oauth.NewStore(pool, oauth.Options{Keys: keys}), nil
+	return storage.New(pool, cfg), oauth.NewStore(storage.NewOAuthGrants(pool), oauth.Options{Keys: keys}), nil
 }

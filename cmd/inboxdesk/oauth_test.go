@@ -12,6 +12,7 @@ import (
 
 	"inboxdesk/link"
 	"inboxdesk/oauth"
+	"inboxdesk/storage"
 	"inboxdesk/testenv/oauth2server"
 	"inboxdesk/testenv/pgtest"
 )
@@ -75,7 +76,7 @@ func TestOAuthDeviceFlowFromTheCLI(t *testing.T) {
 	srv.RevokeAll()
 	time.Sleep(time.Second)
 	keys, _ := secretKeysFromEnv()
-	store := oauth.NewStore(pgtest.Pool(t, db), oauth.Options{Keys: keys})
+	store := oauth.NewStore(storage.NewOAuthGrants(pgtest.Pool(t, db)), oauth.Options{Keys: keys})
 	if _, err := store.AccessToken(ctx, "m365"); err == nil {
 		t.Fatal("a revoked grant still gave an access token")
 	}
@@ -126,7 +127,7 @@ func TestOAuthBrowserFlowFromTheCLI(t *testing.T) {
 	if srv.Count("authorize") != 1 || srv.Count("authorization_code") != 1 {
 		t.Fatalf("consent pages %d, code exchanges %d; want 1 each", srv.Count("authorize"), srv.Count("authorization_code"))
 	}
-	store := oauth.NewStore(pgtest.Pool(t, db), oauth.Options{})
+	store := oauth.NewStore(storage.NewOAuthGrants(pgtest.Pool(t, db)), oauth.Options{})
 	ctx := context.Background()
 	tok, err := store.AccessToken(ctx, "gws")
 	if err != nil || !srv.Active(srv.Username(), tok) {

@@ -22,7 +22,7 @@ import (
 func TestSecretsSealedAtRest(t *testing.T) {
 	p := newProduct(t)
 	ctx := context.Background()
-	grants := oauth.NewStore(p.pool, oauth.Options{})
+	grants := oauth.NewStore(storage.NewOAuthGrants(p.pool), oauth.Options{})
 	const refresh = "rt-ClearRefreshToken42"
 	if err := grants.Add(ctx, &oauth.Grant{Name: "m365", Provider: oauth.Custom, ClientID: "c",
 		DeviceURL: "http://127.0.0.1:1/d", TokenURL: "http://127.0.0.1:1/t", RefreshToken: refresh}); err != nil {
