@@ -19,7 +19,7 @@ func liveEnv(t *testing.T) *env {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	e := newEnv(t, func(_ *web.Config, d *web.Deps) {
-		d.Live = web.NewLive(d.Tickets, nil)
+		d.Live = web.NewLive(d.Tickets, nil, nil)
 		go func() {
 			defer close(done)
 			_ = d.Live.Run(ctx)
