@@ -81,9 +81,9 @@ type Config struct {
 	SupportAddresses []string
 	// OwnAddresses are the desk's own addresses: the From address and the
 	// support addresses (never participants of a ticket).
-	OwnAddresses []string
-	Brand        brand.Brand
-	brand        brand.Settings // the --brand-* values, until finish builds Brand
+	OwnAddresses  []string
+	Brand         brand.Brand
+	brandSettings brand.Settings // the --brand-* values, until finish builds Brand
 }
 
 // parseConfig reads flags, then the environment, then *_FILE for secrets,
@@ -193,11 +193,11 @@ func (c *Config) finish() error {
 	if c.VAPIDSubject == "" {
 		c.VAPIDSubject = "mailto:" + c.From.Address
 	}
-	if c.brand.Name == "" {
-		c.brand.Name = cmp.Or(c.From.Name, "Support")
+	if c.brandSettings.Name == "" {
+		c.brandSettings.Name = cmp.Or(c.From.Name, "Support")
 	}
 	var err error
-	if c.Brand, err = brand.New(c.brand); err != nil {
+	if c.Brand, err = brand.New(c.brandSettings); err != nil {
 		bad("brand-name", "%v", err)
 	}
 	return errors.Join(errs...)

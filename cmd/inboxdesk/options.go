@@ -129,7 +129,7 @@ func brandPart(set func(*brand.Settings, string)) func(*Config, string) error {
 		if _, err := brand.New(one); err != nil {
 			return err
 		}
-		set(&c.brand, v)
+		set(&c.brandSettings, v)
 		return nil
 	}
 }
