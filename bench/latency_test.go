@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"slices"
 	"testing"
 	"time"
@@ -145,7 +144,7 @@ func newSender(t *testing.T, store *storage.Store, sink *devmail.SMTP) *outbound
 // composerAndTransport composes alerts as serve does and sends them to sink.
 func composerAndTransport(t *testing.T, sink *devmail.SMTP) (*outbound.Composer, *outbound.Transport) {
 	keys, _ := link.ParseKeys(link.GenerateKey())
-	base, _ := url.Parse("https://help.example.com")
+	base, _ := link.ParseBaseURL("https://help.example.com")
 	comp, err := outbound.NewComposer(outbound.ComposeConfig{From: ticket.Address{Email: "no-reply@example.com"},
 		Keys: keys, BaseURL: base})
 	if err != nil {

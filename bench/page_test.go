@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -49,7 +48,7 @@ func TestTicketPageRequestsPerSecond(t *testing.T) {
 		t.Fatal(err)
 	}
 	keys, _ := link.ParseKeys(link.GenerateKey())
-	base, _ := url.Parse("http://127.0.0.1")
+	base, _ := link.ParseBaseURL("http://127.0.0.1")
 	h, err := web.New(web.Config{BaseURL: base, Keys: keys}, web.Deps{Tickets: store, Auth: authStore, Codes: noCodes{}})
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"os"
 	"runtime"
 	"strings"
@@ -93,7 +92,7 @@ func TestScalePages(t *testing.T) {
 		store := storage.New(p, storage.DefaultConfig())
 		authStore := auth.NewStore(storage.NewSignIn(p), auth.Config{CodeKey: []byte(strings.Repeat("c", 32))})
 		keys, _ := link.ParseKeys(link.GenerateKey())
-		base, _ := url.Parse("http://127.0.0.1")
+		base, _ := link.ParseBaseURL("http://127.0.0.1")
 		h, err := web.New(web.Config{BaseURL: base, Keys: keys}, web.Deps{Tickets: store, Auth: authStore, Codes: noCodes{}})
 		if err != nil {
 			t.Fatal(err)

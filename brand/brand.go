@@ -91,14 +91,6 @@ func (b Brand) FooterLines() []string {
 	return out
 }
 
-// NameOr is the brand's name, or fallback when it has none.
-func (b Brand) NameOr(fallback string) string {
-	if b.Name != "" {
-		return b.Name
-	}
-	return fallback
-}
-
 // ColorOrDefault is the accent colour, DefaultColor for the zero Brand.
 func (b Brand) ColorOrDefault() string {
 	if b.Color == "" {

@@ -45,7 +45,7 @@ func TestDefaultsAndTextOnTheColour(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.Color != brand.DefaultColor || b.NameOr("Support") != "Support" {
+	if b.Color != brand.DefaultColor || b.Name != "" {
 		t.Errorf("defaults = %+v", b)
 	}
 	for color, want := range map[string]string{"#ffdd00": "#111111", "#1f5fbf": "#ffffff", "#000000": "#ffffff", "#ffffff": "#111111"} {

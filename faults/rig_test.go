@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/mail"
-	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -86,7 +85,7 @@ func newSender(store *storage.Store, smtpAddr, keyStr string, lease time.Duratio
 		return nil, err
 	}
 	comp, err := outbound.NewComposer(outbound.ComposeConfig{From: ticket.Address{Email: "no-reply@example.com"},
-		Keys: keys, BaseURL: mustURL("https://help.example.com"), Domain: "example.com"})
+		Keys: keys, BaseURL: mustBaseURL("https://help.example.com"), Domain: "example.com"})
 	if err != nil {
 		return nil, err
 	}
@@ -269,8 +268,8 @@ func (r *rig) checkAlerts() (resent int) {
 	return resent
 }
 
-func mustURL(s string) *url.URL {
-	u, err := url.Parse(s)
+func mustBaseURL(s string) link.BaseURL {
+	u, err := link.ParseBaseURL(s)
 	if err != nil {
 		panic(err)
 	}

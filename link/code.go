@@ -41,13 +41,6 @@ func HashCode(key []byte, email, code string) []byte {
 	return h.Sum(nil)
 }
 
-// HashCode is HashCode under the keyring's signing key. After a rotation,
-// codes hashed under the old key no longer match; they live minutes, so the
-// visitor asks for a new one.
-func (kr *Keyring) HashCode(email, code string) []byte {
-	return HashCode(kr.signer().secret, email, code)
-}
-
 // CodeEqual compares a stored hash with a computed one in constant time.
 func CodeEqual(stored, computed []byte) bool {
 	return len(stored) == sha256.Size && hmac.Equal(stored, computed)

@@ -185,15 +185,8 @@ func (kr *Keyring) VerifyFor(token string, now time.Time, ticket int64, purpose 
 }
 
 // URL returns the link to ticket number with its token: base + "/t/NUMBER?k=TOKEN".
-// base comes from configuration, never from a request's Host header; its
-// path, if any, is kept as a prefix.
-func URL(base *url.URL, number int64, token string) string {
-	u := *base
-	u.Path = strings.TrimRight(u.Path, "/") + "/t/" + strconv.FormatInt(number, 10)
-	u.RawPath = ""
-	u.RawQuery = url.Values{"k": {token}}.Encode()
-	u.Fragment = ""
-	return u.String()
+func URL(base BaseURL, number int64, token string) string {
+	return base.Join("/t/" + strconv.FormatInt(number, 10) + "?" + url.Values{"k": {token}}.Encode())
 }
 
 func mac(k key, payload []byte) []byte {

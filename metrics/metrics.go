@@ -27,6 +27,7 @@ type Metrics struct {
 	lastPoll *prometheus.GaugeVec
 	httpDur  *prometheus.HistogramVec
 	refresh  *prometheus.CounterVec
+	listen   prometheus.Counter
 }
 
 // New registers the collectors; db feeds the database-backed gauges
@@ -50,7 +51,9 @@ func New(db Gauges, log *slog.Logger) *Metrics {
 	m.refresh = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "inboxdesk_oauth_refresh_total",
 		Help: "OAuth2 access-token refreshes by grant and result (ok, failed: retried with backoff, refused: the grant needs `inboxdesk oauth renew`)."},
 		[]string{"grant", "result"})
-	m.reg.MustRegister(m.ingested, m.pollDur, m.pollErr, m.lastPoll, m.httpDur, m.refresh,
+	m.listen = prometheus.NewCounter(prometheus.CounterOpts{Name: "inboxdesk_live_listen_errors_total",
+		Help: "Lost or refused LISTEN connections of the agent pages' live updates (each retried with backoff)."})
+	m.reg.MustRegister(m.ingested, m.pollDur, m.pollErr, m.lastPoll, m.httpDur, m.refresh, m.listen,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if db != nil {
 		m.reg.MustRegister(&dbCollector{db: db, log: log})
@@ -86,6 +89,9 @@ func (m *Metrics) OAuthRefresh(grant string, err error, refused bool) {
 	}
 	m.refresh.WithLabelValues(grant, result).Inc()
 }
+
+// LiveListenLost counts a lost or refused LISTEN connection (web.NewLive).
+func (m *Metrics) LiveListenLost() { m.listen.Inc() }
 
 // Handler serves /metrics.
 func (m *Metrics) Handler() http.Handler {

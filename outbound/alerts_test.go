@@ -11,7 +11,6 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/mail"
-	"net/url"
 	"os"
 	"os/exec"
 	"regexp"
@@ -78,7 +77,7 @@ func newAlertRig(t *testing.T, cfg storage.Config) *alertRig {
 	return r
 }
 
-var baseURL, _ = url.Parse("https://help.example.com")
+var baseURL, _ = link.ParseBaseURL("https://help.example.com")
 
 func newSender(t testing.TB, store *storage.Store, smtpAddr string, keys *link.Keyring) *outbound.Sender {
 	comp, err := outbound.NewComposer(outbound.ComposeConfig{From: ticket.Address{Name: "Example Support",

@@ -6,7 +6,6 @@ package outbound
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -24,7 +23,7 @@ const DefaultLinkTTL = 14 * 24 * time.Hour
 type ComposeConfig struct {
 	From            ticket.Address // the no-reply sender, also the SMTP envelope sender
 	Keys            *link.Keyring  // signs the links
-	BaseURL         *url.URL       // public base of the web view, e.g. https://help.example.com
+	BaseURL         link.BaseURL   // public base of the web view, e.g. https://help.example.com
 	LinkTTL         time.Duration  // how long a link works; zero means DefaultLinkTTL
 	DefaultLanguage string         // used when the job has none or one without templates; "" means "en"
 	Domain          string         // value of the loop header; "" means the domain of From
@@ -56,7 +55,7 @@ func NewComposer(c ComposeConfig) (*Composer, error) {
 		return nil, fmt.Errorf("outbound: no templates for default language %q (have %s)",
 			c.DefaultLanguage, strings.Join(lang.Supported, ", "))
 	}
-	return &Composer{cfg: c, templates: set, settingsURL: strings.TrimSuffix(c.BaseURL.String(), "/") + settingsPath}, nil
+	return &Composer{cfg: c, templates: set, settingsURL: c.BaseURL.Join(settingsPath)}, nil
 }
 
 func fillComposeConfig(c *ComposeConfig) error {
@@ -66,8 +65,8 @@ func fillComposeConfig(c *ComposeConfig) error {
 	if c.Keys == nil {
 		return errors.New("no link keys")
 	}
-	if c.BaseURL == nil || (c.BaseURL.Scheme != "https" && c.BaseURL.Scheme != "http") || c.BaseURL.Host == "" {
-		return errors.New("base URL must be an absolute http(s) URL")
+	if c.BaseURL.IsZero() {
+		return errors.New("no base URL")
 	}
 	if c.LinkTTL < 0 {
 		return errors.New("negative link lifetime")

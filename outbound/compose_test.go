@@ -30,7 +30,7 @@ func testKeys(t testing.TB) *link.Keyring {
 }
 
 func testComposeConfig(t testing.TB) ComposeConfig {
-	base, _ := url.Parse("https://help.example.com/desk")
+	base, _ := link.ParseBaseURL("https://help.example.com/desk")
 	return ComposeConfig{
 		From:            ticket.Address{Name: "Example Support", Email: "no-reply@example.com"},
 		Keys:            testKeys(t),
@@ -335,8 +335,7 @@ func TestNewComposerChecksConfig(t *testing.T) {
 	tests := map[string]func(*ComposeConfig){
 		"bad from":          func(c *ComposeConfig) { c.From.Email = "no-reply" },
 		"no keys":           func(c *ComposeConfig) { c.Keys = nil },
-		"relative base":     func(c *ComposeConfig) { c.BaseURL = &url.URL{Path: "/x"} },
-		"ftp base":          func(c *ComposeConfig) { c.BaseURL = &url.URL{Scheme: "ftp", Host: "x"} },
+		"no base":           func(c *ComposeConfig) { c.BaseURL = link.BaseURL{} },
 		"unknown language":  func(c *ComposeConfig) { c.DefaultLanguage = "fr" },
 		"domain with CRLF":  func(c *ComposeConfig) { c.Domain = "a\r\nb" },
 		"negative lifetime": func(c *ComposeConfig) { c.LinkTTL = -time.Hour },

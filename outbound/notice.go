@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"mime/quotedprintable"
 	"strconv"
-	"strings"
 	"time"
 
 	"inboxdesk/ticket"
@@ -46,7 +45,7 @@ func (c *Composer) composeNotice(job ticket.AlertJob) ([]byte, error) {
 	if n := cleanName(job.Requester.Name); n != "" {
 		who = n + " <" + job.Requester.Email + ">"
 	}
-	url := strings.TrimSuffix(c.cfg.BaseURL.String(), "/") + "/agent/tickets/" + strconv.FormatInt(job.TicketNumber, 10)
+	url := c.cfg.BaseURL.Join("/agent/tickets/" + strconv.FormatInt(job.TicketNumber, 10))
 	var body bytes.Buffer
 	qp := quotedprintable.NewWriter(&body)
 	fmt.Fprintf(qp, "%s: #%d %s\r\nCustomer: %s\r\n\r\n%s\r\n\r\nSign in as an agent to read it.\r\n",

@@ -74,7 +74,7 @@ func newRig(t *testing.T) *rig {
 		t.Fatal(err)
 	}
 	r.push = newPushService(t, vapid.Public)
-	base, _ := url.Parse("https://help.example.com")
+	base, _ := link.ParseBaseURL("https://help.example.com")
 	d, err := push.Open(ctx, push.Config{Subject: subject, LinkKeys: r.keys, BaseURL: base,
 		HTTPClient: r.push.srv.Client()}, r.store, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"inboxdesk/link"
 	"inboxdesk/outbound"
@@ -87,7 +86,7 @@ func (d *Deliverer) noticePayload(job ticket.AlertJob) ([]byte, error) {
 	return json.Marshal(Payload{
 		Ticket: job.TicketNumber,
 		Reason: job.Reason,
-		URL:    strings.TrimSuffix(d.cfg.BaseURL.String(), "/") + "/agent/tickets/" + n,
+		URL:    d.cfg.BaseURL.Join("/agent/tickets/" + n),
 		Title:  "Ticket #" + n,
 		Body:   what,
 		Tag:    "agent-ticket-" + n,

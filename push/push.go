@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -43,7 +42,7 @@ type Config struct {
 	// LinkKeys signs the link in the payload, as in the email alert.
 	LinkKeys *link.Keyring
 	// BaseURL is the public base of the web view the link points into.
-	BaseURL *url.URL
+	BaseURL link.BaseURL
 	// DefaultLanguage is used for an alert without one; "" means "en".
 	DefaultLanguage string
 	TTL             time.Duration // how long the push service keeps an undelivered push; zero means DefaultTTL
@@ -103,15 +102,24 @@ func Open(ctx context.Context, cfg Config, store SubscriptionStore, logger *slog
 	return NewDeliverer(cfg, store, logger)
 }
 
+// CheckSubject reports whether s is a contact RFC 8292 allows: a mailto:
+// or https: URL.
+func CheckSubject(s string) error {
+	if !strings.HasPrefix(s, "mailto:") && !strings.HasPrefix(s, "https://") {
+		return errors.New("must start with mailto: or https://")
+	}
+	return nil
+}
+
 func fillConfig(c *Config) error {
 	if err := CheckKeys(c.Keys); err != nil {
 		return err
 	}
-	if !strings.HasPrefix(c.Subject, "mailto:") && !strings.HasPrefix(c.Subject, "https://") {
-		return errors.New("VAPID subject must be a mailto: or https: URL")
+	if err := CheckSubject(c.Subject); err != nil {
+		return fmt.Errorf("VAPID subject: %w", err)
 	}
-	if c.LinkKeys == nil || c.BaseURL == nil || c.BaseURL.Host == "" {
-		return errors.New("link keys and an absolute base URL are required")
+	if c.LinkKeys == nil || c.BaseURL.IsZero() {
+		return errors.New("link keys and a base URL are required")
 	}
 	if c.Urgency == "" {
 		c.Urgency = DefaultUrgency

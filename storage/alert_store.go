@@ -194,11 +194,6 @@ func relaxedCommit(ctx context.Context, tx pgx.Tx) error {
 	return err
 }
 
-// MarkAlertSent records a delivered alert.
-func (s *Store) MarkAlertSent(ctx context.Context, id int64) error {
-	return s.MarkAlertsSent(ctx, []int64{id})
-}
-
 // MarkAlertsSent records delivered alerts in one statement (the sender
 // records a group of deliveries at once). The alert row is the record of
 // delivery; no event is added per alert.

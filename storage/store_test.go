@@ -200,7 +200,7 @@ func drain(t *testing.T, f *fixture) []ticket.AlertJob {
 		t.Fatal(err)
 	}
 	for _, j := range jobs {
-		if err := f.store.MarkAlertSent(f.ctx, j.ID); err != nil {
+		if err := f.store.MarkAlertsSent(f.ctx, []int64{j.ID}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -351,7 +351,7 @@ func TestQuarantineRetryAndDiscard(t *testing.T) {
 	if err != nil || r.Outcome != ticket.OutcomeNewTicket {
 		t.Fatalf("retry %+v %v", r, err)
 	}
-	if _, err := f.store.RetryQuarantined(f.ctx, held[0].ID, mail("ana@example.org", "Again", "hi"), false); !ticket.IsNotFound(err) {
+	if _, err := f.store.RetryQuarantined(f.ctx, held[0].ID, mail("ana@example.org", "Again", "hi"), false); !errors.Is(err, ticket.ErrNotFound) {
 		t.Fatalf("second retry err = %v, want not found", err)
 	}
 	if err := f.store.DiscardQuarantined(f.ctx, held[1].ID); err != nil {

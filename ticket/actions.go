@@ -1,9 +1,5 @@
 package ticket
 
-import (
-	"errors"
-)
-
 // Post is a message written on the web, by an agent or a customer.
 type Post struct {
 	TicketID    int64
@@ -22,7 +18,3 @@ const (
 	ActResolve     AgentAction = "resolve"      // status resolved (optional public reply)
 	ActReopen      AgentAction = "reopen"       // status open
 )
-
-// IsNotFound reports whether err means the thing asked for does not exist (or
-// is not the caller's to see).
-func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

@@ -6,7 +6,6 @@ package ticket
 
 import (
 	"errors"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -158,6 +157,3 @@ func CleanSubject(subject string) string {
 	}
 	return s
 }
-
-// FormatNumber renders a ticket number as customers see it.
-func FormatNumber(n int64) string { return fmt.Sprintf("%d", n) }

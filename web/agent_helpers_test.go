@@ -76,7 +76,7 @@ func (e *env) deliverAlerts() {
 		e.t.Fatal(err)
 	}
 	for _, j := range jobs {
-		if err := e.tickets.MarkAlertSent(e.ctx, j.ID); err != nil {
+		if err := e.tickets.MarkAlertsSent(e.ctx, []int64{j.ID}); err != nil {
 			e.t.Fatal(err)
 		}
 	}

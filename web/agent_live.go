@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"time"
 
 	"inboxdesk/storage"
 )
@@ -13,13 +14,13 @@ import (
 const maxLiveStreams = 5000
 
 // Live fans ticket changes out to the agent pages' event streams. One Live
-// per process is fed by a single LISTEN connection (ticket.ListenChanges), so
+// per process is fed by a single LISTEN connection (storage.Store.ListenChanges), so
 // a change made on any replica reaches every agent's browser.
 //
 // Wiring: make it with NewLive, pass it in Deps.Live, and run Run in its own
 // goroutine for as long as the server serves:
 //
-//	live := web.NewLive(tickets, logger)
+//	live := web.NewLive(tickets, logger, metrics.LiveListenLost)
 //	go live.Run(ctx)
 //	h, err := web.New(cfg, web.Deps{..., Live: live})
 //
@@ -28,6 +29,7 @@ const maxLiveStreams = 5000
 type Live struct {
 	store *storage.Store
 	log   *slog.Logger
+	lost  func()        // counts a lost or refused LISTEN connection
 	done  chan struct{} // closed when Run returns: streams end
 
 	mu   sync.Mutex
@@ -42,21 +44,33 @@ type liveSub struct {
 	changed  chan struct{}
 }
 
-// NewLive returns a hub for store's changes; nil log discards logs.
-func NewLive(store *storage.Store, log *slog.Logger) *Live {
+// NewLive returns a hub for store's changes; nil log discards logs, and
+// lost (nil: not counted) is called on every lost or refused database
+// connection, for a metric.
+func NewLive(store *storage.Store, log *slog.Logger, lost func()) *Live {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Live{store: store, log: log, done: make(chan struct{}), subs: map[*liveSub]struct{}{}}
+	if lost == nil {
+		lost = func() {}
+	}
+	return &Live{store: store, log: log, lost: lost, done: make(chan struct{}), subs: map[*liveSub]struct{}{}}
 }
 
 // Run listens for ticket changes until ctx is cancelled, then ends every
-// stream. It reconnects by itself after a lost database connection; it
-// returns nil once ctx is done. Call it once.
+// stream. It reconnects by itself after a lost database connection, logging
+// and counting each failure; it returns nil once ctx is done. Call it once.
 func (l *Live) Run(ctx context.Context) error {
 	defer l.stop()
 	l.log.Info("web: live updates listening")
-	return l.store.ListenChanges(ctx, l.publish)
+	return l.store.ListenChanges(ctx, l.publish, l.listenLost)
+}
+
+// listenLost reports a lost or refused LISTEN connection. Pages keep
+// working meanwhile; they only stop updating by themselves until it is back.
+func (l *Live) listenLost(err error, retryIn time.Duration) {
+	l.lost()
+	l.log.Warn("web: live updates lost the database; listening again soon", "err", err, "retry_in", retryIn)
 }
 
 func (l *Live) stop() {

@@ -4,11 +4,16 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"inboxdesk/storage"
+	"inboxdesk/testenv/pgtest"
+	"inboxdesk/testenv/syncbuf"
 	"inboxdesk/ticket"
 	"inboxdesk/web"
 )
@@ -19,7 +24,7 @@ func liveEnv(t *testing.T) *env {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	e := newEnv(t, func(_ *web.Config, d *web.Deps) {
-		d.Live = web.NewLive(d.Tickets, nil)
+		d.Live = web.NewLive(d.Tickets, nil, nil)
 		go func() {
 			defer close(done)
 			_ = d.Live.Run(ctx)
@@ -151,5 +156,37 @@ func TestLiveOffAndFragments(t *testing.T) {
 	}
 	if !strings.Contains(full.body, `src="/static/live.js?v=`) || b.get("/static/live.js").status != http.StatusOK {
 		t.Error("live.js is not served")
+	}
+}
+
+// A hub whose database cannot be reached says so in the log and counts
+// each failed try, and keeps trying until it is stopped.
+func TestLiveLogsAndCountsLostListening(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing answers there now
+	pool := pgtest.Pool(t, "postgres://nobody@"+addr+"/none?connect_timeout=5")
+	var logs syncbuf.Buffer
+	lost := make(chan struct{}, 10)
+	live := web.NewLive(storage.New(pool, storage.DefaultConfig()), slog.New(slog.NewTextHandler(&logs, nil)),
+		func() { lost <- struct{}{} })
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- live.Run(ctx) }()
+	select {
+	case <-lost:
+	case <-time.After(time.Minute):
+		t.Fatal("a refused connection was not counted")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run after cancel = %v", err)
+	}
+	if out := logs.String(); !strings.Contains(out, "level=WARN") || !strings.Contains(out, "live updates lost the database") ||
+		!strings.Contains(out, "retry_in=1s") || !strings.Contains(out, addr) {
+		t.Errorf("log lacks the warning, its wait or its error:\n%s", out)
 	}
 }

@@ -64,10 +64,8 @@ func (s *Server) sendInvite(w http.ResponseWriter, r *http.Request, a *auth.Agen
 		return false
 	}
 	tok := s.cfg.Keys.Sign(link.Claims{Ticket: inv.ID, Email: inv.Email, Purpose: link.PurposeInvite, Expires: inv.ExpiresAt})
-	u := *s.cfg.BaseURL
-	u.Path = s.path("/agent/invite")
-	u.RawQuery = url.Values{"k": {tok}}.Encode()
-	if err := s.deps.Invites.SendInvite(r.Context(), inv.Email, inv.Name, u.String(), s.language(r, "")); err != nil {
+	u := s.cfg.BaseURL.Join("/agent/invite?" + url.Values{"k": {tok}}.Encode())
+	if err := s.deps.Invites.SendInvite(r.Context(), inv.Email, inv.Name, u, s.language(r, "")); err != nil {
 		s.log.Error("web: send invite", "to", maskEmail(inv.Email), slog.Any("err", err))
 		s.renderError(w, r, http.StatusServiceUnavailable, "code_send_failed")
 		return false

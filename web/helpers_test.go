@@ -102,7 +102,7 @@ func newEnvServer(t testing.TB, mod func(*web.Config, *web.Deps), srvMod func(*h
 		tickets: storage.New(pool, storage.Config{Domain: "support.test"}),
 		auth:    auth.NewStore(storage.NewSignIn(pool), auth.Config{CodeKey: []byte(strings.Repeat("c", 32)), Now: c.Now})}
 	e.srv = httptest.NewUnstartedServer(nil)
-	base, _ := url.Parse("http://" + e.srv.Listener.Addr().String())
+	base, _ := link.ParseBaseURL("http://" + e.srv.Listener.Addr().String())
 	cfg := web.Config{BaseURL: base, Keys: keys}
 	deps := web.Deps{Tickets: e.tickets, Auth: e.auth, Codes: e.codes, Now: c.Now}
 	if mod != nil {

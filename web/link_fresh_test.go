@@ -35,7 +35,7 @@ func TestExpiredLinkOffersAFreshOne(t *testing.T) {
 	// The acknowledgement went out long ago: nothing is waiting.
 	jobs, _ := e.tickets.ClaimAlerts(e.ctx, 10, time.Minute)
 	for _, j := range jobs {
-		_ = e.tickets.MarkAlertSent(e.ctx, j.ID)
+		_ = e.tickets.MarkAlertsSent(e.ctx, []int64{j.ID})
 	}
 	expired := e.keys.Sign(link.Claims{Ticket: n, Email: "carla@example.org", Purpose: link.PurposeTicket,
 		Expires: e.clock.Now().Add(-48 * time.Hour)})

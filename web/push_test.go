@@ -245,7 +245,7 @@ func TestAgentTicketShowsAlertStatePerChannel(t *testing.T) {
 		if j.Channel == "push" {
 			err = e.tickets.FailAlert(e.ctx, j.ID, "push service: 400 Bad Request")
 		} else {
-			err = e.tickets.MarkAlertSent(e.ctx, j.ID)
+			err = e.tickets.MarkAlertsSent(e.ctx, []int64{j.ID})
 		}
 		if err != nil {
 			t.Fatal(err)

@@ -45,7 +45,7 @@ func (s *Server) handler() http.Handler {
 	s.routes(mux)
 	cop := http.NewCrossOriginProtection()
 	// Our own public origin is trusted even when a proxy rewrites Host.
-	_ = cop.AddTrustedOrigin(s.cfg.BaseURL.Scheme + "://" + s.cfg.BaseURL.Host)
+	_ = cop.AddTrustedOrigin(s.cfg.BaseURL.Origin())
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
 	var h http.Handler = s.withSession(mux)
 	h = cop.Handler(h)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"inboxdesk/link"
 	"inboxdesk/ticket"
 	"inboxdesk/web"
 )
@@ -243,9 +244,7 @@ func TestEmptyFileInputIsNoFile(t *testing.T) {
 
 func TestBasePathPrefix(t *testing.T) {
 	e := newEnv(t, func(c *web.Config, _ *web.Deps) {
-		u := *c.BaseURL
-		u.Path = "/support/"
-		c.BaseURL = &u
+		c.BaseURL, _ = link.ParseBaseURL(c.BaseURL.String() + "/support/")
 	})
 	n := e.mailIn(mail("ana@example.org", "Prefixed", "under a prefix", ""))
 	b := e.browser()

@@ -14,8 +14,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"inboxdesk/auth"
@@ -44,7 +42,7 @@ type Config struct {
 	// BaseURL is the public address of the web view (scheme, host and an
 	// optional path prefix). Links and redirects are built from it, never
 	// from a request's Host header.
-	BaseURL *url.URL
+	BaseURL link.BaseURL
 	// Keys verifies magic-link tokens and signs the short-lived token that
 	// carries an address from the sign-in form to the code page.
 	Keys *link.Keyring
@@ -162,8 +160,8 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 		deps.Now = time.Now
 	}
 	s := &Server{cfg: cfg, deps: deps, log: deps.Logger,
-		basePath: strings.TrimRight(cfg.BaseURL.Path, "/"),
-		secure:   cfg.SecureCookies || cfg.BaseURL.Scheme == "https", fragments: newFragmentCache(defaultFragmentBytes),
+		basePath: cfg.BaseURL.Path(),
+		secure:   cfg.SecureCookies || cfg.BaseURL.Secure(), fragments: newFragmentCache(defaultFragmentBytes),
 		uploads: make(chan struct{}, cfg.MaxConcurrentUploads)}
 	v, err := parseViews(s.funcs())
 	if err != nil {
@@ -180,8 +178,8 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 }
 
 func fillConfig(c *Config) error {
-	if c.BaseURL == nil || (c.BaseURL.Scheme != "http" && c.BaseURL.Scheme != "https") || c.BaseURL.Host == "" {
-		return errors.New("BaseURL must be an absolute http or https URL")
+	if c.BaseURL.IsZero() {
+		return errors.New("no BaseURL")
 	}
 	if c.Keys == nil {
 		return errors.New("no link keys")

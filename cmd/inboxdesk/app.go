@@ -126,9 +126,9 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 		return err
 	}
 	codes.Language = cfg.Language
-	a.live = web.NewLive(a.store, a.log)
+	a.live = web.NewLive(a.store, a.log, a.metrics.LiveListenLost)
 	a.web, err = web.New(web.Config{BaseURL: cfg.BaseURL, Keys: cfg.LinkKeys, MaxUploadBytes: cfg.UploadMax,
-		DefaultLanguage: cfg.Language, SecureCookies: cfg.BaseURL.Scheme == "https", PushPublicKey: pd.PublicKey(),
+		DefaultLanguage: cfg.Language, PushPublicKey: pd.PublicKey(),
 		ClientIPHeader: cfg.ClientIP, TrustedAuthservID: cfg.AuthservID, Brand: cfg.Brand,
 		WebhookAllowPrivate: cfg.WebhookPrivate},
 		web.Deps{Tickets: a.store, Auth: a.auth, Codes: codes, Live: a.live, Logger: a.log})

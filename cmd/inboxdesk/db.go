@@ -36,16 +36,13 @@ func openDB(ctx context.Context, url string) (*pgxpool.Pool, error) {
 // only after parsing (databaseURL), so that --help never prints the URL and
 // its password.
 func dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("database-url", "", "PostgreSQL URL (env DATABASE_URL or DATABASE_URL_FILE)")
+	o := databaseOption()
+	return fs.String(o.flag, "", o.usage())
 }
 
 // databaseURL returns the --database-url given, else DATABASE_URL, else the
 // contents of the file DATABASE_URL_FILE names.
-func databaseURL(given string) (string, error) {
-	s := setting{flag: "database-url", env: "DATABASE_URL", secret: true, value: given}
-	err := s.resolve(nil)
-	return s.value, err
-}
+func databaseURL(given string) (string, error) { return databaseOption().resolve(given) }
 
 // parseAndOpen parses a subcommand's flags (db is its --database-url) and
 // opens the database, migrated.

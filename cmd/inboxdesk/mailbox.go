@@ -144,9 +144,14 @@ func runPoll(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlags("poll", out)
 	db := dbFlag(fs)
 	only := fs.String("mailbox", "", "poll only this mailbox")
-	authserv := fs.String("trusted-authserv-id", "", "as for serve (env INBOXDESK_TRUSTED_AUTHSERV_ID)")
+	authserv := optionFlag(fs, "trusted-authserv-id")
 	pool, err := parseAndOpen(ctx, fs, db, args)
 	if err != nil {
+		return err
+	}
+	var cfg Config
+	if err := authserv(&cfg); err != nil {
+		pool.Close()
 		return err
 	}
 	defer pool.Close()
@@ -157,9 +162,7 @@ func runPoll(ctx context.Context, args []string, out io.Writer) error {
 	}
 	opts := inbound.DefaultOptions()
 	opts.Tokens = grants
-	if opts.TrustedAuthservID = *authserv; opts.TrustedAuthservID == "" {
-		opts.TrustedAuthservID = os.Getenv("INBOXDESK_TRUSTED_AUTHSERV_ID")
-	}
+	opts.TrustedAuthservID = cfg.AuthservID
 	poller := inbound.NewPoller(store, log, opts)
 	return pollOnce(ctx, store, poller, *only, out, log)
 }

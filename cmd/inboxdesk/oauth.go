@@ -141,22 +141,9 @@ func grantList(ctx context.Context, store *oauth.Store, out io.Writer) error {
 // secretKeysFromEnv reads INBOXDESK_SECRET_KEYS (or the file named by
 // INBOXDESK_SECRET_KEYS_FILE); nil when neither is set.
 func secretKeysFromEnv() (*secrets.Keyring, error) {
-	v := os.Getenv("INBOXDESK_SECRET_KEYS")
-	if f := os.Getenv("INBOXDESK_SECRET_KEYS_FILE"); v == "" && f != "" {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return nil, fmt.Errorf("INBOXDESK_SECRET_KEYS_FILE: %v", err)
-		}
-		v = strings.TrimSpace(string(b))
-	}
-	if v == "" {
-		return nil, nil
-	}
-	k, err := secrets.ParseKeys(v)
-	if err != nil {
-		return nil, fmt.Errorf("INBOXDESK_SECRET_KEYS: %w", err)
-	}
-	return k, nil
+	var c Config
+	err := optionNamed("secret-keys").read(&c, "")
+	return c.SecretKeys, err
 }
 
 // sealSecrets seals the secrets still in clear (a database from before

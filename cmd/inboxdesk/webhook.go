@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -23,8 +21,11 @@ func runWebhook(ctx context.Context, args []string, out io.Writer) error {
 	db := dbFlag(fs)
 	url := fs.String("url", "", "add: the URL deliveries are POSTed to")
 	events := fs.String("events", "", "add: comma-separated events (ticket.created, customer.replied, agent.replied, ticket.status_changed, ticket.assigned)")
-	private, _ := strconv.ParseBool(os.Getenv("INBOXDESK_WEBHOOK_ALLOW_PRIVATE"))
-	allow := fs.Bool("allow-private", private, "add: accept private, loopback and http URLs (env INBOXDESK_WEBHOOK_ALLOW_PRIVATE)")
+	var env Config // the default of --allow-private is serve's setting
+	if err := optionNamed("webhook-allow-private").read(&env, ""); err != nil {
+		return err
+	}
+	allow := fs.Bool("allow-private", env.WebhookPrivate, "add: accept private, loopback and http URLs (env INBOXDESK_WEBHOOK_ALLOW_PRIVATE)")
 	id := fs.Int64("id", 0, "remove, deliveries: the webhook's id (from list)")
 	pool, err := parseAndOpen(ctx, fs, db, args[1:])
 	if err != nil {
