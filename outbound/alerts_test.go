@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"inboxdesk/devmail"
@@ -329,7 +330,7 @@ func TestBurstOfUpdatesMakesOneAlert(t *testing.T) {
 	}
 }
 
-// childSend runs a sender until killed.
+// childSend runs a sender as serve does until killed.
 func childSend(db, smtpAddr, keyStr string) int {
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, db)
@@ -341,12 +342,8 @@ func childSend(db, smtpAddr, keyStr string) int {
 		return 2
 	}
 	t := &testing.T{}
-	s := newSender(t, ticket.NewStore(pool, storeConfig()), smtpAddr, keys)
-	for {
-		if _, err := s.RunOnce(ctx); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-		}
-	}
+	newSender(t, ticket.NewStore(pool, storeConfig()), smtpAddr, keys).Run(ctx)
+	return 0
 }
 
 func TestSenderKilledMidDeliveryDeliversEachAlertOnce(t *testing.T) {
@@ -385,11 +382,56 @@ func TestSenderKilledMidDeliveryDeliversEachAlertOnce(t *testing.T) {
 	if sent != n || len(seen) != n {
 		t.Fatalf("after %d kills: %d alerts sent, %d distinct Message-IDs captured, want %d", kills, sent, len(seen), n)
 	}
-	// A kill between the server's "250 OK" and our commit resends the alerts of
-	// the unrecorded group (at most RecordEvery, default 16) under their own
-	// fixed Message-IDs, which receivers drop as duplicates; never more.
-	if resent > kills*16 {
+	// A kill between the server's "250 OK" and our commit resends the
+	// unrecorded deliveries (at most 2×RecordEvery + Workers, 44 at the
+	// defaults) under their own fixed Message-IDs, which receivers drop as
+	// duplicates; never more.
+	if resent > kills*(2*20+4) {
 		t.Fatalf("%d re-sends for %d kills", resent, kills)
 	}
 	t.Logf("%d kills, %d alerts, %d re-sent under the same Message-ID", kills, n, resent)
+}
+
+// One batch, one recipient refused for now: the store records the others as
+// sent and queues the refused one for a retry with the server's answer, its
+// try counted.
+func TestBatchWithARefusedRecipientRecordsTheOthers(t *testing.T) {
+	r := newAlertRig(t, storeConfig())
+	const n = 10
+	for i := range n {
+		r.newTicket(fmt.Sprintf("b%d@example.org", i), "", "help")
+	}
+	r.smtp.FailNext(devmail.StageRcpt, 1, &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"})
+	sent, err := r.sender.RunOnce(r.ctx)
+	if err != nil || sent != n-1 {
+		t.Fatalf("RunOnce = %d, %v; want %d sent", sent, err, n-1)
+	}
+	rows, err := r.pool.Query(r.ctx, `SELECT state, tries, last_error FROM alerts ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		state, lastError string
+		tries            int
+	}
+	got, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
+		var x row
+		return x, r.Scan(&x.state, &x.tries, &x.lastError)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]int{}
+	for _, x := range got {
+		states[x.state]++
+		if x.state == "queued" && (x.tries != 1 || x.lastError != "451 4.3.0 try again later") {
+			t.Errorf("refused alert %+v, want queued after 1 try with the server's answer", x)
+		}
+	}
+	if states["sent"] != n-1 || states["queued"] != 1 || len(got) != n {
+		t.Errorf("alert states %v, want %d sent and 1 queued", states, n-1)
+	}
+	if m := len(r.smtp.Messages()); m != n-1 {
+		t.Errorf("%d messages captured, want %d", m, n-1)
+	}
 }
