@@ -435,3 +435,32 @@ func TestBatchWithARefusedRecipientRecordsTheOthers(t *testing.T) {
 		t.Errorf("%d messages captured, want %d", m, n-1)
 	}
 }
+
+// The hourly cap holds within one claimed batch: with two alerts sent this
+// hour and a cap of three, one of the three due next goes, the other two
+// wait (their try not counted) until the first of the hour leaves it.
+func TestHourlyCapWithinOneBatch(t *testing.T) {
+	cfg := storeConfig()
+	cfg.AlertsPerHour = 3
+	r := newAlertRig(t, cfg)
+	for i := range 5 {
+		r.newTicket("storm@example.org", "", fmt.Sprint("storm ", i))
+		if i == 1 {
+			r.sendAll()
+		}
+	}
+	if sent, err := r.sender.RunOnce(r.ctx); err != nil || sent != 1 {
+		t.Fatalf("RunOnce = %d, %v; want the one alert the cap has room for", sent, err)
+	}
+	var sent, held, waitOK int
+	err := r.pool.QueryRow(r.ctx, `SELECT count(*) FILTER (WHERE state = 'sent'),
+			count(*) FILTER (WHERE state = 'queued' AND tries = 0 AND last_error = 'hourly alert cap reached'),
+			count(*) FILTER (WHERE state = 'queued' AND send_after = (SELECT min(sent_at) FROM alerts) + interval '1 hour')
+		FROM alerts`).Scan(&sent, &held, &waitOK)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent != 3 || held != 2 || waitOK != 2 {
+		t.Errorf("%d sent, %d held by the cap, %d of them due when the hour's first leaves it; want 3, 2, 2", sent, held, waitOK)
+	}
+}
