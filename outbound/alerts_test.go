@@ -464,3 +464,29 @@ func TestHourlyCapWithinOneBatch(t *testing.T) {
 		t.Errorf("%d sent, %d held by the cap, %d of them due when the hour's first leaves it; want 3, 2, 2", sent, held, waitOK)
 	}
 }
+
+// Alerts claimed and not yet recorded (the sender claims its next batch
+// while delivering one) count against the hourly cap: a second claim before
+// the first batch's sent-mark holds the recipient's next alert.
+func TestHourlyCapCountsAlertsInFlight(t *testing.T) {
+	cfg := storeConfig()
+	cfg.AlertsPerHour = 1
+	r := newAlertRig(t, cfg)
+	r.newTicket("busy@example.org", "", "first")
+	first, err := r.store.ClaimAlerts(r.ctx, 10, time.Minute)
+	if err != nil || len(first) != 1 {
+		t.Fatalf("first claim %d, %v; want the one alert", len(first), err)
+	}
+	r.newTicket("busy@example.org", "", "second")
+	r.newTicket("other@example.org", "", "third")
+	second, err := r.store.ClaimAlerts(r.ctx, 10, time.Minute)
+	if err != nil || len(second) != 1 || second[0].Recipient.Email != "other@example.org" {
+		t.Fatalf("second claim %+v, %v; want only the other recipient's alert", second, err)
+	}
+	var held int
+	_ = r.pool.QueryRow(r.ctx, `SELECT count(*) FROM alerts WHERE state = 'queued' AND recipient = 'busy@example.org'
+		AND last_error = 'hourly alert cap reached' AND send_after > now() + interval '59 minutes'`).Scan(&held)
+	if held != 1 {
+		t.Errorf("%d alerts held for the busy recipient, want 1, due in an hour", held)
+	}
+}

@@ -123,17 +123,25 @@ func (s *Store) ClaimAlerts(ctx context.Context, limit int, lease time.Duration)
 // hourly cap $3 (none when 0) are put back instead: a recipient with n
 // alerts sent on a channel in the last hour gets the first $3 - n of its due
 // ones there, the rest wait until the oldest of those n leaves the hour.
+// Alerts still being delivered under a live lease count as sent now: the
+// sender claims its next batch before the current one is recorded, and
+// another replica's batch is in flight alike.
 const claimDueSQL = `
 	WITH due AS (
 		SELECT id, recipient, channel, send_after FROM alerts
 		WHERE (state = 'queued' AND send_after <= now()) OR (state = 'sending' AND lease_until < now())
 		ORDER BY send_after LIMIT $1 FOR UPDATE SKIP LOCKED),
+	inflight AS (
+		SELECT recipient, channel, count(*) AS n FROM alerts
+		WHERE $3 > 0 AND state = 'sending' AND lease_until >= now() AND recipient IN (SELECT recipient FROM due)
+		GROUP BY recipient, channel),
 	capped AS (
-		SELECT due.id, h.oldest, $3 > 0 AND h.n + row_number() OVER (PARTITION BY due.recipient, due.channel
-			ORDER BY due.send_after, due.id) > $3 AS over
-		FROM due, LATERAL (SELECT count(*) AS n, min(sent_at) AS oldest FROM alerts
-			WHERE $3 > 0 AND recipient = due.recipient AND channel = due.channel
-				AND sent_at > now() - interval '1 hour') h),
+		SELECT due.id, h.oldest, $3 > 0 AND h.n + coalesce(f.n, 0) + row_number() OVER (PARTITION BY due.recipient,
+			due.channel ORDER BY due.send_after, due.id) > $3 AS over
+		FROM due LEFT JOIN inflight f ON f.recipient = due.recipient AND f.channel = due.channel,
+			LATERAL (SELECT count(*) AS n, min(sent_at) AS oldest FROM alerts
+				WHERE $3 > 0 AND recipient = due.recipient AND channel = due.channel
+					AND sent_at > now() - interval '1 hour') h),
 	held AS (
 		UPDATE alerts a SET state = 'queued', lease_until = NULL, send_after = coalesce(c.oldest, now()) + interval '1 hour',
 			last_error = 'hourly alert cap reached', updated_at = now()
