@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"inboxdesk/inbound"
+	"inboxdesk/testenv/pgtest"
 	"inboxdesk/ticket"
 )
 
@@ -80,7 +81,8 @@ func TestFaultSIGKILLWhileIngestingAndSendingAlerts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env, _ := json.Marshal(childConfig{DB: r.pool.Config().ConnString(), SMTP: r.smtp.Addr(), Keys: r.keyStr})
+	const child = "killed-inboxdesk" // its database sessions
+	env, _ := json.Marshal(childConfig{DB: pgtest.Named(r.pool.Config().ConnString(), child), SMTP: r.smtp.Addr(), Keys: r.keyStr})
 	var byChildren []int
 	midWork := 0 // kills that left mail to ingest or alerts to send
 	for i := 0; i < kills; i++ {
@@ -100,7 +102,11 @@ func TestFaultSIGKILLWhileIngestingAndSendingAlerts(t *testing.T) {
 		if stored < (i+1)*perRound || r.count(`SELECT count(*) FROM alerts WHERE state IN ('queued', 'sending')`) > 0 {
 			midWork++
 		}
-		// The killed sender's leases run out now rather than in five minutes.
+		// The killed sender's leases run out now rather than in five minutes,
+		// once its last pipelined statements have run.
+		if err := pgtest.WaitGone(r.ctx, r.pool, child); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := r.pool.Exec(r.ctx, `UPDATE alerts SET lease_until = now() - interval '1 second' WHERE state = 'sending'`); err != nil {
 			t.Fatal(err)
 		}

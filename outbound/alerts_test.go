@@ -346,6 +346,9 @@ func childSend(db, smtpAddr, keyStr string) int {
 	return 0
 }
 
+// killedSender names the killed child's database sessions.
+const killedSender = "killed-sender"
+
 func TestSenderKilledMidDeliveryDeliversEachAlertOnce(t *testing.T) {
 	r := newAlertRig(t, storeConfig())
 	const n = 300
@@ -356,7 +359,7 @@ func TestSenderKilledMidDeliveryDeliversEachAlertOnce(t *testing.T) {
 	kills := 0
 	for i := 0; i < 10 && r.due() > 0; i++ {
 		cmd := exec.Command(self)
-		cmd.Env = append(os.Environ(), "INBOXDESK_TEST_SENDER_DB="+r.pool.Config().ConnString(),
+		cmd.Env = append(os.Environ(), "INBOXDESK_TEST_SENDER_DB="+pgtest.Named(r.pool.Config().ConnString(), killedSender),
 			"INBOXDESK_TEST_SENDER_SMTP="+r.smtp.Addr(), "INBOXDESK_TEST_SENDER_KEYS="+r.keyStr)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -365,6 +368,9 @@ func TestSenderKilledMidDeliveryDeliversEachAlertOnce(t *testing.T) {
 		_ = cmd.Process.Signal(syscall.SIGKILL)
 		_ = cmd.Wait()
 		kills++
+		if err := pgtest.WaitGone(r.ctx, r.pool, killedSender); err != nil {
+			t.Fatal(err)
+		}
 		// Leases of the killed sender run out now rather than in minutes.
 		r.pool.Exec(r.ctx, `UPDATE alerts SET lease_until = now() - interval '1 second' WHERE state = 'sending'`)
 	}

@@ -48,7 +48,8 @@ type SenderConfig struct {
 	// dies before its group is recorded: at most 2×RecordEvery+Workers alerts
 	// (the group being written, the one filling meanwhile, and one per worker).
 	RecordEvery int
-	// Workers compose and deliver alerts of a batch concurrently; default 4.
+	// Workers deliver alerts of a batch concurrently, per channel, unless the
+	// channel's Deliverer is Serial; default 4.
 	Workers int
 
 	Logger *slog.Logger // default slog.Default()
