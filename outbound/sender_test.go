@@ -553,3 +553,35 @@ func TestSenderRunClaimsTheNextBatchWhileDelivering(t *testing.T) {
 		t.Errorf("%d messages, want 4", n)
 	}
 }
+
+// serialDeliverer records how many of its deliveries ever overlapped.
+type serialDeliverer struct {
+	mu            sync.Mutex
+	running, most int
+}
+
+func (d *serialDeliverer) Serial() bool { return true }
+
+func (d *serialDeliverer) Deliver(context.Context, ticket.AlertJob) error {
+	d.mu.Lock()
+	d.running++
+	d.most = max(d.most, d.running)
+	d.mu.Unlock()
+	time.Sleep(2 * time.Millisecond) // long enough for another worker to start
+	d.mu.Lock()
+	d.running--
+	d.mu.Unlock()
+	return nil
+}
+
+// A Serial deliverer gets one job at a time even with several workers.
+func TestSenderSerialDelivererGetsOneJobAtATime(t *testing.T) {
+	d := &serialDeliverer{}
+	f := newSenderFixture(t, func(c *SenderConfig) { c.Workers, c.Deliverers["email"] = 4, d })
+	for id := range int64(8) {
+		f.queue.add(jobN(id + 1))
+	}
+	if sent := f.runOnce(t); sent != 8 || d.most != 1 {
+		t.Errorf("sent %d with up to %d deliveries at once, want 8 one at a time", sent, d.most)
+	}
+}
