@@ -123,13 +123,16 @@ func (s *Store) ClaimAlerts(ctx context.Context, limit int, lease time.Duration)
 // hourly cap $3 (none when 0) are put back instead: a recipient with n
 // alerts sent on a channel in the last hour gets the first $3 - n of its due
 // ones there, the rest wait until the oldest of those n leaves the hour.
+// An alert being delivered was due when claimed (send_after <= now() holds
+// for it too), so the condition matches alerts_due_idx, which gives the
+// order: a claim reads its batch rather than sorting every due alert.
 // Alerts still being delivered under a live lease count as sent now: the
 // sender claims its next batch before the current one is recorded, and
 // another replica's batch is in flight alike.
 const claimDueSQL = `
 	WITH due AS (
 		SELECT id, recipient, channel, send_after FROM alerts
-		WHERE (state = 'queued' AND send_after <= now()) OR (state = 'sending' AND lease_until < now())
+		WHERE state IN ('queued', 'sending') AND send_after <= now() AND (state = 'queued' OR lease_until < now())
 		ORDER BY send_after LIMIT $1 FOR UPDATE SKIP LOCKED),
 	inflight AS (
 		SELECT recipient, channel, count(*) AS n FROM alerts
