@@ -15,7 +15,7 @@ var apiActions = map[string]ticket.AgentAction{
 	"reopen":       ticket.ActReopen,
 }
 
-// ticketAct does what the page's buttons do, through ticket.Store.Act:
+// ticketAct does what the page's buttons do, through storage.Store.Act:
 // reply, note, request-info, resolve, reopen, with {"text": "..."}
 // (optional for resolve and reopen). If-Match must hold the ETag read.
 func (a *API) ticketAct(w http.ResponseWriter, r *http.Request, c *caller) {

@@ -1,7 +1,7 @@
 // Package inbound turns support mail into tickets: IMAP sessions, per-mailbox
 // checkpoints, bounded fetch batches, parsing (package mailparse) and the cron
 // schedule. It decides no ticket state itself: every mail goes through
-// ticket.Store.IngestBatch.
+// storage.Store.IngestBatch.
 package inbound
 
 import (

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"inboxdesk/devmail"
@@ -329,7 +330,7 @@ func TestBurstOfUpdatesMakesOneAlert(t *testing.T) {
 	}
 }
 
-// childSend runs a sender until killed.
+// childSend runs a sender as serve does until killed.
 func childSend(db, smtpAddr, keyStr string) int {
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, db)
@@ -341,13 +342,12 @@ func childSend(db, smtpAddr, keyStr string) int {
 		return 2
 	}
 	t := &testing.T{}
-	s := newSender(t, storage.New(pool, storeConfig()), smtpAddr, keys)
-	for {
-		if _, err := s.RunOnce(ctx); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-		}
-	}
+	newSender(t, storage.New(pool, storeConfig()), smtpAddr, keys).Run(ctx)
+	return 0
 }
+
+// killedSender names the killed child's database sessions.
+const killedSender = "killed-sender"
 
 func TestSenderKilledMidDeliveryDeliversEachAlertOnce(t *testing.T) {
 	r := newAlertRig(t, storeConfig())
@@ -359,7 +359,7 @@ func TestSenderKilledMidDeliveryDeliversEachAlertOnce(t *testing.T) {
 	kills := 0
 	for i := 0; i < 10 && r.due() > 0; i++ {
 		cmd := exec.Command(self)
-		cmd.Env = append(os.Environ(), "INBOXDESK_TEST_SENDER_DB="+r.pool.Config().ConnString(),
+		cmd.Env = append(os.Environ(), "INBOXDESK_TEST_SENDER_DB="+pgtest.Named(r.pool.Config().ConnString(), killedSender),
 			"INBOXDESK_TEST_SENDER_SMTP="+r.smtp.Addr(), "INBOXDESK_TEST_SENDER_KEYS="+r.keyStr)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -368,6 +368,9 @@ func TestSenderKilledMidDeliveryDeliversEachAlertOnce(t *testing.T) {
 		_ = cmd.Process.Signal(syscall.SIGKILL)
 		_ = cmd.Wait()
 		kills++
+		if err := pgtest.WaitGone(r.ctx, r.pool, killedSender); err != nil {
+			t.Fatal(err)
+		}
 		// Leases of the killed sender run out now rather than in minutes.
 		r.pool.Exec(r.ctx, `UPDATE alerts SET lease_until = now() - interval '1 second' WHERE state = 'sending'`)
 	}
@@ -385,11 +388,111 @@ func TestSenderKilledMidDeliveryDeliversEachAlertOnce(t *testing.T) {
 	if sent != n || len(seen) != n {
 		t.Fatalf("after %d kills: %d alerts sent, %d distinct Message-IDs captured, want %d", kills, sent, len(seen), n)
 	}
-	// A kill between the server's "250 OK" and our commit resends the alerts of
-	// the unrecorded group (at most RecordEvery, default 16) under their own
-	// fixed Message-IDs, which receivers drop as duplicates; never more.
-	if resent > kills*16 {
+	// A kill between the server's "250 OK" and our commit resends the
+	// unrecorded deliveries (at most 2×RecordEvery + Workers, 44 at the
+	// defaults) under their own fixed Message-IDs, which receivers drop as
+	// duplicates; never more.
+	if resent > kills*(2*20+4) {
 		t.Fatalf("%d re-sends for %d kills", resent, kills)
 	}
 	t.Logf("%d kills, %d alerts, %d re-sent under the same Message-ID", kills, n, resent)
+}
+
+// One batch, one recipient refused for now: the store records the others as
+// sent and queues the refused one for a retry with the server's answer, its
+// try counted.
+func TestBatchWithARefusedRecipientRecordsTheOthers(t *testing.T) {
+	r := newAlertRig(t, storeConfig())
+	const n = 10
+	for i := range n {
+		r.newTicket(fmt.Sprintf("b%d@example.org", i), "", "help")
+	}
+	r.smtp.FailNext(devmail.StageRcpt, 1, &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"})
+	sent, err := r.sender.RunOnce(r.ctx)
+	if err != nil || sent != n-1 {
+		t.Fatalf("RunOnce = %d, %v; want %d sent", sent, err, n-1)
+	}
+	rows, err := r.pool.Query(r.ctx, `SELECT state, tries, last_error FROM alerts ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		state, lastError string
+		tries            int
+	}
+	got, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
+		var x row
+		return x, r.Scan(&x.state, &x.tries, &x.lastError)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]int{}
+	for _, x := range got {
+		states[x.state]++
+		if x.state == "queued" && (x.tries != 1 || x.lastError != "451 4.3.0 try again later") {
+			t.Errorf("refused alert %+v, want queued after 1 try with the server's answer", x)
+		}
+	}
+	if states["sent"] != n-1 || states["queued"] != 1 || len(got) != n {
+		t.Errorf("alert states %v, want %d sent and 1 queued", states, n-1)
+	}
+	if m := len(r.smtp.Messages()); m != n-1 {
+		t.Errorf("%d messages captured, want %d", m, n-1)
+	}
+}
+
+// The hourly cap holds within one claimed batch: with two alerts sent this
+// hour and a cap of three, one of the three due next goes, the other two
+// wait (their try not counted) until the first of the hour leaves it.
+func TestHourlyCapWithinOneBatch(t *testing.T) {
+	cfg := storeConfig()
+	cfg.AlertsPerHour = 3
+	r := newAlertRig(t, cfg)
+	for i := range 5 {
+		r.newTicket("storm@example.org", "", fmt.Sprint("storm ", i))
+		if i == 1 {
+			r.sendAll()
+		}
+	}
+	if sent, err := r.sender.RunOnce(r.ctx); err != nil || sent != 1 {
+		t.Fatalf("RunOnce = %d, %v; want the one alert the cap has room for", sent, err)
+	}
+	var sent, held, waitOK int
+	err := r.pool.QueryRow(r.ctx, `SELECT count(*) FILTER (WHERE state = 'sent'),
+			count(*) FILTER (WHERE state = 'queued' AND tries = 0 AND last_error = 'hourly alert cap reached'),
+			count(*) FILTER (WHERE state = 'queued' AND send_after = (SELECT min(sent_at) FROM alerts) + interval '1 hour')
+		FROM alerts`).Scan(&sent, &held, &waitOK)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent != 3 || held != 2 || waitOK != 2 {
+		t.Errorf("%d sent, %d held by the cap, %d of them due when the hour's first leaves it; want 3, 2, 2", sent, held, waitOK)
+	}
+}
+
+// Alerts claimed and not yet recorded (the sender claims its next batch
+// while delivering one) count against the hourly cap: a second claim before
+// the first batch's sent-mark holds the recipient's next alert.
+func TestHourlyCapCountsAlertsInFlight(t *testing.T) {
+	cfg := storeConfig()
+	cfg.AlertsPerHour = 1
+	r := newAlertRig(t, cfg)
+	r.newTicket("busy@example.org", "", "first")
+	first, err := r.store.ClaimAlerts(r.ctx, 10, time.Minute)
+	if err != nil || len(first) != 1 {
+		t.Fatalf("first claim %d, %v; want the one alert", len(first), err)
+	}
+	r.newTicket("busy@example.org", "", "second")
+	r.newTicket("other@example.org", "", "third")
+	second, err := r.store.ClaimAlerts(r.ctx, 10, time.Minute)
+	if err != nil || len(second) != 1 || second[0].Recipient.Email != "other@example.org" {
+		t.Fatalf("second claim %+v, %v; want only the other recipient's alert", second, err)
+	}
+	var held int
+	_ = r.pool.QueryRow(r.ctx, `SELECT count(*) FROM alerts WHERE state = 'queued' AND recipient = 'busy@example.org'
+		AND last_error = 'hourly alert cap reached' AND send_after > now() + interval '59 minutes'`).Scan(&held)
+	if held != 1 {
+		t.Errorf("%d alerts held for the busy recipient, want 1, due in an hour", held)
+	}
 }

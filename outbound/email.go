@@ -25,3 +25,7 @@ func (d EmailDeliverer) Deliver(ctx context.Context, job ticket.AlertJob) error 
 	}
 	return d.Mailer.Send(ctx, d.Composer.From().Email, []string{job.Recipient.Email}, raw)
 }
+
+// Serial reports that deliveries cannot overlap: the Mailer (a Transport)
+// sends one message at a time over its one connection.
+func (d EmailDeliverer) Serial() bool { return true }

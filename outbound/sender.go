@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"inboxdesk/ticket"
@@ -43,11 +42,14 @@ type SenderConfig struct {
 	RetryBase    time.Duration // first retry delay; default 1m
 	RetryMax     time.Duration // longest retry delay; default 6h
 	MaxTries     int           // attempts before an alert is failed; default 10
-	// RecordEvery: deliveries are recorded as sent in groups of this many (and
-	// at the end of each batch). A crash re-sends at most this many alerts, each
-	// under its own fixed Message-ID; default 16.
+	// RecordEvery: deliveries are recorded as sent in groups of this many,
+	// and at the end of each batch; default BatchSize, one write per batch.
+	// A delivery is re-sent (under its own fixed Message-ID) if the process
+	// dies before its group is recorded: at most 2×RecordEvery+Workers alerts
+	// (the group being written, the one filling meanwhile, and one per worker).
 	RecordEvery int
-	// Workers compose and deliver alerts of a batch concurrently; default 4.
+	// Workers deliver alerts of a batch concurrently, per channel, unless the
+	// channel's Deliverer is Serial; default 4.
 	Workers int
 
 	Logger *slog.Logger // default slog.Default()
@@ -87,7 +89,7 @@ func fillSenderDefaults(c *SenderConfig) {
 	c.RetryBase = orDefault(c.RetryBase, time.Minute)
 	c.RetryMax = orDefault(c.RetryMax, 6*time.Hour)
 	c.MaxTries = orDefault(c.MaxTries, 10)
-	c.RecordEvery = orDefault(c.RecordEvery, 16)
+	c.RecordEvery = orDefault(c.RecordEvery, c.BatchSize)
 	c.Workers = orDefault(c.Workers, 4)
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -112,22 +114,66 @@ func (s *Sender) Wake() {
 	}
 }
 
-// Run delivers alerts until ctx is cancelled: it claims a batch, delivers
-// it, and claims again at once when the batch was full, else waits for the
-// poll interval or Wake.
+// Run delivers alerts until ctx is cancelled. Three stages overlap so that
+// neither database round trip stalls the SMTP connection: a claimer leases
+// the next batch while the current one is delivered, and a recorder marks
+// deliveries sent in groups while later ones go out. After a batch that was
+// not full (the queue is drained) the claimer waits for the poll interval
+// or Wake.
 func (s *Sender) Run(ctx context.Context) {
+	rec := s.newRecorder(ctx)
+	batches := make(chan claim)
+	go s.claimAhead(ctx, batches)
+	for c := range batches {
+		s.logQueueErr(ctx, errors.Join(s.deliverBatch(ctx, c, rec), rec.takeErr()))
+	}
+	_, err := rec.close()
+	s.logQueueErr(ctx, err)
+}
+
+func (s *Sender) logQueueErr(ctx context.Context, err error) {
+	if err != nil {
+		s.log.ErrorContext(ctx, "alert queue", slog.Any("err", err))
+	}
+}
+
+// claim is one leased batch and the time its lease began.
+type claim struct {
+	jobs []ticket.AlertJob
+	at   time.Time
+}
+
+func (s *Sender) claim(ctx context.Context) (claim, error) {
+	at := time.Now()
+	jobs, err := s.cfg.Queue.ClaimAlerts(ctx, s.cfg.BatchSize, s.cfg.Lease)
+	if err != nil {
+		return claim{}, fmt.Errorf("claim alerts: %w", err)
+	}
+	return claim{jobs: jobs, at: at}, nil
+}
+
+// claimAhead claims batches for Run until ctx ends, then closes out. The
+// batch it holds while Run is busy is the next one, claimed during the
+// current one's delivery; so at most two batches are leased at a time. A
+// batch it could not hand over before ctx ended goes back to the queue.
+func (s *Sender) claimAhead(ctx context.Context, out chan<- claim) {
+	defer close(out)
 	for {
-		claimed, _, err := s.runOnce(ctx)
+		c, err := s.claim(ctx)
 		if ctx.Err() != nil {
+			s.logQueueErr(ctx, s.release(ctx, c.jobs))
 			return
 		}
-		if err != nil {
-			s.log.ErrorContext(ctx, "alert queue", slog.Any("err", err))
+		s.logQueueErr(ctx, err)
+		if len(c.jobs) > 0 {
+			select {
+			case out <- c:
+			case <-ctx.Done():
+				s.logQueueErr(ctx, s.release(ctx, c.jobs))
+				return
+			}
 		}
-		if err == nil && claimed == s.cfg.BatchSize {
-			continue
-		}
-		if !s.wait(ctx) {
+		if len(c.jobs) < s.cfg.BatchSize && !s.wait(ctx) {
 			return
 		}
 	}
@@ -146,122 +192,17 @@ func (s *Sender) wait(ctx context.Context) bool {
 }
 
 // RunOnce claims one batch and delivers it, returning how many alerts were
-// sent. When ctx ends, jobs not yet attempted are put back in the queue at
-// once, and so are jobs whose delivery it interrupted (those may have
-// reached the server: they go out again under the same Message-ID).
+// sent once their sent-marks are written. When ctx ends, jobs not yet attempted are put
+// back in the queue at once, and so are jobs whose delivery it interrupted
+// (those may have reached the server: they go out again under the same
+// Message-ID).
 func (s *Sender) RunOnce(ctx context.Context) (sent int, err error) {
-	_, sent, err = s.runOnce(ctx)
-	return sent, err
-}
-
-func (s *Sender) runOnce(ctx context.Context) (claimed, sent int, err error) {
-	start := time.Now()
-	jobs, err := s.cfg.Queue.ClaimAlerts(ctx, s.cfg.BatchSize, s.cfg.Lease)
+	c, err := s.claim(ctx)
 	if err != nil {
-		return 0, 0, fmt.Errorf("claim alerts: %w", err)
+		return 0, err
 	}
-	b := newBatch(ctx, s, start.Add(s.cfg.Lease/2))
-	work := make(chan ticket.AlertJob)
-	var wg sync.WaitGroup
-	// Workers overlap composing one alert with sending another; the
-	// Transport serialises the SMTP transactions on its connection.
-	for range min(s.cfg.Workers, len(jobs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for job := range work {
-				b.deliver(job)
-			}
-		}()
-	}
-	handed := 0
-hand:
-	for _, job := range jobs {
-		select {
-		case work <- job:
-			handed++
-		case <-ctx.Done():
-			break hand
-		}
-	}
-	close(work)
-	wg.Wait()
-	b.unstarted = append(b.unstarted, jobs[handed:]...)
-	sent, err = b.finish()
-	return len(jobs), sent, err
-}
-
-// batch collects the outcome of one claimed batch. Delivered alerts go to a
-// recorder goroutine that records them as sent while later alerts are being
-// delivered: each write takes every delivery that arrived meanwhile, up to
-// RecordEvery, so a crash re-sends at most that many.
-type batch struct {
-	s         *Sender
-	ctx       context.Context
-	mu        sync.Mutex
-	sent      int
-	errs      []error
-	unstarted []ticket.AlertJob // claimed, never attempted: handed back by finish
-	// startBy is when the batch stops starting deliveries: half its lease,
-	// so that no delivery (bounded by the transport's timeout) outlasts the
-	// lease and meets another sender's attempt at the same alert.
-	startBy time.Time
-	ids     chan int64
-	done    chan struct{}
-}
-
-func newBatch(ctx context.Context, s *Sender, startBy time.Time) *batch {
-	b := &batch{s: s, ctx: ctx, startBy: startBy, ids: make(chan int64, s.cfg.BatchSize), done: make(chan struct{})}
-	go b.record()
-	return b
-}
-
-func (b *batch) deliver(job ticket.AlertJob) {
-	if b.ctx.Err() != nil || time.Now().After(b.startBy) {
-		b.mu.Lock()
-		b.unstarted = append(b.unstarted, job)
-		b.mu.Unlock()
-		return
-	}
-	ok, err := b.s.deliver(b.ctx, job)
-	b.addErr(err)
-	if ok {
-		b.ids <- job.ID
-	}
-}
-
-func (b *batch) addErr(err error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.errs = append(b.errs, err)
-}
-
-func (b *batch) record() {
-	defer close(b.done)
-	for id := range b.ids {
-		group := []int64{id}
-	more:
-		for len(group) < b.s.cfg.RecordEvery {
-			select {
-			case id, ok := <-b.ids:
-				if !ok {
-					break more
-				}
-				group = append(group, id)
-			default:
-				break more
-			}
-		}
-		b.addErr(b.s.recordSent(b.ctx, group))
-		b.mu.Lock()
-		b.sent += len(group)
-		b.mu.Unlock()
-	}
-}
-
-func (b *batch) finish() (int, error) {
-	close(b.ids)
-	<-b.done
-	b.addErr(b.s.release(b.ctx, b.unstarted))
-	return b.sent, errors.Join(b.errs...)
+	rec := s.newRecorder(ctx)
+	err = s.deliverBatch(ctx, c, rec)
+	sent, recErr := rec.close()
+	return sent, errors.Join(err, recErr)
 }

@@ -19,6 +19,8 @@ type fakeQueue struct {
 	mu      sync.Mutex
 	jobs    []*fakeJob
 	retries []fakeRetry
+	claims  int       // claims that leased at least one job
+	marks   [][]int64 // the groups MarkAlertsSent was given
 }
 
 type fakeJob struct {
@@ -52,6 +54,9 @@ func (q *fakeQueue) ClaimAlerts(_ context.Context, limit int, _ time.Duration) (
 			out = append(out, j.job)
 		}
 	}
+	if len(out) > 0 {
+		q.claims++
+	}
 	return out, nil
 }
 
@@ -71,6 +76,9 @@ func (q *fakeQueue) set(id int64, state ticket.AlertState, reason string) error 
 }
 
 func (q *fakeQueue) MarkAlertsSent(_ context.Context, ids []int64) error {
+	q.mu.Lock()
+	q.marks = append(q.marks, ids)
+	q.mu.Unlock()
 	for _, id := range ids {
 		if err := q.set(id, ticket.AlertSent, ""); err != nil {
 			return err
@@ -436,5 +444,144 @@ func TestSenderHonoursRetryAfter(t *testing.T) {
 		if got := f.queue.retries[0].at.Sub(composeNow); got < c.lo || got > c.hi {
 			t.Errorf("Retry-After %v: retry in %v, want %v..%v", c.wait, got, c.lo, c.hi)
 		}
+	}
+}
+
+// runUntil runs the sender as serve does until done reports true, then
+// stops it; it fails the test when done stays false for ten seconds.
+func (f *senderFixture) runUntil(t *testing.T, what string, done func() bool) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() { f.sender.Run(ctx); close(stopped) }()
+	defer func() { cancel(); <-stopped }()
+	f.waitFor(t, what, done)
+}
+
+func (f *senderFixture) waitFor(t *testing.T, what string, done func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !done(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not after ten seconds", what)
+		}
+	}
+}
+
+// settled reports whether every job of the queue is sent or failed.
+func (q *fakeQueue) settled() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, j := range q.jobs {
+		if j.state != ticket.AlertSent && j.state != ticket.AlertFailed {
+			return false
+		}
+	}
+	return true
+}
+
+// Over several batches on one connection, a recipient the server refuses
+// for now is retried and one it refuses for good fails, while every other
+// alert of their batches is recorded as sent: one write per batch, each
+// delivered alert in exactly one.
+func TestSenderRunRecordsBatchesAroundRefusedRecipients(t *testing.T) {
+	f := newSenderFixture(t, func(c *SenderConfig) { c.BatchSize, c.PollInterval = 5, time.Hour })
+	for id := range int64(12) {
+		j := jobN(id + 1)
+		j.Recipient.Email = fmt.Sprintf("c%d@example.org", id+1)
+		f.queue.add(j)
+	}
+	f.sink.refuseNext("c4@example.org", errTempBusy, 1)
+	f.sink.refuseNext("c9@example.org", errNoSuchUser, 1)
+	f.runUntil(t, "every alert sent or failed", f.queue.settled)
+
+	for _, j := range f.queue.jobs {
+		want, tries := ticket.AlertSent, 1
+		switch j.job.ID {
+		case 4:
+			tries = 2
+		case 9:
+			want = ticket.AlertFailed
+		}
+		if j.state != want || j.job.Tries != tries {
+			t.Errorf("alert %d: %s after %d tries, want %s after %d", j.job.ID, j.state, j.job.Tries, want, tries)
+		}
+	}
+	if len(f.queue.retries) != 1 || f.queue.retries[0].id != 4 || f.queue.retries[0].reason != "451 4.3.0 try again later" {
+		t.Errorf("retries %+v, want alert 4 once with the server's answer", f.queue.retries)
+	}
+	if _, reason := f.queue.state(9); reason != "550 5.1.1 no such user" {
+		t.Errorf("alert 9 failed with %q, want the server's answer", reason)
+	}
+	marked := map[int64]int{}
+	for _, g := range f.queue.marks {
+		for _, id := range g {
+			marked[id]++
+		}
+	}
+	if len(marked) != 11 || marked[9] != 0 || len(f.queue.marks) > f.queue.claims {
+		t.Errorf("%d sent-marks %v for %d claimed batches; want each of the 11 sent alerts once, at most one write a batch",
+			len(f.queue.marks), f.queue.marks, f.queue.claims)
+	}
+	if n, c := len(f.sink.messages()), f.sink.connections(); n != 11 || c != 1 {
+		t.Errorf("%d messages over %d connections, want 11 over 1", n, c)
+	}
+}
+
+// Run leases the next batch while the current one is still being delivered,
+// so the database round trip of a claim does not hold up the SMTP connection.
+func TestSenderRunClaimsTheNextBatchWhileDelivering(t *testing.T) {
+	f := newSenderFixture(t, func(c *SenderConfig) { c.BatchSize, c.PollInterval = 2, time.Hour })
+	for id := range int64(4) {
+		f.queue.add(jobN(id + 1))
+	}
+	stall := make(chan struct{})
+	f.sink.stall = stall
+	unstall := sync.OnceFunc(func() { close(stall) })
+	defer unstall()
+	claims := func() int {
+		f.queue.mu.Lock()
+		defer f.queue.mu.Unlock()
+		return f.queue.claims
+	}
+	f.runUntil(t, "all four alerts sent", func() bool {
+		if claims() >= 2 {
+			unstall() // the first delivery waited for the second claim
+		}
+		return f.queue.settled()
+	})
+	if n := len(f.sink.messages()); n != 4 {
+		t.Errorf("%d messages, want 4", n)
+	}
+}
+
+// serialDeliverer records how many of its deliveries ever overlapped.
+type serialDeliverer struct {
+	mu            sync.Mutex
+	running, most int
+}
+
+func (d *serialDeliverer) Serial() bool { return true }
+
+func (d *serialDeliverer) Deliver(context.Context, ticket.AlertJob) error {
+	d.mu.Lock()
+	d.running++
+	d.most = max(d.most, d.running)
+	d.mu.Unlock()
+	time.Sleep(2 * time.Millisecond) // long enough for another worker to start
+	d.mu.Lock()
+	d.running--
+	d.mu.Unlock()
+	return nil
+}
+
+// A Serial deliverer gets one job at a time even with several workers.
+func TestSenderSerialDelivererGetsOneJobAtATime(t *testing.T) {
+	d := &serialDeliverer{}
+	f := newSenderFixture(t, func(c *SenderConfig) { c.Workers, c.Deliverers["email"] = 4, d })
+	for id := range int64(8) {
+		f.queue.add(jobN(id + 1))
+	}
+	if sent := f.runOnce(t); sent != 8 || d.most != 1 {
+		t.Errorf("sent %d with up to %d deliveries at once, want 8 one at a time", sent, d.most)
 	}
 }

@@ -33,6 +33,7 @@ type sink struct {
 	msgs     []sinkMsg
 	conns    []*smtp.Conn
 	failures map[string][]error // "mail", "rcpt", "data" → errors to answer, in order
+	refusals map[string][]error // recipient → errors to answer its RCPT TO, in order
 }
 
 type sinkMsg struct {
@@ -60,7 +61,7 @@ func withTLS(t testing.TB, implicit bool, client **tls.Config) sinkOption {
 
 func newSink(t testing.TB, opts ...sinkOption) *sink {
 	t.Helper()
-	s := &sink{failures: map[string][]error{}}
+	s := &sink{failures: map[string][]error{}, refusals: map[string][]error{}}
 	srv := smtp.NewServer(s)
 	srv.Domain = "sink.test"
 	srv.AllowInsecureAuth = true
@@ -84,22 +85,34 @@ func newSink(t testing.TB, opts ...sinkOption) *sink {
 }
 
 // failNext makes the sink answer the next count commands of stage with err.
-func (s *sink) failNext(stage string, err error, count int) {
+func (s *sink) failNext(stage string, err error, count int) { s.push(s.failures, stage, err, count) }
+
+// refuseNext makes the sink answer the next count RCPT TO commands naming
+// rcpt with err, whatever order a batch's messages arrive in.
+func (s *sink) refuseNext(rcpt string, err error, count int) { s.push(s.refusals, rcpt, err, count) }
+
+func (s *sink) nextFailure(stage string) error { return s.pop(s.failures, stage) }
+
+func (s *sink) nextRefusal(rcpt string) error { return s.pop(s.refusals, rcpt) }
+
+// push queues count answers err under key of m (failures or refusals).
+func (s *sink) push(m map[string][]error, key string, err error, count int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for range count {
-		s.failures[stage] = append(s.failures[stage], err)
+		m[key] = append(m[key], err)
 	}
 }
 
-func (s *sink) nextFailure(stage string) error {
+// pop takes the next answer queued under key of m, nil when there is none.
+func (s *sink) pop(m map[string][]error, key string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.failures[stage]) == 0 {
+	if len(m[key]) == 0 {
 		return nil
 	}
-	err := s.failures[stage][0]
-	s.failures[stage] = s.failures[stage][1:]
+	err := m[key][0]
+	m[key] = m[key][1:]
 	return err
 }
 
@@ -170,6 +183,9 @@ func (ss *sinkSession) Mail(from string, _ *smtp.MailOptions) error {
 
 func (ss *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 	if err := ss.sink.nextFailure("rcpt"); err != nil {
+		return err
+	}
+	if err := ss.sink.nextRefusal(to); err != nil {
 		return err
 	}
 	ss.msg.To = append(ss.msg.To, to)

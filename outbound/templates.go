@@ -66,6 +66,14 @@ type layouts struct {
 type alertTemplates struct {
 	layouts
 	phrases map[string]*ttemplate.Template
+	// fixed holds the phrases that do not show the ticket's number (most of
+	// them), rendered once at start-up rather than for every alert.
+	fixed map[phraseKey]string
+}
+
+type phraseKey struct {
+	lang, name string
+	reason     ticket.AlertReason
 }
 
 // parseTemplates parses the layouts and every language's phrases and renders
@@ -80,7 +88,8 @@ func parseTemplates() (*alertTemplates, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert templates: %w", err)
 	}
-	set := &alertTemplates{layouts: layouts{text: t, html: h}, phrases: map[string]*ttemplate.Template{}}
+	set := &alertTemplates{layouts: layouts{text: t, html: h}, phrases: map[string]*ttemplate.Template{},
+		fixed: map[phraseKey]string{}}
 	files, _ := fs.Glob(templateFS, "templates/*.tmpl")
 	for _, f := range files {
 		l := strings.TrimSuffix(path.Base(f), ".tmpl")
@@ -98,7 +107,39 @@ func parseTemplates() (*alertTemplates, error) {
 			return nil, fmt.Errorf("alert templates %s: %w", l, err)
 		}
 	}
-	return set, nil
+	return set, set.fix()
+}
+
+// fix renders once each phrase that reads the same for two different ticket
+// numbers: the number is the only fact of an alert a phrase may show
+// besides its reason, so such a phrase is the same for every alert.
+func (set *alertTemplates) fix() error {
+	for l, p := range set.phrases {
+		for _, r := range reasons {
+			for _, name := range phraseNames {
+				a, err := phrase(p, name, alertFacts{Number: 10001, Reason: r})
+				if err != nil {
+					return fmt.Errorf("alert templates %s: %w", l, err)
+				}
+				b, err := phrase(p, name, alertFacts{Number: 20002, Reason: r})
+				if err != nil {
+					return fmt.Errorf("alert templates %s: %w", l, err)
+				}
+				if a == b {
+					set.fixed[phraseKey{lang: l, name: name, reason: r}] = a
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func phrase(p *ttemplate.Template, name string, f alertFacts) (string, error) {
+	var buf bytes.Buffer
+	if err := p.ExecuteTemplate(&buf, name, f); err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(buf.String()), nil
 }
 
 // check renders every reason in l once.
@@ -124,11 +165,14 @@ func (set *alertTemplates) view(l string, f alertFacts, b brand.Brand) (mailView
 	p := set.phrases[l]
 	out := map[string]string{}
 	for _, name := range phraseNames {
-		var buf bytes.Buffer
-		if err := p.ExecuteTemplate(&buf, name, f); err != nil {
-			return mailView{}, err
+		s, ok := set.fixed[phraseKey{lang: l, name: name, reason: f.Reason}]
+		if !ok {
+			var err error
+			if s, err = phrase(p, name, f); err != nil {
+				return mailView{}, err
+			}
 		}
-		if out[name] = strings.TrimSpace(buf.String()); out[name] == "" {
+		if out[name] = s; s == "" {
 			return mailView{}, fmt.Errorf("reason %q: phrase %q is empty", f.Reason, name)
 		}
 	}

@@ -51,7 +51,7 @@ func decodeKey(s string) ([]byte, error) {
 	return base64.RawURLEncoding.DecodeString(strings.TrimRight(strings.TrimSpace(s), "="))
 }
 
-// KeyStore keeps a generated key pair; *ticket.Store is one.
+// KeyStore keeps a generated key pair; *storage.Store is one.
 type KeyStore interface {
 	VAPIDKeys(ctx context.Context, generate func() (ticket.VAPIDKeyPair, error)) (ticket.VAPIDKeyPair, error)
 }

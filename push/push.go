@@ -54,7 +54,7 @@ type Config struct {
 	Now        func() time.Time // nil means time.Now
 }
 
-// Store is what the deliverer needs of the subscriptions; *ticket.Store is one.
+// Store is what the deliverer needs of the subscriptions; *storage.Store is one.
 type Store interface {
 	PushSubscriptionsByEmail(ctx context.Context, email string) ([]ticket.PushSubscription, error)
 	PushSubscriptionsByAgent(ctx context.Context, agentID int64) ([]ticket.PushSubscription, error)
@@ -84,7 +84,7 @@ func NewDeliverer(cfg Config, store Store, logger *slog.Logger) (*Deliverer, err
 }
 
 // SubscriptionStore is the store Open needs: subscriptions and the stored
-// key pair; *ticket.Store is one.
+// key pair; *storage.Store is one.
 type SubscriptionStore interface {
 	Store
 	KeyStore

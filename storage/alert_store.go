@@ -98,90 +98,73 @@ func (s *Store) enqueueOn(ctx context.Context, tx pgx.Tx, ticketID int64, email,
 // ClaimAlerts leases up to limit due alerts for delivery. Rows another sender
 // holds are skipped (FOR UPDATE SKIP LOCKED); a lease that ran out (a sender
 // died mid-delivery) makes its alert due again, with the same Message-ID. An
-// alert whose recipient reached the hourly cap is put back until the cap allows.
+// alert whose recipient reached the hourly cap on its channel is put back
+// until the cap allows instead (an email and its push twin each count on
+// their own channel); later updates coalesce into the waiting alert, so a
+// storm makes few mails. Claim and cap are one statement, sent with its
+// transaction in one round trip (relaxedRoundTrip).
 func (s *Store) ClaimAlerts(ctx context.Context, limit int, lease time.Duration) ([]ticket.AlertJob, error) {
 	var jobs []ticket.AlertJob
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		if err := relaxedCommit(ctx, tx); err != nil {
-			return err
-		}
-		var err error
-		jobs, err = claimDue(ctx, tx, limit, lease)
+	err := s.relaxedRoundTrip(ctx, func(br pgx.BatchResults) error {
+		rows, err := br.Query()
 		if err != nil {
 			return err
 		}
-		jobs, err = s.applyCap(ctx, tx, jobs)
+		jobs, err = pgx.CollectRows(rows, scanAlertJob)
 		return err
-	})
+	}, claimDueSQL, limit, lease, s.cfg.AlertsPerHour)
 	if err != nil {
 		return nil, fmt.Errorf("claim alerts: %w", err)
 	}
 	return jobs, nil
 }
 
-func claimDue(ctx context.Context, tx pgx.Tx, limit int, lease time.Duration) ([]ticket.AlertJob, error) {
-	rows, err := tx.Query(ctx, `
-		WITH due AS (
-			SELECT id FROM alerts
-			WHERE (state = 'queued' AND send_after <= now()) OR (state = 'sending' AND lease_until < now())
-			ORDER BY send_after LIMIT $1 FOR UPDATE SKIP LOCKED)
-		UPDATE alerts a SET state = 'sending', lease_until = now() + $2::interval, tries = a.tries + 1,
-			updated_at = now()
-		FROM due, tickets t JOIN customers c ON c.id = t.requester_id
-		WHERE a.id = due.id AND t.id = a.ticket_id
-		RETURNING a.id, t.number, t.subject, a.recipient, CASE WHEN c.email = a.recipient THEN c.name ELSE '' END,
-			a.channel, a.reason, a.language, a.message_id, a.tries, a.created_at,
-			coalesce((SELECT m.message_id FROM messages m WHERE m.ticket_id = t.id ORDER BY m.id LIMIT 1), ''),
-			coalesce(a.agent_id, 0), c.email, c.name`,
-		limit, lease)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ticket.AlertJob, error) {
-		var j ticket.AlertJob
-		var reason string
-		err := r.Scan(&j.ID, &j.TicketNumber, &j.Subject, &j.Recipient.Email, &j.Recipient.Name, &j.Channel, &reason,
-			&j.Language, &j.MessageID, &j.Tries, &j.CreatedAt, &j.References, &j.AgentID, &j.Requester.Email, &j.Requester.Name)
-		j.Reason = ticket.AlertReason(reason)
-		return j, err
-	})
-}
+// claimDueSQL leases the due alerts ($1 at most, for $2). Those past the
+// hourly cap $3 (none when 0) are put back instead: a recipient with n
+// alerts sent on a channel in the last hour gets the first $3 - n of its due
+// ones there, the rest wait until the oldest of those n leaves the hour.
+// An alert being delivered was due when claimed (send_after <= now() holds
+// for it too), so the condition matches alerts_due_idx, which gives the
+// order: a claim reads its batch rather than sorting every due alert.
+// Alerts still being delivered under a live lease count as sent now: the
+// sender claims its next batch before the current one is recorded, and
+// another replica's batch is in flight alike.
+const claimDueSQL = `
+	WITH due AS (
+		SELECT id, recipient, channel, send_after FROM alerts
+		WHERE state IN ('queued', 'sending') AND send_after <= now() AND (state = 'queued' OR lease_until < now())
+		ORDER BY send_after LIMIT $1 FOR UPDATE SKIP LOCKED),
+	inflight AS (
+		SELECT recipient, channel, count(*) AS n FROM alerts
+		WHERE $3 > 0 AND state = 'sending' AND lease_until >= now() AND recipient IN (SELECT recipient FROM due)
+		GROUP BY recipient, channel),
+	capped AS (
+		SELECT due.id, h.oldest, $3 > 0 AND h.n + coalesce(f.n, 0) + row_number() OVER (PARTITION BY due.recipient,
+			due.channel ORDER BY due.send_after, due.id) > $3 AS over
+		FROM due LEFT JOIN inflight f ON f.recipient = due.recipient AND f.channel = due.channel,
+			LATERAL (SELECT count(*) AS n, min(sent_at) AS oldest FROM alerts
+				WHERE $3 > 0 AND recipient = due.recipient AND channel = due.channel
+					AND sent_at > now() - interval '1 hour') h),
+	held AS (
+		UPDATE alerts a SET state = 'queued', lease_until = NULL, send_after = coalesce(c.oldest, now()) + interval '1 hour',
+			last_error = 'hourly alert cap reached', updated_at = now()
+		FROM capped c WHERE a.id = c.id AND c.over)
+	UPDATE alerts a SET state = 'sending', lease_until = now() + $2::interval, tries = a.tries + 1,
+		updated_at = now()
+	FROM capped, tickets t JOIN customers c ON c.id = t.requester_id
+	WHERE a.id = capped.id AND NOT capped.over AND t.id = a.ticket_id
+	RETURNING a.id, t.number, t.subject, a.recipient, CASE WHEN c.email = a.recipient THEN c.name ELSE '' END,
+		a.channel, a.reason, a.language, a.message_id, a.tries, a.created_at,
+		coalesce((SELECT m.message_id FROM messages m WHERE m.ticket_id = t.id ORDER BY m.id LIMIT 1), ''),
+		coalesce(a.agent_id, 0), c.email, c.name`
 
-// applyCap puts back the jobs whose recipient already had AlertsPerHour alerts
-// on the job's channel in the last hour (an email and its push twin each count
-// on their own channel); they become due when the oldest of those leaves the
-// hour. Later updates coalesce into the waiting alert, so a storm makes few mails.
-func (s *Store) applyCap(ctx context.Context, tx pgx.Tx, jobs []ticket.AlertJob) ([]ticket.AlertJob, error) {
-	if s.cfg.AlertsPerHour <= 0 {
-		return jobs, nil
-	}
-	kept := jobs[:0]
-	taken := map[[2]string]int{}
-	for _, j := range jobs {
-		var n int
-		var oldest *time.Time
-		err := tx.QueryRow(ctx, `SELECT count(*), min(sent_at) FROM alerts
-			WHERE recipient = $1 AND channel = $2 AND sent_at > now() - interval '1 hour'`,
-			j.Recipient.Email, j.Channel).Scan(&n, &oldest)
-		if err != nil {
-			return nil, err
-		}
-		key := [2]string{j.Recipient.Email, j.Channel}
-		if n+taken[key] < s.cfg.AlertsPerHour {
-			taken[key]++
-			kept = append(kept, j)
-			continue
-		}
-		until := time.Now().Add(time.Hour)
-		if oldest != nil {
-			until = oldest.Add(time.Hour)
-		}
-		if _, err := tx.Exec(ctx, `UPDATE alerts SET state = 'queued', tries = tries - 1, lease_until = NULL,
-			send_after = $2, last_error = 'hourly alert cap reached' WHERE id = $1`, j.ID, until); err != nil {
-			return nil, err
-		}
-	}
-	return kept, nil
+func scanAlertJob(r pgx.CollectableRow) (ticket.AlertJob, error) {
+	var j ticket.AlertJob
+	var reason string
+	err := r.Scan(&j.ID, &j.TicketNumber, &j.Subject, &j.Recipient.Email, &j.Recipient.Name, &j.Channel, &reason,
+		&j.Language, &j.MessageID, &j.Tries, &j.CreatedAt, &j.References, &j.AgentID, &j.Requester.Email, &j.Requester.Name)
+	j.Reason = ticket.AlertReason(reason)
+	return j, err
 }
 
 // relaxedCommit lets the transaction commit without waiting for the WAL
@@ -190,35 +173,50 @@ func (s *Store) applyCap(ctx context.Context, tx pgx.Tx, jobs []ticket.AlertJob)
 // its own fixed Message-ID, which receivers drop as a duplicate. It saves a
 // disk flush per group of alerts.
 func relaxedCommit(ctx context.Context, tx pgx.Tx) error {
-	_, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`)
+	_, err := tx.Exec(ctx, relaxedCommitSQL)
 	return err
 }
 
-// MarkAlertsSent records delivered alerts in one statement (the sender
-// records a group of deliveries at once). The alert row is the record of
-// delivery; no event is added per alert.
-//
-// The transaction is sent as one pipelined batch (BEGIN, relaxed commit,
-// UPDATE, COMMIT): one round trip instead of four, as the sender's
-// recorder writes a group every few deliveries.
-func (s *Store) MarkAlertsSent(ctx context.Context, ids []int64) error {
+const relaxedCommitSQL = `SET LOCAL synchronous_commit = off`
+
+// relaxedRoundTrip runs one statement in a transaction that commits without
+// waiting for the WAL flush (relaxedCommit), sent as one pipelined batch
+// (BEGIN, SET LOCAL, the statement, COMMIT): one round trip instead of four,
+// for the sender's claims and sent-marks. read takes the statement's result.
+func (s *Store) relaxedRoundTrip(ctx context.Context, read func(pgx.BatchResults) error, sql string, args ...any) error {
 	b := &pgx.Batch{}
 	b.Queue(`BEGIN`)
-	b.Queue(`SET LOCAL synchronous_commit = off`)
-	b.Queue(`
-		UPDATE alerts SET state = 'sent', sent_at = now(), last_error = '', lease_until = NULL, updated_at = now()
-		WHERE id = ANY($1) AND state = 'sending'`, ids)
+	b.Queue(relaxedCommitSQL)
+	b.Queue(sql, args...)
 	b.Queue(`COMMIT`)
 	br := s.pool.SendBatch(ctx, b)
-	var err error
-	for range b.Len() {
-		if _, err = br.Exec(); err != nil {
-			break
-		}
+	_, err := br.Exec()
+	if err == nil {
+		_, err = br.Exec()
 	}
+	if err == nil {
+		err = read(br)
+	}
+	if err == nil {
+		_, err = br.Exec()
+	}
+	// A failed batch leaves its transaction aborted; the pool drops such a
+	// connection rather than hand it out again.
 	if cerr := br.Close(); err == nil {
 		err = cerr
 	}
+	return err
+}
+
+// MarkAlertsSent records delivered alerts in one statement and one round
+// trip (the sender records a batch of deliveries at once). The alert row is
+// the record of delivery; no event is added per alert.
+func (s *Store) MarkAlertsSent(ctx context.Context, ids []int64) error {
+	err := s.relaxedRoundTrip(ctx, func(br pgx.BatchResults) error {
+		_, err := br.Exec()
+		return err
+	}, `UPDATE alerts SET state = 'sent', sent_at = now(), last_error = '', lease_until = NULL, updated_at = now()
+		WHERE id = ANY($1) AND state = 'sending'`, ids)
 	if err != nil {
 		return fmt.Errorf("mark alerts sent: %w", err)
 	}

@@ -19,7 +19,7 @@ var agentActions = map[string]ticket.AgentAction{
 
 // agentTicketAct applies the pressed action button (reply, internal note,
 // ask for more information, resolve, reopen) with the typed text and files,
-// in one transaction through ticket.Store.Act. A refused action (a file
+// in one transaction through storage.Store.Act. A refused action (a file
 // the rules refuse, nothing written, a status the ticket cannot move to, or
 // a ticket that changed since the page was loaded) shows the page again
 // with the text kept and nothing stored.
@@ -62,7 +62,7 @@ func (s *Server) agentTicketAct(w http.ResponseWriter, r *http.Request, f *form)
 	http.Redirect(w, r, s.agentTicketPath(t.Number)+"?done="+string(act)+"#thread", http.StatusSeeOther)
 }
 
-// actRefused answers an action or assignment that ticket.Store refused.
+// actRefused answers an action or assignment that storage.Store refused.
 func (s *Server) actRefused(w http.ResponseWriter, r *http.Request, t *ticket.Ticket, af agentForm, err error) {
 	switch {
 	case errors.Is(err, ticket.ErrStale):

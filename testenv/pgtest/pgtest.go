@@ -153,3 +153,36 @@ func Pool(t testing.TB, url string) *pgxpool.Pool {
 	t.Cleanup(pool.Close)
 	return pool
 }
+
+// Named returns the database URL raw with application_name set to name, so
+// that WaitGone can wait for the server backends of a pool opened on it.
+func Named(raw, name string) string {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return raw + " application_name=" + name // key=value form
+	}
+	q := u.Query()
+	q.Set("application_name", name)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// WaitGone waits until pool's database has no backend of application name
+// left. Statements a killed process had sent still run on the server after
+// its death (a pipelined claim commits, say); a test that changes the same
+// rows next must wait for them.
+func WaitGone(ctx context.Context, pool *pgxpool.Pool, name string) error {
+	for {
+		var n int
+		err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND application_name = $1`, name).Scan(&n)
+		if err != nil || n == 0 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
