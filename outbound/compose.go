@@ -52,10 +52,6 @@ func NewComposer(c ComposeConfig) (*Composer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("outbound: %w", err)
 	}
-	if _, ok := set.phrases[c.DefaultLanguage]; !ok {
-		return nil, fmt.Errorf("outbound: no templates for default language %q (have %s)",
-			c.DefaultLanguage, strings.Join(lang.Supported, ", "))
-	}
 	return &Composer{cfg: c, templates: set, settingsURL: strings.TrimSuffix(c.BaseURL.String(), "/") + settingsPath}, nil
 }
 
@@ -134,10 +130,7 @@ func (c *Composer) Compose(job ticket.AlertJob) ([]byte, error) {
 		Purpose: link.PurposeTicket,
 		Expires: now.Add(c.cfg.LinkTTL),
 	})
-	view, err := c.templates.view(lang, alertFacts{Number: job.TicketNumber, Reason: job.Reason}, c.cfg.Brand)
-	if err != nil {
-		return nil, fmt.Errorf("compose alert %d: %w", job.ID, err)
-	}
+	view := c.templates.view(lang, alertFacts{Number: job.TicketNumber, Reason: job.Reason}, c.cfg.Brand)
 	view.Subject = oneLine(job.Subject)
 	view.MailSubject = mailSubject(view.Heading, job.TicketNumber, view.Subject)
 	view.URL = link.URL(c.cfg.BaseURL, job.TicketNumber, token)
@@ -166,12 +159,11 @@ func checkJob(job ticket.AlertJob) error {
 	return nil
 }
 
-// language picks the templates for l ("es-MX" uses "es"), else the default.
+// language picks the catalog's language for l ("es-MX" uses "es"), else
+// the default.
 func (c *Composer) language(l string) string {
 	if n := lang.Normalize(l); n != "" {
-		if _, ok := c.templates.phrases[n]; ok {
-			return n
-		}
+		return n
 	}
 	return c.cfg.DefaultLanguage
 }

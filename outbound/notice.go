@@ -8,31 +8,17 @@ import (
 	"strings"
 	"time"
 
+	"inboxdesk/lang"
 	"inboxdesk/ticket"
 )
-
-// noticeWhat says, per reason, what happened in an agent's notice.
-var noticeWhat = map[ticket.AlertReason]string{
-	ticket.EventNewTicket.Reason():       "New ticket",
-	ticket.EventCustomerReplied.Reason(): "Customer replied",
-	ticket.EventAssigned.Reason():        "Assigned to you",
-	ticket.EventMentioned.Reason():       "You were mentioned",
-}
-
-// NoticeWhat is what happened, in an agent's notice of reason (false for
-// a reason that is not an agent's).
-func NoticeWhat(reason ticket.AlertReason) (string, bool) {
-	what, ok := noticeWhat[reason]
-	return what, ok
-}
 
 // composeNotice renders an agent's notice: notify-only like a customer's
 // alert (what happened, the ticket's number and subject, the customer), with
 // a plain link to the agent page, which asks the agent to sign in. It
 // carries no token and no message content.
 func (c *Composer) composeNotice(job ticket.AlertJob) ([]byte, error) {
-	what, ok := noticeWhat[job.Reason]
-	if !ok {
+	cat, key := c.templates.cat, "notice_"+string(job.Reason)
+	if !cat.Defines(key) {
 		return nil, Permanent(fmt.Errorf("compose notice %d: unknown reason %q", job.ID, job.Reason))
 	}
 	if err := checkAddress(job.Recipient.Email); err != nil {
@@ -49,8 +35,9 @@ func (c *Composer) composeNotice(job ticket.AlertJob) ([]byte, error) {
 	url := strings.TrimSuffix(c.cfg.BaseURL.String(), "/") + "/agent/tickets/" + strconv.FormatInt(job.TicketNumber, 10)
 	var body bytes.Buffer
 	qp := quotedprintable.NewWriter(&body)
-	fmt.Fprintf(qp, "%s: #%d %s\r\nCustomer: %s\r\n\r\n%s\r\n\r\nSign in as an agent to read it.\r\n",
-		what, job.TicketNumber, subject, who, url)
+	what := cat.Text(lang.Agents, key)
+	fmt.Fprintf(qp, "%s: #%d %s\r\n%s\r\n\r\n%s\r\n\r\n%s\r\n", what, job.TicketNumber, subject,
+		cat.Format(lang.Agents, "notice_customer", who), url, cat.Text(lang.Agents, "notice_sign_in"))
 	if err := qp.Close(); err != nil {
 		return nil, err
 	}

@@ -5,8 +5,6 @@ import (
 	"embed"
 	"fmt"
 	htemplate "html/template"
-	"io/fs"
-	"path"
 	"strings"
 	ttemplate "text/template"
 	"unicode"
@@ -17,11 +15,10 @@ import (
 	"inboxdesk/ticket"
 )
 
-// templateFS holds, per language, LANG.tmpl (the alert's phrases: one
-// template per phrase, see phraseNames) and the two layouts every language
-// shares: layout.txt.tmpl ("text") and layout.html.tmpl ("html"). Both
-// layouts show the same phrases in the same order, so the HTML says what the
-// plain part says. Adding a language is adding its phrase file.
+// templateFS holds the two layouts every language shares: layout.txt.tmpl
+// ("text") and layout.html.tmpl ("html"). Both show the same phrases in the
+// same order, so the HTML says what the plain part says. The phrases come
+// from the language catalog (lang.Messages, keys alert_*).
 //
 //go:embed templates/*.tmpl
 var templateFS embed.FS
@@ -31,9 +28,6 @@ var reasons = []ticket.AlertReason{
 	ticket.ReasonReceived, ticket.ReasonReplied, ticket.ReasonInfoRequested, ticket.ReasonResolved,
 	ticket.ReasonLinkRequested, ticket.ReasonMerged,
 }
-
-// phraseNames are the templates each LANG.tmpl defines.
-var phraseNames = []string{"heading", "what", "request", "button", "code", "fallback", "notify", "settings", "help"}
 
 // alertFacts is all a phrase may show: no message content exists here.
 type alertFacts struct {
@@ -62,16 +56,20 @@ type layouts struct {
 	html *htemplate.Template
 }
 
-// alertTemplates are the shared layouts and each language's phrases.
+// alertTemplates are the shared layouts and the catalog of phrases.
 type alertTemplates struct {
 	layouts
-	phrases map[string]*ttemplate.Template
+	cat *lang.Catalog
 }
 
-// parseTemplates parses the layouts and every language's phrases and renders
-// each reason once, so a broken or missing template stops start-up, not a
-// delivery. Every language of lang.Supported must have its phrases.
+// parseTemplates parses the layouts and renders each reason once in every
+// language of the catalog, so a broken template stops start-up, not a
+// delivery.
 func parseTemplates() (*alertTemplates, error) {
+	cat, err := lang.Messages()
+	if err != nil {
+		return nil, err
+	}
 	t, err := ttemplate.New("text").Option("missingkey=error").ParseFS(templateFS, "templates/layout.txt.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("alert templates: %w", err)
@@ -80,20 +78,8 @@ func parseTemplates() (*alertTemplates, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert templates: %w", err)
 	}
-	set := &alertTemplates{layouts: layouts{text: t, html: h}, phrases: map[string]*ttemplate.Template{}}
-	files, _ := fs.Glob(templateFS, "templates/*.tmpl")
-	for _, f := range files {
-		l := strings.TrimSuffix(path.Base(f), ".tmpl")
-		if strings.HasPrefix(l, "layout.") {
-			continue
-		}
-		p, err := ttemplate.New(l).Option("missingkey=error").ParseFS(templateFS, f)
-		if err != nil {
-			return nil, fmt.Errorf("alert templates %s: %w", l, err)
-		}
-		set.phrases[l] = p
-	}
-	for _, l := range lang.Supported {
+	set := &alertTemplates{layouts: layouts{text: t, html: h}, cat: cat}
+	for _, l := range cat.Languages() {
 		if err := set.check(l); err != nil {
 			return nil, fmt.Errorf("alert templates %s: %w", l, err)
 		}
@@ -103,14 +89,13 @@ func parseTemplates() (*alertTemplates, error) {
 
 // check renders every reason in l once.
 func (set *alertTemplates) check(l string) error {
-	if set.phrases[l] == nil {
-		return fmt.Errorf("no phrases")
-	}
 	for _, r := range reasons {
-		v, err := set.view(l, alertFacts{Number: 1, Reason: r}, brand.Brand{Name: "x"})
-		if err != nil {
-			return err
+		for _, key := range phraseKeys(r) {
+			if !set.cat.Defines(key) {
+				return fmt.Errorf("reason %q: no phrase %q", r, key)
+			}
 		}
+		v := set.view(l, alertFacts{Number: 1, Reason: r}, brand.Brand{Name: "x"})
 		v.URL = "https://example.com/t/1?k=x"
 		if _, err := set.render(v); err != nil {
 			return err
@@ -119,23 +104,27 @@ func (set *alertTemplates) check(l string) error {
 	return nil
 }
 
+// phraseKeys are the catalog keys of an alert's phrases for reason r, in
+// the order of mailView's fields: heading, what, request, button, code,
+// fallback, notify, settings, help.
+func phraseKeys(r ticket.AlertReason) []string {
+	button := "alert_button"
+	if r == ticket.ReasonInfoRequested || r == ticket.ReasonReplied {
+		button += "_" + string(r)
+	}
+	return []string{"alert_heading_" + string(r), "alert_what_" + string(r), "alert_request", button,
+		"alert_code", "alert_fallback", "alert_notify", "alert_settings", "alert_help"}
+}
+
 // view fills the phrases of l for f; the caller adds the links and subject.
-func (set *alertTemplates) view(l string, f alertFacts, b brand.Brand) (mailView, error) {
-	p := set.phrases[l]
-	out := map[string]string{}
-	for _, name := range phraseNames {
-		var buf bytes.Buffer
-		if err := p.ExecuteTemplate(&buf, name, f); err != nil {
-			return mailView{}, err
-		}
-		if out[name] = strings.TrimSpace(buf.String()); out[name] == "" {
-			return mailView{}, fmt.Errorf("reason %q: phrase %q is empty", f.Reason, name)
-		}
+func (set *alertTemplates) view(l string, f alertFacts, b brand.Brand) mailView {
+	p := make([]string, 0, 9)
+	for _, key := range phraseKeys(f.Reason) {
+		p = append(p, set.cat.Format(l, key, f.Number))
 	}
 	return mailView{Lang: l, BrandName: b.Name, LogoURL: b.LogoURL, Color: b.ColorOrDefault(), OnColor: b.OnColor(),
 		HelpURL: b.HelpURL, Footer: b.FooterLines(),
-		Heading: out["heading"], What: out["what"], Request: out["request"], Button: out["button"],
-		Code: out["code"], Fallback: out["fallback"], Notify: out["notify"], Settings: out["settings"], Help: out["help"]}, nil
+		Heading: p[0], What: p[1], Request: p[2], Button: p[3], Code: p[4], Fallback: p[5], Notify: p[6], Settings: p[7], Help: p[8]}
 }
 
 func (set *alertTemplates) render(v mailView) (rendered, error) {

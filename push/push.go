@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"inboxdesk/lang"
 	"inboxdesk/link"
 	"inboxdesk/ticket"
 )
@@ -67,6 +68,7 @@ type Store interface {
 type Deliverer struct {
 	cfg   Config
 	store Store
+	cat   *lang.Catalog // the notification texts
 	log   *slog.Logger
 }
 
@@ -78,10 +80,14 @@ func NewDeliverer(cfg Config, store Store, logger *slog.Logger) (*Deliverer, err
 	if store == nil {
 		return nil, errors.New("push: no subscription store")
 	}
+	cat, err := lang.Messages()
+	if err != nil {
+		return nil, fmt.Errorf("push: %w", err)
+	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Deliverer{cfg: cfg, store: store, log: logger}, nil
+	return &Deliverer{cfg: cfg, store: store, cat: cat, log: logger}, nil
 }
 
 // SubscriptionStore is the store Open needs: subscriptions and the stored

@@ -8,11 +8,13 @@ import (
 	"net/mail"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"inboxdesk/brand"
+	"inboxdesk/lang"
 	"inboxdesk/link"
 	"inboxdesk/outbound"
 	"inboxdesk/push"
@@ -41,7 +43,7 @@ func settings() []*setting {
 		{flag: "secret-keys", env: "INBOXDESK_SECRET_KEYS", help: "keys kid:base64,… sealing mailbox passwords and OAuth2 tokens in the database (first seals, all open; `inboxdesk link-key` makes one)", secret: true},
 		{flag: "from", env: "INBOXDESK_FROM", def: "Support <no-reply@localhost>", help: "no-reply sender of alerts and codes"},
 		{flag: "support-addresses", env: "INBOXDESK_SUPPORT_ADDRESSES", help: "the addresses customers write to, comma-separated: copied on a mail they never become a ticket's participants (a mailbox whose IMAP user is an address counts without being listed)"},
-		{flag: "language", env: "INBOXDESK_LANGUAGE", def: "en", help: "default language: en or es"},
+		{flag: "language", env: "INBOXDESK_LANGUAGE", def: "en", help: "default language: " + strings.Join(lang.Supported, " or ")},
 		{flag: "coalesce", env: "INBOXDESK_COALESCE", def: "30s", help: "updates within this window make one alert"},
 		{flag: "alerts-per-hour", env: "INBOXDESK_ALERTS_PER_HOUR", def: "20", help: "most alerts per recipient per hour"},
 		{flag: "reopen-days", env: "INBOXDESK_REOPEN_DAYS", def: "30", help: "mail on a ticket resolved longer ago opens a new linked ticket"},
@@ -199,8 +201,8 @@ func buildConfig(ss []*setting) (*Config, error) {
 			c.OwnAddresses = append(c.OwnAddresses, addr.Address)
 		}
 	}
-	if c.Language = v["language"].value; c.Language != "en" && c.Language != "es" {
-		bad(v["language"], "must be en or es")
+	if c.Language = v["language"].value; !slices.Contains(lang.Supported, c.Language) {
+		bad(v["language"], "must be %s", strings.Join(lang.Supported, " or "))
 	}
 	if c.Coalesce, err = time.ParseDuration(v["coalesce"].value); err != nil || c.Coalesce < 0 {
 		bad(v["coalesce"], "must be a duration like 30s")
