@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"inboxdesk/brand"
+	"inboxdesk/delivery"
 	"inboxdesk/lang"
 	"inboxdesk/link"
 	"inboxdesk/ticket"
@@ -114,13 +115,13 @@ func Compose(job ticket.AlertJob, c ComposeConfig) ([]byte, error) {
 // with a text and an HTML part, in the job's language (else the default),
 // with a link signed for the job's ticket and recipient. A job that can
 // never be sent (bad address or Message-ID, unknown reason) gives an error
-// for which IsPermanent is true.
+// for which delivery.IsPermanent is true.
 func (c *Composer) Compose(job ticket.AlertJob) ([]byte, error) {
 	if job.AgentID != 0 {
 		return c.composeNotice(job)
 	}
 	if err := checkJob(job); err != nil {
-		return nil, Permanent(fmt.Errorf("compose alert %d: %w", job.ID, err))
+		return nil, delivery.Permanent(fmt.Errorf("compose alert %d: %w", job.ID, err))
 	}
 	lang := c.language(job.Language)
 	now := c.cfg.Now()

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"inboxdesk/delivery"
 	"inboxdesk/link"
 	"inboxdesk/ticket"
 )
@@ -325,7 +326,7 @@ func TestComposeRefusesBadJobs(t *testing.T) {
 		job := testJob()
 		mutate(&job)
 		_, err := testComposer(t).Compose(job)
-		if err == nil || !IsPermanent(err) {
+		if err == nil || !delivery.IsPermanent(err) {
 			t.Errorf("%s: err = %v, want a permanent error", name, err)
 		}
 	}

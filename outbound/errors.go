@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"inboxdesk/delivery"
 )
 
 // ReplyError is an SMTP server's refusal of one message: the command it
@@ -19,51 +21,26 @@ func (e *ReplyError) Error() string {
 	return fmt.Sprintf("smtp %s: %d %s", e.Command, e.Code, e.Text)
 }
 
-// RetryAfterer is a temporary error that names how long to wait before the
-// next attempt (an HTTP Retry-After, say). The sender waits at least that
-// long, and at most RetryMax.
-type RetryAfterer interface {
-	RetryAfter() time.Duration
-}
-
 // retryDelay is how long the sender waits after err, given the backoff it
 // picked: the longer of the two, within limit.
 func retryDelay(err error, backoff, limit time.Duration) time.Duration {
-	var ra RetryAfterer
+	var ra delivery.RetryAfterer
 	if errors.As(err, &ra) && ra.RetryAfter() > backoff {
 		return min(ra.RetryAfter(), limit)
 	}
 	return backoff
 }
 
-// permanentError marks an error that no retry can cure.
-type permanentError struct{ err error }
-
-func (e permanentError) Error() string { return e.err.Error() }
-func (e permanentError) Unwrap() error { return e.err }
-
-// Permanent marks err as one that retrying cannot cure (IsPermanent reports true).
-func Permanent(err error) error {
-	if err == nil {
-		return nil
-	}
-	return permanentError{err}
-}
-
-// IsPermanent reports whether delivery failed for good: the server refused
-// the recipient or the message (a 5xx reply to RCPT TO or DATA), or the
-// alert cannot be composed. Everything else is temporary and retried: 4xx,
-// network errors, timeouts, a failed dial, TLS or login, and a 5xx reply to
-// MAIL FROM, which names our own no-reply sender and so speaks of the
-// configuration (authentication required, sender not allowed), not of this
-// alert; failing every queued alert for it would empty the queue on a
-// configuration mistake. Retries end in a failure after MaxTries anyway.
-func IsPermanent(err error) bool {
-	if errors.As(err, new(permanentError)) {
-		return true
-	}
-	var re *ReplyError
-	return errors.As(err, &re) && re.Code >= 500 && re.Code < 600 && re.Command != "MAIL FROM"
+// Permanent reports whether the server refused the recipient or the message
+// for good (delivery.Permanenter): a 5xx reply to RCPT TO or DATA. A 4xx is
+// temporary, and so is a 5xx reply to MAIL FROM, which names our own
+// no-reply sender and so speaks of the configuration (authentication
+// required, sender not allowed), not of this alert; failing every queued
+// alert for it would empty the queue on a configuration mistake. Network
+// errors, timeouts, a failed dial, TLS or login carry no reply and are
+// retried too; retries end in a failure after MaxTries anyway.
+func (e *ReplyError) Permanent() bool {
+	return e.Code >= 500 && e.Code < 600 && e.Command != "MAIL FROM"
 }
 
 // maxAnswer bounds the text kept for an alert's last error.

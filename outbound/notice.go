@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"inboxdesk/delivery"
 	"inboxdesk/lang"
 	"inboxdesk/ticket"
 )
@@ -19,13 +20,13 @@ import (
 func (c *Composer) composeNotice(job ticket.AlertJob) ([]byte, error) {
 	cat, key := c.templates.cat, "notice_"+string(job.Reason)
 	if !cat.Defines(key) {
-		return nil, Permanent(fmt.Errorf("compose notice %d: unknown reason %q", job.ID, job.Reason))
+		return nil, delivery.Permanent(fmt.Errorf("compose notice %d: unknown reason %q", job.ID, job.Reason))
 	}
 	if err := checkAddress(job.Recipient.Email); err != nil {
-		return nil, Permanent(fmt.Errorf("compose notice %d: recipient: %w", job.ID, err))
+		return nil, delivery.Permanent(fmt.Errorf("compose notice %d: recipient: %w", job.ID, err))
 	}
 	if err := checkMessageID(job.MessageID); err != nil {
-		return nil, Permanent(fmt.Errorf("compose notice %d: Message-ID: %w", job.ID, err))
+		return nil, delivery.Permanent(fmt.Errorf("compose notice %d: Message-ID: %w", job.ID, err))
 	}
 	subject := oneLine(job.Subject)
 	who := job.Requester.Email

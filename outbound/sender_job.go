@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"inboxdesk/delivery"
 	"inboxdesk/ticket"
 )
 
@@ -38,8 +39,8 @@ func (s *Sender) deliver(ctx context.Context, job ticket.AlertJob) (bool, error)
 		return false, s.record(ctx, job, func(ctx context.Context) error {
 			return s.cfg.Queue.RetryAlert(ctx, job.ID, s.cfg.Now(), "interrupted by shutdown")
 		})
-	case IsPermanent(err) || job.Tries >= s.cfg.MaxTries:
-		reason := failReason(job, err, IsPermanent(err))
+	case delivery.IsPermanent(err) || job.Tries >= s.cfg.MaxTries:
+		reason := failReason(job, err, delivery.IsPermanent(err))
 		log.ErrorContext(ctx, "alert failed", slog.Any("err", err))
 		return false, s.record(ctx, job, func(ctx context.Context) error { return s.cfg.Queue.FailAlert(ctx, job.ID, reason) })
 	default:

@@ -1,6 +1,6 @@
 // Package push delivers alerts by browser push (Web Push: RFC 8030 for the
 // protocol, RFC 8291 for the payload's encryption, RFC 8292 for VAPID). It is
-// the outbound.Deliverer for the alert channel "push": a notify-only payload
+// the delivery.Deliverer for the alert channel "push": a notify-only payload
 // (ticket number, reason, a signed link — never message content) goes to
 // every device the customer subscribed.
 //
