@@ -136,7 +136,7 @@ func (c *Composer) Compose(job ticket.AlertJob) ([]byte, error) {
 	view.MailSubject = mailSubject(view.Heading, job.TicketNumber, view.Subject)
 	view.URL = link.URL(c.cfg.BaseURL, job.TicketNumber, token)
 	view.SettingsURL = c.settingsURL
-	r, err := c.templates.render(view)
+	r, err := c.templates.render("alert", view)
 	if err != nil {
 		return nil, fmt.Errorf("compose alert %d: %w", job.ID, err)
 	}

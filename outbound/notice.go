@@ -48,12 +48,8 @@ func (c *Composer) composeNotice(job ticket.AlertJob) ([]byte, error) {
 		{"Subject", encodeHeader(fmt.Sprintf("[#%d] %s: %s", job.TicketNumber, what, subject))},
 		{"Date", c.cfg.Now().Format(time.RFC1123Z)},
 		{"Message-ID", "<" + job.MessageID + ">"},
-		{"Auto-Submitted", "auto-generated"},
-		{"X-Auto-Response-Suppress", "All"},
-		{LoopHeader, c.cfg.Domain},
-		{"MIME-Version", "1.0"},
-		{"Content-Type", "text/plain; charset=utf-8"},
-		{"Content-Transfer-Encoding", "quoted-printable"},
 	}
+	fields = append(append(fields, c.ownMailFields()...), field{"MIME-Version", "1.0"},
+		field{"Content-Type", "text/plain; charset=utf-8"}, field{"Content-Transfer-Encoding", "quoted-printable"})
 	return joinMessage(fields, body.Bytes()), nil
 }

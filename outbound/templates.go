@@ -15,10 +15,12 @@ import (
 	"inboxdesk/ticket"
 )
 
-// templateFS holds the two layouts every language shares: layout.txt.tmpl
-// ("text") and layout.html.tmpl ("html"). Both show the same phrases in the
-// same order, so the HTML says what the plain part says. The phrases come
-// from the language catalog (lang.Messages, keys alert_*).
+// templateFS holds the layouts every language shares, each defined once in
+// text (*.txt.tmpl) and once in HTML (*.html.tmpl) with the same phrases in
+// the same order, so the HTML says what the plain part says: "alert"
+// (layout.*) and "short" (short.*: a code or an invitation), the HTML ones
+// inside frame.html.tmpl's brand bar. The phrases come from the language
+// catalog (lang.Messages).
 //
 //go:embed templates/*.tmpl
 var templateFS embed.FS
@@ -35,15 +37,31 @@ type alertFacts struct {
 	Reason ticket.AlertReason
 }
 
-// mailView is what the layouts show: the phrases in the alert's language,
-// the ticket's subject, the brand and the links. No message content.
+// frame is what every mail shows around its own words: the language, the
+// subject (the HTML's title) and the brand.
+type frame struct {
+	Lang, MailSubject                  string
+	BrandName, LogoURL, Color, OnColor string
+	HelpURL, Help                      string
+	Footer                             []string
+}
+
+// mailView is what the alert layouts show: the phrases in the alert's
+// language, the ticket's subject, the brand and the links. No message content.
 type mailView struct {
-	Lang, MailSubject, Subject                     string
-	BrandName, LogoURL, Color, OnColor             string
+	frame
+	Subject                                        string
 	Heading, Request, What, Button, Code, Fallback string
-	Notify, Settings, Help                         string
-	URL, SettingsURL, HelpURL                      string
-	Footer                                         []string
+	Notify, Settings                               string
+	URL, SettingsURL                               string
+}
+
+// shortView is what the short layouts show: an opening, the one line that
+// matters (the code, or else the URL), what follows from it, and a word for
+// whoever did not ask for the mail.
+type shortView struct {
+	frame
+	Intro, Code, URL, After, Ignore string
 }
 
 // rendered is one alert's subject and its two bodies.
@@ -70,11 +88,11 @@ func parseTemplates() (*alertTemplates, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := ttemplate.New("text").Option("missingkey=error").ParseFS(templateFS, "templates/layout.txt.tmpl")
+	t, err := ttemplate.New("text").Option("missingkey=error").ParseFS(templateFS, "templates/*.txt.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("alert templates: %w", err)
 	}
-	h, err := htemplate.New("html").Option("missingkey=error").ParseFS(templateFS, "templates/layout.html.tmpl")
+	h, err := htemplate.New("html").Option("missingkey=error").ParseFS(templateFS, "templates/*.html.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("alert templates: %w", err)
 	}
@@ -90,14 +108,20 @@ func parseTemplates() (*alertTemplates, error) {
 // check renders every reason in l once.
 func (set *alertTemplates) check(l string) error {
 	for _, r := range reasons {
-		for _, key := range phraseKeys(r) {
+		for _, key := range append(phraseKeys(r), "alert_help") {
 			if !set.cat.Defines(key) {
 				return fmt.Errorf("reason %q: no phrase %q", r, key)
 			}
 		}
 		v := set.view(l, alertFacts{Number: 1, Reason: r}, brand.Brand{Name: "x"})
 		v.URL = "https://example.com/t/1?k=x"
-		if _, err := set.render(v); err != nil {
+		if _, err := set.render("alert", v); err != nil {
+			return err
+		}
+	}
+	for _, v := range []shortView{{Code: "123456"}, {URL: "https://example.com/agent/invite?k=x"}} {
+		v.frame = set.frame(l, "x", brand.Brand{Name: "x"})
+		if _, err := set.render("short", v); err != nil {
 			return err
 		}
 	}
@@ -106,37 +130,45 @@ func (set *alertTemplates) check(l string) error {
 
 // phraseKeys are the catalog keys of an alert's phrases for reason r, in
 // the order of mailView's fields: heading, what, request, button, code,
-// fallback, notify, settings, help.
+// fallback, notify, settings.
 func phraseKeys(r ticket.AlertReason) []string {
 	button := "alert_button"
 	if r == ticket.ReasonInfoRequested || r == ticket.ReasonReplied {
 		button += "_" + string(r)
 	}
 	return []string{"alert_heading_" + string(r), "alert_what_" + string(r), "alert_request", button,
-		"alert_code", "alert_fallback", "alert_notify", "alert_settings", "alert_help"}
+		"alert_code", "alert_fallback", "alert_notify", "alert_settings"}
 }
 
 // view fills the phrases of l for f; the caller adds the links and subject.
 func (set *alertTemplates) view(l string, f alertFacts, b brand.Brand) mailView {
-	p := make([]string, 0, 9)
+	p := make([]string, 0, 8)
 	for _, key := range phraseKeys(f.Reason) {
 		p = append(p, set.cat.Format(l, key, f.Number))
 	}
-	return mailView{Lang: l, BrandName: b.Name, LogoURL: b.LogoURL, Color: b.ColorOrDefault(), OnColor: b.OnColor(),
-		HelpURL: b.HelpURL, Footer: b.FooterLines(),
-		Heading: p[0], What: p[1], Request: p[2], Button: p[3], Code: p[4], Fallback: p[5], Notify: p[6], Settings: p[7], Help: p[8]}
+	return mailView{frame: set.frame(l, "", b),
+		Heading: p[0], What: p[1], Request: p[2], Button: p[3], Code: p[4], Fallback: p[5], Notify: p[6], Settings: p[7]}
 }
 
-func (set *alertTemplates) render(v mailView) (rendered, error) {
-	var text, html bytes.Buffer
-	if err := set.text.ExecuteTemplate(&text, "text", v); err != nil {
-		return rendered{}, err
-	}
-	if err := set.html.ExecuteTemplate(&html, "html", v); err != nil {
-		return rendered{}, err
-	}
-	return rendered{Subject: v.MailSubject, Text: text.String(), HTML: html.String()}, nil
+// frame fills what surrounds a mail in l with the brand b.
+func (set *alertTemplates) frame(l, subject string, b brand.Brand) frame {
+	return frame{Lang: l, MailSubject: subject, BrandName: b.Name, LogoURL: b.LogoURL, Color: b.ColorOrDefault(),
+		OnColor: b.OnColor(), HelpURL: b.HelpURL, Help: set.cat.Text(l, "alert_help"), Footer: b.FooterLines()}
 }
+
+// render executes layout name ("alert" or "short") in text and in HTML with v.
+func (set *alertTemplates) render(name string, v interface{ subject() string }) (rendered, error) {
+	var text, html bytes.Buffer
+	if err := set.text.ExecuteTemplate(&text, name, v); err != nil {
+		return rendered{}, err
+	}
+	if err := set.html.ExecuteTemplate(&html, name, v); err != nil {
+		return rendered{}, err
+	}
+	return rendered{Subject: v.subject(), Text: text.String(), HTML: html.String()}, nil
+}
+
+func (f frame) subject() string { return f.MailSubject }
 
 // maxSubjectRunes is how much of the ticket's subject the mail's Subject
 // line carries; the body shows all of it.

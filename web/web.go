@@ -108,7 +108,7 @@ type Deps struct {
 	Auth    *auth.Store
 	Codes   CodeMailer
 	// Invites sends agents' invitations; nil means Codes when it is an
-	// InviteMailer (CodeMail is), else the team page cannot invite.
+	// InviteMailer (outbound.CodeMail is), else the team page cannot invite.
 	Invites InviteMailer
 	// Live feeds the agent pages' live updates (see Live); nil turns them
 	// off (the pages still show the same on reload).

@@ -126,11 +126,10 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 	if err != nil {
 		return err
 	}
-	codes, err := web.NewCodeMail(*cfg.From, a.transport, 10*time.Minute)
+	codes, err := outbound.NewCodeMail(comp, a.transport, 10*time.Minute)
 	if err != nil {
 		return err
 	}
-	codes.Language = cfg.Language
 	a.live = web.NewLive(a.store, a.log)
 	a.web, err = web.New(web.Config{BaseURL: cfg.BaseURL, Keys: cfg.LinkKeys, MaxUploadBytes: cfg.UploadMax,
 		DefaultLanguage: cfg.Language, SecureCookies: cfg.BaseURL.Scheme == "https", PushPublicKey: pd.PublicKey(),
