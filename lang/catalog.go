@@ -59,13 +59,16 @@ func Load(fsys fs.FS) (*Catalog, error) {
 		if err != nil {
 			return nil, fmt.Errorf("language catalog %s: %w", f, err)
 		}
-		c.langs[strings.TrimSuffix(path.Base(f), ".json")] = msgs
+		c.langs[languageOf(f)] = msgs
 	}
 	if err := c.check(); err != nil {
 		return nil, fmt.Errorf("language catalog: %w", err)
 	}
 	return c, nil
 }
+
+// languageOf names the language of catalog file f (messages/es.json: es).
+func languageOf(f string) string { return strings.TrimSuffix(path.Base(f), ".json") }
 
 func readMessages(fsys fs.FS, file string) (map[string]Message, error) {
 	b, err := fs.ReadFile(fsys, file)

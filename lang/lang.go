@@ -13,7 +13,6 @@ package lang
 
 import (
 	"io/fs"
-	"path"
 	"slices"
 	"strings"
 )
@@ -31,7 +30,7 @@ func catalogLanguages() []string {
 	}
 	var out []string
 	for _, f := range files {
-		out = append(out, strings.TrimSuffix(path.Base(f), ".json"))
+		out = append(out, languageOf(f))
 	}
 	return out
 }

@@ -17,6 +17,11 @@ import (
 // is given none.
 const DefaultCodeTTL = 10 * time.Minute
 
+// shortPhrases are the catalog keys the code and invitation mails use;
+// start-up checks that the catalog has them.
+var shortPhrases = []string{"code_mail_subject", "code_mail_intro", "code_mail_validity", "code_mail_ignore",
+	"invite_mail_subject", "invite_mail_intro", "invite_mail_code"}
+
 // CodeMail sends the mails a visitor waits for on a page — a one-time code,
 // an agent's invitation — at once, not through the alert queue. They are
 // composed like alerts: the brand, a text and an HTML part in the visitor's

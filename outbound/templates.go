@@ -105,8 +105,13 @@ func parseTemplates() (*alertTemplates, error) {
 	return set, nil
 }
 
-// check renders every reason in l once.
+// check renders every reason in l once, and a code and an invitation mail.
 func (set *alertTemplates) check(l string) error {
+	for _, key := range shortPhrases {
+		if !set.cat.Defines(key) {
+			return fmt.Errorf("no phrase %q", key)
+		}
+	}
 	for _, r := range reasons {
 		for _, key := range append(phraseKeys(r), "alert_help") {
 			if !set.cat.Defines(key) {
