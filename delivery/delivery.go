@@ -1,13 +1,14 @@
 // Package delivery is what the alert sender and the channels that deliver
 // for it (email over SMTP, browser push) agree on: the call that delivers one
-// alert, how a channel marks a failure no retry can cure, and how it asks for
-// a longer wait. It knows no SMTP and no Web Push, so a channel needs neither
+// alert, how a channel marks a failure no retry can cure, how it asks for a
+// longer wait, and how its failure is worded in the alert's record. It knows no SMTP and no Web Push, so a channel needs neither
 // the other's library nor the sender's.
 package delivery
 
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"inboxdesk/ticket"
@@ -32,6 +33,12 @@ type RetryAfterer interface {
 	RetryAfter() time.Duration
 }
 
+// Answerer is an error that words itself for an alert's record (an SMTP
+// reply as "550 5.1.1 no such user").
+type Answerer interface {
+	Answer() string
+}
+
 // permanentError marks an error that no retry can cure.
 type permanentError struct{ err error }
 
@@ -53,4 +60,37 @@ func Permanent(err error) error {
 func IsPermanent(err error) bool {
 	var p Permanenter
 	return errors.As(err, &p) && p.Permanent()
+}
+
+// RetryDelay is how long to wait after err, given the backoff the sender
+// picked: the longer of the two, within limit.
+func RetryDelay(err error, backoff, limit time.Duration) time.Duration {
+	var ra RetryAfterer
+	if errors.As(err, &ra) && ra.RetryAfter() > backoff {
+		return min(ra.RetryAfter(), limit)
+	}
+	return backoff
+}
+
+// maxAnswer bounds the text kept for an alert's last error.
+const maxAnswer = 500
+
+// Answer returns the text to store as an alert's last error: the words of
+// the first Answerer in err's chain, else err's text; white space runs
+// (the lines of a multi-line reply among them) become one space, and at
+// most maxAnswer bytes are kept.
+func Answer(err error) string {
+	if err == nil {
+		return ""
+	}
+	s := err.Error()
+	var a Answerer
+	if errors.As(err, &a) {
+		s = a.Answer()
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > maxAnswer {
+		s = strings.ToValidUTF8(s[:maxAnswer], "")
+	}
+	return s
 }

@@ -113,9 +113,9 @@ func TestTransportClassifiesReplies(t *testing.T) {
 		tr := newTestTransport(t, smtpURL(s, "?starttls=none"), TransportOptions{})
 		s.failNext(tt.stage, tt.err, 1)
 		err := tr.Send(context.Background(), "no-reply@example.com", []string{"b@example.org"}, testRaw)
-		if err == nil || delivery.IsPermanent(err) != tt.permanent || Answer(err) != tt.answer {
+		if err == nil || delivery.IsPermanent(err) != tt.permanent || delivery.Answer(err) != tt.answer {
 			t.Errorf("%s %v: err %v, permanent %v, answer %q; want permanent %v, %q",
-				tt.stage, tt.err, err, delivery.IsPermanent(err), Answer(err), tt.permanent, tt.answer)
+				tt.stage, tt.err, err, delivery.IsPermanent(err), delivery.Answer(err), tt.permanent, tt.answer)
 		}
 	}
 }

@@ -1,13 +1,6 @@
 package outbound
 
-import (
-	"errors"
-	"fmt"
-	"strings"
-	"time"
-
-	"inboxdesk/delivery"
-)
+import "fmt"
 
 // ReplyError is an SMTP server's refusal of one message: the command it
 // answered and its reply.
@@ -19,16 +12,6 @@ type ReplyError struct {
 
 func (e *ReplyError) Error() string {
 	return fmt.Sprintf("smtp %s: %d %s", e.Command, e.Code, e.Text)
-}
-
-// retryDelay is how long the sender waits after err, given the backoff it
-// picked: the longer of the two, within limit.
-func retryDelay(err error, backoff, limit time.Duration) time.Duration {
-	var ra delivery.RetryAfterer
-	if errors.As(err, &ra) && ra.RetryAfter() > backoff {
-		return min(ra.RetryAfter(), limit)
-	}
-	return backoff
 }
 
 // Permanent reports whether the server refused the recipient or the message
@@ -43,23 +26,8 @@ func (e *ReplyError) Permanent() bool {
 	return e.Code >= 500 && e.Code < 600 && e.Command != "MAIL FROM"
 }
 
-// maxAnswer bounds the text kept for an alert's last error.
-const maxAnswer = 500
-
-// Answer returns the text to store as an alert's last error: for a server
-// reply "550 5.1.1 no such user" (lines joined), else the error's text.
-func Answer(err error) string {
-	if err == nil {
-		return ""
-	}
-	s := err.Error()
-	var re *ReplyError
-	if errors.As(err, &re) {
-		s = fmt.Sprintf("%d %s", re.Code, re.Text)
-	}
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > maxAnswer {
-		s = strings.ToValidUTF8(s[:maxAnswer], "")
-	}
-	return s
+// Answer is the reply as an alert's last error keeps it: "550 5.1.1 no
+// such user", without the command that drew it (delivery.Answerer).
+func (e *ReplyError) Answer() string {
+	return fmt.Sprintf("%d %s", e.Code, e.Text)
 }
