@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/emersion/go-message/mail"
+
+	"inboxdesk/ticket"
 )
 
 // OutboxHandler serves the demo's dev outbox page: every email the SMTP
@@ -51,7 +53,7 @@ func viewOf(n int, c Captured) outboxView {
 	dec := new(mime.WordDecoder)
 	v.From, _ = dec.DecodeHeader(mr.Header.Get("From"))
 	v.Subject, _ = mr.Header.Subject()
-	for _, k := range []string{"Message-ID", "References", "Auto-Submitted", "X-Auto-Response-Suppress", "X-Inboxdesk-Loop"} {
+	for _, k := range []string{"Message-ID", "References", "Auto-Submitted", "X-Auto-Response-Suppress", ticket.LoopHeader} {
 		if val := mr.Header.Get(k); val != "" {
 			v.Headers += k + ": " + val + "\n"
 		}

@@ -12,12 +12,32 @@
 package lang
 
 import (
+	"io/fs"
 	"slices"
 	"strings"
 )
 
-// Supported are the languages every page, alert and push text exists in.
-var Supported = []string{"en", "es"}
+// Supported are the languages every page, alert and push text exists in:
+// those the catalog has a file for (see messageFS).
+var Supported = catalogLanguages()
+
+// catalogLanguages lists the languages of the embedded catalog by file name;
+// Load checks that each is complete.
+func catalogLanguages() []string {
+	files, err := fs.Glob(messageFS, "messages/*.json")
+	if err != nil {
+		panic(err) // only a malformed pattern fails, and this one is fixed
+	}
+	var out []string
+	for _, f := range files {
+		out = append(out, languageOf(f))
+	}
+	return out
+}
+
+// Agents is the language of agents' notices, by mail and by push: an alert
+// job carries its customer's language, not the agent's.
+const Agents = "en"
 
 // Normalize returns the supported language tag names ("es-MX", "ES_es" and
 // "es" are all "es"), or "" when tag names none.

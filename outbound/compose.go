@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"inboxdesk/brand"
+	"inboxdesk/delivery"
 	"inboxdesk/lang"
 	"inboxdesk/link"
 	"inboxdesk/ticket"
@@ -50,10 +51,6 @@ func NewComposer(c ComposeConfig) (*Composer, error) {
 	set, err := parseTemplates()
 	if err != nil {
 		return nil, fmt.Errorf("outbound: %w", err)
-	}
-	if _, ok := set.phrases[c.DefaultLanguage]; !ok {
-		return nil, fmt.Errorf("outbound: no templates for default language %q (have %s)",
-			c.DefaultLanguage, strings.Join(lang.Supported, ", "))
 	}
 	return &Composer{cfg: c, templates: set, settingsURL: c.BaseURL.Join(settingsPath)}, nil
 }
@@ -117,13 +114,13 @@ func Compose(job ticket.AlertJob, c ComposeConfig) ([]byte, error) {
 // with a text and an HTML part, in the job's language (else the default),
 // with a link signed for the job's ticket and recipient. A job that can
 // never be sent (bad address or Message-ID, unknown reason) gives an error
-// for which IsPermanent is true.
+// for which delivery.IsPermanent is true.
 func (c *Composer) Compose(job ticket.AlertJob) ([]byte, error) {
 	if job.AgentID != 0 {
 		return c.composeNotice(job)
 	}
 	if err := checkJob(job); err != nil {
-		return nil, Permanent(fmt.Errorf("compose alert %d: %w", job.ID, err))
+		return nil, delivery.Permanent(fmt.Errorf("compose alert %d: %w", job.ID, err))
 	}
 	lang := c.language(job.Language)
 	now := c.cfg.Now()
@@ -133,15 +130,12 @@ func (c *Composer) Compose(job ticket.AlertJob) ([]byte, error) {
 		Purpose: link.PurposeTicket,
 		Expires: now.Add(c.cfg.LinkTTL),
 	})
-	view, err := c.templates.view(lang, alertFacts{Number: job.TicketNumber, Reason: job.Reason}, c.cfg.Brand)
-	if err != nil {
-		return nil, fmt.Errorf("compose alert %d: %w", job.ID, err)
-	}
+	view := c.templates.view(lang, alertFacts{Number: job.TicketNumber, Reason: job.Reason}, c.cfg.Brand)
 	view.Subject = oneLine(job.Subject)
 	view.MailSubject = mailSubject(view.Heading, job.TicketNumber, view.Subject)
 	view.URL = link.URL(c.cfg.BaseURL, job.TicketNumber, token)
 	view.SettingsURL = c.settingsURL
-	r, err := c.templates.render(view)
+	r, err := c.templates.render("alert", view)
 	if err != nil {
 		return nil, fmt.Errorf("compose alert %d: %w", job.ID, err)
 	}
@@ -165,12 +159,11 @@ func checkJob(job ticket.AlertJob) error {
 	return nil
 }
 
-// language picks the templates for l ("es-MX" uses "es"), else the default.
+// language picks the catalog's language for l ("es-MX" uses "es"), else
+// the default.
 func (c *Composer) language(l string) string {
 	if n := lang.Normalize(l); n != "" {
-		if _, ok := c.templates.phrases[n]; ok {
-			return n
-		}
+		return n
 	}
 	return c.cfg.DefaultLanguage
 }

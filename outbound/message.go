@@ -16,10 +16,6 @@ import (
 	"inboxdesk/ticket"
 )
 
-// LoopHeader marks mail sent by inboxdesk; its value is the configured
-// domain. Inbound mail carrying it never opens a ticket (DESIGN.md, promise 4).
-const LoopHeader = "X-Inboxdesk-Loop"
-
 const maxNameRunes = 64
 
 type field struct{ name, value string }
@@ -49,15 +45,27 @@ func (c *Composer) message(job ticket.AlertJob, lang string, r rendered, now tim
 		ref := "<" + job.References + ">"
 		fields = append(fields, field{"In-Reply-To", ref}, field{"References", ref})
 	}
-	fields = append(fields,
-		field{"Auto-Submitted", "auto-generated"},
-		field{"X-Auto-Response-Suppress", "All"},
-		field{LoopHeader, c.cfg.Domain},
-		field{"MIME-Version", "1.0"},
-		field{"Content-Language", lang},
-		field{"Content-Type", mime.FormatMediaType("multipart/alternative", map[string]string{"boundary": boundary})},
-	)
-	return joinMessage(fields, body.Bytes()), nil
+	fields = append(fields, c.ownMailFields()...)
+	return joinMessage(append(fields, alternativeFields(lang, boundary)...), body.Bytes()), nil
+}
+
+// ownMailFields are on every mail we send: they keep auto-responders quiet
+// and tell our own mail, should it come back, from a customer's.
+func (c *Composer) ownMailFields() []field {
+	return []field{
+		{"Auto-Submitted", "auto-generated"},
+		{"X-Auto-Response-Suppress", "All"},
+		{ticket.LoopHeader, c.cfg.Domain},
+	}
+}
+
+// alternativeFields describe a text and an HTML part in lang.
+func alternativeFields(lang, boundary string) []field {
+	return []field{
+		{"MIME-Version", "1.0"},
+		{"Content-Language", lang},
+		{"Content-Type", mime.FormatMediaType("multipart/alternative", map[string]string{"boundary": boundary})},
+	}
 }
 
 // joinMessage writes the header fields, a blank line and the body.

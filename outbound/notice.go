@@ -7,38 +7,25 @@ import (
 	"strconv"
 	"time"
 
+	"inboxdesk/delivery"
+	"inboxdesk/lang"
 	"inboxdesk/ticket"
 )
-
-// noticeWhat says, per reason, what happened in an agent's notice.
-var noticeWhat = map[ticket.AlertReason]string{
-	ticket.EventNewTicket.Reason():       "New ticket",
-	ticket.EventCustomerReplied.Reason(): "Customer replied",
-	ticket.EventAssigned.Reason():        "Assigned to you",
-	ticket.EventMentioned.Reason():       "You were mentioned",
-}
-
-// NoticeWhat is what happened, in an agent's notice of reason (false for
-// a reason that is not an agent's).
-func NoticeWhat(reason ticket.AlertReason) (string, bool) {
-	what, ok := noticeWhat[reason]
-	return what, ok
-}
 
 // composeNotice renders an agent's notice: notify-only like a customer's
 // alert (what happened, the ticket's number and subject, the customer), with
 // a plain link to the agent page, which asks the agent to sign in. It
 // carries no token and no message content.
 func (c *Composer) composeNotice(job ticket.AlertJob) ([]byte, error) {
-	what, ok := noticeWhat[job.Reason]
-	if !ok {
-		return nil, Permanent(fmt.Errorf("compose notice %d: unknown reason %q", job.ID, job.Reason))
+	cat, key := c.templates.cat, "notice_"+string(job.Reason)
+	if !cat.Defines(key) {
+		return nil, delivery.Permanent(fmt.Errorf("compose notice %d: unknown reason %q", job.ID, job.Reason))
 	}
 	if err := checkAddress(job.Recipient.Email); err != nil {
-		return nil, Permanent(fmt.Errorf("compose notice %d: recipient: %w", job.ID, err))
+		return nil, delivery.Permanent(fmt.Errorf("compose notice %d: recipient: %w", job.ID, err))
 	}
 	if err := checkMessageID(job.MessageID); err != nil {
-		return nil, Permanent(fmt.Errorf("compose notice %d: Message-ID: %w", job.ID, err))
+		return nil, delivery.Permanent(fmt.Errorf("compose notice %d: Message-ID: %w", job.ID, err))
 	}
 	subject := oneLine(job.Subject)
 	who := job.Requester.Email
@@ -48,8 +35,9 @@ func (c *Composer) composeNotice(job ticket.AlertJob) ([]byte, error) {
 	url := c.cfg.BaseURL.Join("/agent/tickets/" + strconv.FormatInt(job.TicketNumber, 10))
 	var body bytes.Buffer
 	qp := quotedprintable.NewWriter(&body)
-	fmt.Fprintf(qp, "%s: #%d %s\r\nCustomer: %s\r\n\r\n%s\r\n\r\nSign in as an agent to read it.\r\n",
-		what, job.TicketNumber, subject, who, url)
+	what := cat.Text(lang.Agents, key)
+	fmt.Fprintf(qp, "%s: #%d %s\r\n%s\r\n\r\n%s\r\n\r\n%s\r\n", what, job.TicketNumber, subject,
+		cat.Format(lang.Agents, "notice_customer", who), url, cat.Text(lang.Agents, "notice_sign_in"))
 	if err := qp.Close(); err != nil {
 		return nil, err
 	}
@@ -59,12 +47,8 @@ func (c *Composer) composeNotice(job ticket.AlertJob) ([]byte, error) {
 		{"Subject", encodeHeader(fmt.Sprintf("[#%d] %s: %s", job.TicketNumber, what, subject))},
 		{"Date", c.cfg.Now().Format(time.RFC1123Z)},
 		{"Message-ID", "<" + job.MessageID + ">"},
-		{"Auto-Submitted", "auto-generated"},
-		{"X-Auto-Response-Suppress", "All"},
-		{LoopHeader, c.cfg.Domain},
-		{"MIME-Version", "1.0"},
-		{"Content-Type", "text/plain; charset=utf-8"},
-		{"Content-Transfer-Encoding", "quoted-printable"},
 	}
+	fields = append(append(fields, c.ownMailFields()...), field{"MIME-Version", "1.0"},
+		field{"Content-Type", "text/plain; charset=utf-8"}, field{"Content-Transfer-Encoding", "quoted-printable"})
 	return joinMessage(fields, body.Bytes()), nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"inboxdesk/delivery"
 	"inboxdesk/ticket"
 )
 
@@ -41,7 +42,7 @@ func TestComposeAgentNotice(t *testing.T) {
 		t.Errorf("notice carries a customer link:\n%s", body)
 	}
 	job.Reason = ticket.ReasonReplied // a customer reason on an agent's row
-	if _, err := testComposer(t).Compose(job); !IsPermanent(err) {
+	if _, err := testComposer(t).Compose(job); !delivery.IsPermanent(err) {
 		t.Errorf("unknown notice reason: %v, want a permanent error", err)
 	}
 }

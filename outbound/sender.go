@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"inboxdesk/delivery"
 	"inboxdesk/ticket"
 )
 
@@ -25,11 +26,9 @@ type Queue interface {
 	ReleaseAlerts(ctx context.Context, jobs []ticket.AlertJob) error
 }
 
-// Deliverer sends one alert over one channel. An error for which
-// IsPermanent is true fails the alert; any other is retried.
-type Deliverer interface {
-	Deliver(ctx context.Context, job ticket.AlertJob) error
-}
+// Deliverer sends one alert over one channel: the contract email and push
+// share, declared where neither's library is (delivery.Deliverer).
+type Deliverer = delivery.Deliverer
 
 // SenderConfig configures a Sender; zero values take the defaults.
 type SenderConfig struct {

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"inboxdesk/delivery"
 	"inboxdesk/ticket"
 )
 
@@ -38,24 +39,24 @@ func (s *Sender) deliver(ctx context.Context, job ticket.AlertJob) (bool, error)
 		return false, s.record(ctx, job, func(ctx context.Context) error {
 			return s.cfg.Queue.RetryAlert(ctx, job.ID, s.cfg.Now(), "interrupted by shutdown")
 		})
-	case IsPermanent(err) || job.Tries >= s.cfg.MaxTries:
-		reason := failReason(job, err, IsPermanent(err))
+	case delivery.IsPermanent(err) || job.Tries >= s.cfg.MaxTries:
+		reason := failReason(job, err, delivery.IsPermanent(err))
 		log.ErrorContext(ctx, "alert failed", slog.Any("err", err))
 		return false, s.record(ctx, job, func(ctx context.Context) error { return s.cfg.Queue.FailAlert(ctx, job.ID, reason) })
 	default:
-		at := s.cfg.Now().Add(retryDelay(err, s.backoff(job.Tries), s.cfg.RetryMax))
+		at := s.cfg.Now().Add(delivery.RetryDelay(err, s.backoff(job.Tries), s.cfg.RetryMax))
 		log.WarnContext(ctx, "alert retry", slog.Any("err", err), slog.Time("at", at))
 		return false, s.record(ctx, job, func(ctx context.Context) error {
-			return s.cfg.Queue.RetryAlert(ctx, job.ID, at, Answer(err))
+			return s.cfg.Queue.RetryAlert(ctx, job.ID, at, delivery.Answer(err))
 		})
 	}
 }
 
 func failReason(job ticket.AlertJob, err error, permanent bool) string {
 	if permanent {
-		return Answer(err)
+		return delivery.Answer(err)
 	}
-	return fmt.Sprintf("gave up after %d tries: %s", job.Tries, Answer(err))
+	return fmt.Sprintf("gave up after %d tries: %s", job.Tries, delivery.Answer(err))
 }
 
 // release hands claimed alerts that were never attempted back to the

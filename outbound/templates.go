@@ -5,8 +5,6 @@ import (
 	"embed"
 	"fmt"
 	htemplate "html/template"
-	"io/fs"
-	"path"
 	"strings"
 	ttemplate "text/template"
 	"unicode"
@@ -17,11 +15,12 @@ import (
 	"inboxdesk/ticket"
 )
 
-// templateFS holds, per language, LANG.tmpl (the alert's phrases: one
-// template per phrase, see phraseNames) and the two layouts every language
-// shares: layout.txt.tmpl ("text") and layout.html.tmpl ("html"). Both
-// layouts show the same phrases in the same order, so the HTML says what the
-// plain part says. Adding a language is adding its phrase file.
+// templateFS holds the layouts every language shares, each defined once in
+// text (*.txt.tmpl) and once in HTML (*.html.tmpl) with the same phrases in
+// the same order, so the HTML says what the plain part says: "alert"
+// (layout.*) and "short" (short.*: a code or an invitation), the HTML ones
+// inside frame.html.tmpl's brand bar. The phrases come from the language
+// catalog (lang.Messages).
 //
 //go:embed templates/*.tmpl
 var templateFS embed.FS
@@ -32,24 +31,37 @@ var reasons = []ticket.AlertReason{
 	ticket.ReasonLinkRequested, ticket.ReasonMerged,
 }
 
-// phraseNames are the templates each LANG.tmpl defines.
-var phraseNames = []string{"heading", "what", "request", "button", "code", "fallback", "notify", "settings", "help"}
-
 // alertFacts is all a phrase may show: no message content exists here.
 type alertFacts struct {
 	Number int64
 	Reason ticket.AlertReason
 }
 
-// mailView is what the layouts show: the phrases in the alert's language,
-// the ticket's subject, the brand and the links. No message content.
+// frame is what every mail shows around its own words: the language, the
+// subject (the HTML's title) and the brand.
+type frame struct {
+	Lang, MailSubject                  string
+	BrandName, LogoURL, Color, OnColor string
+	HelpURL, Help                      string
+	Footer                             []string
+}
+
+// mailView is what the alert layouts show: the phrases in the alert's
+// language, the ticket's subject, the brand and the links. No message content.
 type mailView struct {
-	Lang, MailSubject, Subject                     string
-	BrandName, LogoURL, Color, OnColor             string
+	frame
+	Subject                                        string
 	Heading, Request, What, Button, Code, Fallback string
-	Notify, Settings, Help                         string
-	URL, SettingsURL, HelpURL                      string
-	Footer                                         []string
+	Notify, Settings                               string
+	URL, SettingsURL                               string
+}
+
+// shortView is what the short layouts show: an opening, the one line that
+// matters (the code, or else the URL), what follows from it, and a word for
+// whoever did not ask for the mail.
+type shortView struct {
+	frame
+	Intro, Code, URL, After, Ignore string
 }
 
 // rendered is one alert's subject and its two bodies.
@@ -62,136 +74,106 @@ type layouts struct {
 	html *htemplate.Template
 }
 
-// alertTemplates are the shared layouts and each language's phrases.
+// alertTemplates are the shared layouts and the catalog of phrases.
 type alertTemplates struct {
 	layouts
-	phrases map[string]*ttemplate.Template
-	// fixed holds the phrases that do not show the ticket's number (most of
-	// them), rendered once at start-up rather than for every alert.
-	fixed map[phraseKey]string
+	cat *lang.Catalog
 }
 
-type phraseKey struct {
-	lang, name string
-	reason     ticket.AlertReason
-}
-
-// parseTemplates parses the layouts and every language's phrases and renders
-// each reason once, so a broken or missing template stops start-up, not a
-// delivery. Every language of lang.Supported must have its phrases.
+// parseTemplates parses the layouts and renders each reason once in every
+// language of the catalog, so a broken template stops start-up, not a
+// delivery.
 func parseTemplates() (*alertTemplates, error) {
-	t, err := ttemplate.New("text").Option("missingkey=error").ParseFS(templateFS, "templates/layout.txt.tmpl")
+	cat, err := lang.Messages()
+	if err != nil {
+		return nil, err
+	}
+	t, err := ttemplate.New("text").Option("missingkey=error").ParseFS(templateFS, "templates/*.txt.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("alert templates: %w", err)
 	}
-	h, err := htemplate.New("html").Option("missingkey=error").ParseFS(templateFS, "templates/layout.html.tmpl")
+	h, err := htemplate.New("html").Option("missingkey=error").ParseFS(templateFS, "templates/*.html.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("alert templates: %w", err)
 	}
-	set := &alertTemplates{layouts: layouts{text: t, html: h}, phrases: map[string]*ttemplate.Template{},
-		fixed: map[phraseKey]string{}}
-	files, _ := fs.Glob(templateFS, "templates/*.tmpl")
-	for _, f := range files {
-		l := strings.TrimSuffix(path.Base(f), ".tmpl")
-		if strings.HasPrefix(l, "layout.") {
-			continue
-		}
-		p, err := ttemplate.New(l).Option("missingkey=error").ParseFS(templateFS, f)
-		if err != nil {
-			return nil, fmt.Errorf("alert templates %s: %w", l, err)
-		}
-		set.phrases[l] = p
-	}
-	for _, l := range lang.Supported {
+	set := &alertTemplates{layouts: layouts{text: t, html: h}, cat: cat}
+	for _, l := range cat.Languages() {
 		if err := set.check(l); err != nil {
 			return nil, fmt.Errorf("alert templates %s: %w", l, err)
 		}
 	}
-	return set, set.fix()
+	return set, nil
 }
 
-// fix renders once each phrase that reads the same for two different ticket
-// numbers: the number is the only fact of an alert a phrase may show
-// besides its reason, so such a phrase is the same for every alert.
-func (set *alertTemplates) fix() error {
-	for l, p := range set.phrases {
-		for _, r := range reasons {
-			for _, name := range phraseNames {
-				a, err := phrase(p, name, alertFacts{Number: 10001, Reason: r})
-				if err != nil {
-					return fmt.Errorf("alert templates %s: %w", l, err)
-				}
-				b, err := phrase(p, name, alertFacts{Number: 20002, Reason: r})
-				if err != nil {
-					return fmt.Errorf("alert templates %s: %w", l, err)
-				}
-				if a == b {
-					set.fixed[phraseKey{lang: l, name: name, reason: r}] = a
-				}
-			}
-		}
-	}
-	return nil
-}
-
-func phrase(p *ttemplate.Template, name string, f alertFacts) (string, error) {
-	var buf bytes.Buffer
-	if err := p.ExecuteTemplate(&buf, name, f); err != nil {
-		return "", err
-	}
-	return strings.TrimSpace(buf.String()), nil
-}
-
-// check renders every reason in l once.
+// check renders every reason in l once, and a code and an invitation mail.
 func (set *alertTemplates) check(l string) error {
-	if set.phrases[l] == nil {
-		return fmt.Errorf("no phrases")
+	for _, key := range shortPhrases {
+		if !set.cat.Defines(key) {
+			return fmt.Errorf("no phrase %q", key)
+		}
 	}
 	for _, r := range reasons {
-		v, err := set.view(l, alertFacts{Number: 1, Reason: r}, brand.Brand{Name: "x"})
-		if err != nil {
+		for _, key := range append(phraseKeys(r), "alert_help") {
+			if !set.cat.Defines(key) {
+				return fmt.Errorf("reason %q: no phrase %q", r, key)
+			}
+		}
+		v := set.view(l, alertFacts{Number: 1, Reason: r}, brand.Brand{Name: "x"})
+		v.URL = "https://example.com/t/1?k=x"
+		if _, err := set.render("alert", v); err != nil {
 			return err
 		}
-		v.URL = "https://example.com/t/1?k=x"
-		if _, err := set.render(v); err != nil {
+	}
+	for _, v := range []shortView{{Code: "123456"}, {URL: "https://example.com/agent/invite?k=x"}} {
+		v.frame = set.frame(l, "x", brand.Brand{Name: "x"})
+		if _, err := set.render("short", v); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// phraseKeys are the catalog keys of an alert's phrases for reason r, in
+// the order of mailView's fields: heading, what, request, button, code,
+// fallback, notify, settings.
+func phraseKeys(r ticket.AlertReason) []string {
+	button := "alert_button"
+	if r == ticket.ReasonInfoRequested || r == ticket.ReasonReplied {
+		button += "_" + string(r)
+	}
+	return []string{"alert_heading_" + string(r), "alert_what_" + string(r), "alert_request", button,
+		"alert_code", "alert_fallback", "alert_notify", "alert_settings"}
 }
 
 // view fills the phrases of l for f; the caller adds the links and subject.
-func (set *alertTemplates) view(l string, f alertFacts, b brand.Brand) (mailView, error) {
-	p := set.phrases[l]
-	out := map[string]string{}
-	for _, name := range phraseNames {
-		s, ok := set.fixed[phraseKey{lang: l, name: name, reason: f.Reason}]
-		if !ok {
-			var err error
-			if s, err = phrase(p, name, f); err != nil {
-				return mailView{}, err
-			}
-		}
-		if out[name] = s; s == "" {
-			return mailView{}, fmt.Errorf("reason %q: phrase %q is empty", f.Reason, name)
-		}
+func (set *alertTemplates) view(l string, f alertFacts, b brand.Brand) mailView {
+	p := make([]string, 0, 8)
+	for _, key := range phraseKeys(f.Reason) {
+		p = append(p, set.cat.Format(l, key, f.Number))
 	}
-	return mailView{Lang: l, BrandName: b.Name, LogoURL: b.LogoURL, Color: b.ColorOrDefault(), OnColor: b.OnColor(),
-		HelpURL: b.HelpURL, Footer: b.FooterLines(),
-		Heading: out["heading"], What: out["what"], Request: out["request"], Button: out["button"],
-		Code: out["code"], Fallback: out["fallback"], Notify: out["notify"], Settings: out["settings"], Help: out["help"]}, nil
+	return mailView{frame: set.frame(l, "", b),
+		Heading: p[0], What: p[1], Request: p[2], Button: p[3], Code: p[4], Fallback: p[5], Notify: p[6], Settings: p[7]}
 }
 
-func (set *alertTemplates) render(v mailView) (rendered, error) {
-	var text, html bytes.Buffer
-	if err := set.text.ExecuteTemplate(&text, "text", v); err != nil {
-		return rendered{}, err
-	}
-	if err := set.html.ExecuteTemplate(&html, "html", v); err != nil {
-		return rendered{}, err
-	}
-	return rendered{Subject: v.MailSubject, Text: text.String(), HTML: html.String()}, nil
+// frame fills what surrounds a mail in l with the brand b.
+func (set *alertTemplates) frame(l, subject string, b brand.Brand) frame {
+	return frame{Lang: l, MailSubject: subject, BrandName: b.Name, LogoURL: b.LogoURL, Color: b.ColorOrDefault(),
+		OnColor: b.OnColor(), HelpURL: b.HelpURL, Help: set.cat.Text(l, "alert_help"), Footer: b.FooterLines()}
 }
+
+// render executes layout name ("alert" or "short") in text and in HTML with v.
+func (set *alertTemplates) render(name string, v interface{ subject() string }) (rendered, error) {
+	var text, html bytes.Buffer
+	if err := set.text.ExecuteTemplate(&text, name, v); err != nil {
+		return rendered{}, err
+	}
+	if err := set.html.ExecuteTemplate(&html, name, v); err != nil {
+		return rendered{}, err
+	}
+	return rendered{Subject: v.subject(), Text: text.String(), HTML: html.String()}, nil
+}
+
+func (f frame) subject() string { return f.MailSubject }
 
 // maxSubjectRunes is how much of the ticket's subject the mail's Subject
 // line carries; the body shows all of it.

@@ -12,6 +12,8 @@ import (
 
 	mail "github.com/wneessen/go-mail"
 	"github.com/wneessen/go-mail/smtp"
+
+	"inboxdesk/delivery"
 )
 
 // Transport delivers pre-rendered messages over one reused SMTP connection.
@@ -41,14 +43,14 @@ type Transport struct {
 
 // Send delivers raw from the envelope sender to the recipients. A reused
 // connection that turns out dead before the server accepted MAIL FROM is
-// redialled once; any other failure is returned (see IsPermanent, Answer)
+// redialled once; any other failure is returned (see ReplyError.Permanent, Answer)
 // and, unless it was a plain refusal, drops the connection.
 //
 // ctx ending interrupts the dial (greeting, STARTTLS and AUTH included) and
 // the transaction at once.
 func (t *Transport) Send(ctx context.Context, from string, to []string, raw []byte) error {
 	if len(to) == 0 {
-		return Permanent(errors.New("smtp: no recipients"))
+		return delivery.Permanent(errors.New("smtp: no recipients"))
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()

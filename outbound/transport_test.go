@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"inboxdesk/delivery"
 )
 
 func smtpURL(s *sink, query string) string {
@@ -111,9 +113,9 @@ func TestTransportClassifiesReplies(t *testing.T) {
 		tr := newTestTransport(t, smtpURL(s, "?starttls=none"), TransportOptions{})
 		s.failNext(tt.stage, tt.err, 1)
 		err := tr.Send(context.Background(), "no-reply@example.com", []string{"b@example.org"}, testRaw)
-		if err == nil || IsPermanent(err) != tt.permanent || Answer(err) != tt.answer {
+		if err == nil || delivery.IsPermanent(err) != tt.permanent || delivery.Answer(err) != tt.answer {
 			t.Errorf("%s %v: err %v, permanent %v, answer %q; want permanent %v, %q",
-				tt.stage, tt.err, err, IsPermanent(err), Answer(err), tt.permanent, tt.answer)
+				tt.stage, tt.err, err, delivery.IsPermanent(err), delivery.Answer(err), tt.permanent, tt.answer)
 		}
 	}
 }
@@ -127,7 +129,7 @@ func TestTransportDialFailureIsTemporary(t *testing.T) {
 	_ = l.Close()
 	tr := newTestTransport(t, "smtp://"+addr, TransportOptions{Timeout: time.Second})
 	err = tr.Send(context.Background(), "no-reply@example.com", []string{"b@example.org"}, testRaw)
-	if err == nil || IsPermanent(err) {
+	if err == nil || delivery.IsPermanent(err) {
 		t.Fatalf("err = %v, want a temporary error", err)
 	}
 }
@@ -140,7 +142,7 @@ func TestTransportAuth(t *testing.T) {
 	}
 	for _, bad := range []string{"smtp://desk:wrong@" + s.addr + "?starttls=none", smtpURL(s, "?starttls=none")} {
 		err := newTestTransport(t, bad, TransportOptions{}).Send(context.Background(), "no-reply@example.com", []string{"b@example.org"}, testRaw)
-		if err == nil || IsPermanent(err) {
+		if err == nil || delivery.IsPermanent(err) {
 			t.Errorf("%s: err = %v, want a temporary error (a login problem is not the message's fault)", bad, err)
 		}
 		if err != nil && strings.Contains(err.Error(), "wrong") {
@@ -175,7 +177,7 @@ func TestTransportTLS(t *testing.T) {
 		if (err == nil) != tt.ok {
 			t.Errorf("%s: err = %v, want ok %v", tt.name, err, tt.ok)
 		}
-		if err != nil && IsPermanent(err) {
+		if err != nil && delivery.IsPermanent(err) {
 			t.Errorf("%s: TLS failure classified permanent: %v", tt.name, err)
 		}
 	}
@@ -190,7 +192,7 @@ func TestTransportHonoursContext(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	err := tr.Send(ctx, "no-reply@example.com", []string{"b@example.org"}, testRaw)
-	if !errors.Is(err, context.DeadlineExceeded) || IsPermanent(err) {
+	if !errors.Is(err, context.DeadlineExceeded) || delivery.IsPermanent(err) {
 		t.Fatalf("err = %v, want a temporary context.DeadlineExceeded", err)
 	}
 	if d := time.Since(start); d > 2*time.Second {
@@ -217,7 +219,7 @@ func TestTransportHonoursContextBeforeTheGreeting(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	if err := tr.Send(ctx, "no-reply@example.com", []string{"b@example.org"}, testRaw); err == nil || IsPermanent(err) {
+	if err := tr.Send(ctx, "no-reply@example.com", []string{"b@example.org"}, testRaw); err == nil || delivery.IsPermanent(err) {
 		t.Fatalf("err = %v, want a temporary error", err)
 	}
 	if d := time.Since(start); d > 2*time.Second {

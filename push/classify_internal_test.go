@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"inboxdesk/outbound"
+	"inboxdesk/delivery"
 )
 
 func TestClassify(t *testing.T) {
@@ -34,12 +34,12 @@ func TestClassify(t *testing.T) {
 			resp.Header.Set("Retry-After", c.retryAfter)
 		}
 		err := classify(resp, now)
-		var ra outbound.RetryAfterer
+		var ra delivery.RetryAfterer
 		switch {
 		case c.code == 201 && err != nil,
 			errors.Is(err, errGone) != c.gone,
-			err != nil && !c.gone && outbound.IsPermanent(err) != c.perm:
-			t.Errorf("%d: %v (permanent %v)", c.code, err, outbound.IsPermanent(err))
+			err != nil && !c.gone && delivery.IsPermanent(err) != c.perm:
+			t.Errorf("%d: %v (permanent %v)", c.code, err, delivery.IsPermanent(err))
 		case c.wait > 0 && (!errors.As(err, &ra) || ra.RetryAfter() != c.wait):
 			t.Errorf("%d Retry-After %q: %v, want a wait of %v", c.code, c.retryAfter, err, c.wait)
 		}

@@ -14,7 +14,7 @@ import (
 
 	webpush "github.com/SherClockHolmes/webpush-go"
 
-	"inboxdesk/outbound"
+	"inboxdesk/delivery"
 	"inboxdesk/ticket"
 )
 
@@ -28,7 +28,7 @@ type StatusError struct {
 func (e *StatusError) Error() string { return "push service: " + e.Status }
 
 // RetryAfter makes the sender wait at least as long as the push service asked
-// (outbound.RetryAfterer).
+// (delivery.RetryAfterer).
 func (e *StatusError) RetryAfter() time.Duration { return e.Wait }
 
 // errGone: the push service no longer knows the subscription (404/410).
@@ -57,7 +57,7 @@ func (d *Deliverer) Deliver(ctx context.Context, job ticket.AlertJob) error {
 	}
 	msg, err := d.payload(job)
 	if err != nil {
-		return outbound.Permanent(fmt.Errorf("push alert %d: %w", job.ID, err))
+		return delivery.Permanent(fmt.Errorf("push alert %d: %w", job.ID, err))
 	}
 	var reached int
 	var temporary, permanent []error
@@ -71,7 +71,7 @@ func (d *Deliverer) Deliver(ctx context.Context, job ticket.AlertJob) error {
 		case err == nil:
 			reached++
 		case errors.Is(err, errGone):
-		case outbound.IsPermanent(err):
+		case delivery.IsPermanent(err):
 			permanent = append(permanent, err)
 		default:
 			temporary = append(temporary, err)
@@ -87,9 +87,9 @@ func outcome(job ticket.AlertJob, reached int, temporary, permanent []error) err
 	case reached > 0:
 		return nil
 	case len(permanent) > 0:
-		return outbound.Permanent(fmt.Errorf("push alert %d: %w", job.ID, errors.Join(permanent...)))
+		return delivery.Permanent(fmt.Errorf("push alert %d: %w", job.ID, errors.Join(permanent...)))
 	}
-	return outbound.Permanent(errNoDevice)
+	return delivery.Permanent(errNoDevice)
 }
 
 // deliverTo sends msg to one device and records the outcome on it.
@@ -153,7 +153,7 @@ func classify(resp *http.Response, now time.Time) error {
 		// SMTP's MAIL FROM): retried with backoff, failed after MaxTries.
 		return err
 	}
-	return outbound.Permanent(err)
+	return delivery.Permanent(err)
 }
 
 // retryAfter reads a Retry-After header: seconds, or an HTTP date (RFC 9110 §10.2.3).
@@ -183,5 +183,5 @@ func sendError(err error) error {
 		}
 		return fmt.Errorf("push to %s: %w", host, ue.Err)
 	}
-	return outbound.Permanent(fmt.Errorf("push: %w", err))
+	return delivery.Permanent(fmt.Errorf("push: %w", err))
 }

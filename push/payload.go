@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"strconv"
 
+	"inboxdesk/lang"
 	"inboxdesk/link"
-	"inboxdesk/outbound"
 	"inboxdesk/ticket"
 )
 
@@ -23,43 +23,17 @@ type Payload struct {
 	Tag    string             `json:"tag"`
 }
 
-// texts are the notification's title (with the number) and one line per
-// reason, by language.
-var texts = map[string]struct {
-	title   string
-	reasons map[ticket.AlertReason]string
-}{
-	"en": {"Support ticket %d", map[ticket.AlertReason]string{
-		ticket.ReasonReceived:      "We received your request.",
-		ticket.ReasonReplied:       "The support team replied.",
-		ticket.ReasonInfoRequested: "The support team needs more details from you.",
-		ticket.ReasonResolved:      "Your ticket was resolved.",
-		ticket.ReasonMerged:        "Your ticket was joined with this one.",
-	}},
-	"es": {"Ticket de ayuda %d", map[ticket.AlertReason]string{
-		ticket.ReasonReceived:      "Recibimos tu solicitud.",
-		ticket.ReasonReplied:       "El equipo de soporte respondió.",
-		ticket.ReasonInfoRequested: "El equipo de soporte necesita más datos.",
-		ticket.ReasonResolved:      "Tu ticket se resolvió.",
-		ticket.ReasonMerged:        "Tu ticket se unió a este.",
-	}},
-}
-
 // payload builds job's payload with a freshly signed link.
 func (d *Deliverer) payload(job ticket.AlertJob) ([]byte, error) {
 	if job.AgentID != 0 {
 		return d.noticePayload(job)
 	}
-	lang := job.Language
-	if _, ok := texts[lang]; !ok {
-		lang = d.cfg.DefaultLanguage
+	l := job.Language
+	if !d.cat.Has(l) {
+		l = d.cfg.DefaultLanguage
 	}
-	t, ok := texts[lang]
-	if !ok {
-		t = texts["en"]
-	}
-	body, ok := t.reasons[job.Reason]
-	if !ok {
+	key := "push_alert_" + string(job.Reason)
+	if !d.cat.Defines(key) {
 		return nil, fmt.Errorf("unknown reason %q", job.Reason)
 	}
 	token := d.cfg.LinkKeys.Sign(link.Claims{Ticket: job.TicketNumber, Email: job.Recipient.Email,
@@ -68,8 +42,8 @@ func (d *Deliverer) payload(job ticket.AlertJob) ([]byte, error) {
 		Ticket: job.TicketNumber,
 		Reason: job.Reason,
 		URL:    link.URL(d.cfg.BaseURL, job.TicketNumber, token),
-		Title:  fmt.Sprintf(t.title, job.TicketNumber),
-		Body:   body,
+		Title:  d.cat.Format(l, "push_alert_title", job.TicketNumber),
+		Body:   d.cat.Text(l, key),
 		Tag:    "ticket-" + strconv.FormatInt(job.TicketNumber, 10),
 	})
 }
@@ -78,8 +52,8 @@ func (d *Deliverer) payload(job ticket.AlertJob) ([]byte, error) {
 // number, with a plain link to the agent page (behind the agent's sign-in,
 // so no token), in the words of the notice's email.
 func (d *Deliverer) noticePayload(job ticket.AlertJob) ([]byte, error) {
-	what, ok := outbound.NoticeWhat(job.Reason)
-	if !ok {
+	key := "notice_" + string(job.Reason)
+	if !d.cat.Defines(key) {
 		return nil, fmt.Errorf("unknown reason %q", job.Reason)
 	}
 	n := strconv.FormatInt(job.TicketNumber, 10)
@@ -87,8 +61,8 @@ func (d *Deliverer) noticePayload(job ticket.AlertJob) ([]byte, error) {
 		Ticket: job.TicketNumber,
 		Reason: job.Reason,
 		URL:    d.cfg.BaseURL.Join("/agent/tickets/" + n),
-		Title:  "Ticket #" + n,
-		Body:   what,
+		Title:  d.cat.Format(lang.Agents, "notice_push_title", job.TicketNumber),
+		Body:   d.cat.Text(lang.Agents, key),
 		Tag:    "agent-ticket-" + n,
 	})
 }

@@ -1,6 +1,6 @@
 // Package push delivers alerts by browser push (Web Push: RFC 8030 for the
 // protocol, RFC 8291 for the payload's encryption, RFC 8292 for VAPID). It is
-// the outbound.Deliverer for the alert channel "push": a notify-only payload
+// the delivery.Deliverer for the alert channel "push": a notify-only payload
 // (ticket number, reason, a signed link — never message content) goes to
 // every device the customer subscribed.
 //
@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"inboxdesk/lang"
 	"inboxdesk/link"
 	"inboxdesk/ticket"
 )
@@ -66,6 +67,7 @@ type Store interface {
 type Deliverer struct {
 	cfg   Config
 	store Store
+	cat   *lang.Catalog // the notification texts
 	log   *slog.Logger
 }
 
@@ -77,10 +79,14 @@ func NewDeliverer(cfg Config, store Store, logger *slog.Logger) (*Deliverer, err
 	if store == nil {
 		return nil, errors.New("push: no subscription store")
 	}
+	cat, err := lang.Messages()
+	if err != nil {
+		return nil, fmt.Errorf("push: %w", err)
+	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Deliverer{cfg: cfg, store: store, log: logger}, nil
+	return &Deliverer{cfg: cfg, store: store, cat: cat, log: logger}, nil
 }
 
 // SubscriptionStore is the store Open needs: subscriptions and the stored

@@ -1,12 +1,8 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"mime/quotedprintable"
 	"net/http"
-	netmail "net/mail"
 	"net/url"
 	"regexp"
 	"strings"
@@ -14,6 +10,7 @@ import (
 	"time"
 
 	"inboxdesk/devmail"
+	"inboxdesk/ticket"
 	"inboxdesk/web"
 )
 
@@ -27,11 +24,7 @@ func TestInvitationByEmail(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sink.Close()
-	mailer, err := web.NewCodeMail(netmail.Address{Name: "Support", Address: "no-reply@support.test"},
-		smtpSender{sink.Addr()}, 10*time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
+	mailer := codeMail(t, sink.Addr())
 	e := newEnv(t, func(_ *web.Config, d *web.Deps) { d.Codes = mailer })
 	admin, _ := e.adminBrowser("lee@support.test")
 	admin.invite("sam@support.test", "agent").want(http.StatusOK, "Invitation sent")
@@ -59,7 +52,7 @@ func TestInvitationByEmail(t *testing.T) {
 
 // readMail waits for the n-th captured mail, checks it goes to to only with
 // the headers that keep auto-responders quiet and a subject containing
-// subject, and returns its decoded body.
+// subject, and returns its decoded text part.
 func readMail(t *testing.T, ctx context.Context, sink *devmail.SMTP, n int, to, subject string) string {
 	t.Helper()
 	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -71,13 +64,10 @@ func readMail(t *testing.T, ctx context.Context, sink *devmail.SMTP, n int, to, 
 	if len(got.To) != 1 || got.To[0] != to {
 		t.Fatalf("mail %d goes to %v, want %s", n, got.To, to)
 	}
-	msg, err := netmail.ReadMessage(bytes.NewReader(got.Data))
-	if err != nil {
-		t.Fatal(err)
+	hdr, text, _ := mailParts(t, got.Data)
+	if hdr.Get("Auto-Submitted") != "auto-generated" || hdr.Get(ticket.LoopHeader) == "" ||
+		!strings.Contains(hdr.Get("Subject"), subject) {
+		t.Fatalf("mail %d headers: %v", n, hdr)
 	}
-	if msg.Header.Get("Auto-Submitted") != "auto-generated" || !strings.Contains(msg.Header.Get("Subject"), subject) {
-		t.Fatalf("mail %d headers: %v", n, msg.Header)
-	}
-	body, _ := io.ReadAll(quotedprintable.NewReader(msg.Body))
-	return string(body)
+	return text
 }

@@ -3,9 +3,12 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
-	"mime/quotedprintable"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	netmail "net/mail"
 	"net/smtp"
@@ -15,7 +18,12 @@ import (
 	"testing"
 	"time"
 
+	"inboxdesk/brand"
 	"inboxdesk/devmail"
+	"inboxdesk/inbound/mailparse"
+	"inboxdesk/link"
+	"inboxdesk/outbound"
+	"inboxdesk/ticket"
 	"inboxdesk/web"
 )
 
@@ -26,8 +34,66 @@ func (s smtpSender) Send(_ context.Context, from string, to []string, raw []byte
 	return smtp.SendMail(s.addr, nil, from, to, raw)
 }
 
+// codeMail composes the code and invitation mails as serve does, for the
+// brand "Acme Help", and sends them to the SMTP server at addr.
+func codeMail(t *testing.T, addr string) *outbound.CodeMail {
+	t.Helper()
+	keys, err := link.ParseKeys("k1:" + base64.StdEncoding.EncodeToString([]byte(strings.Repeat("m", 32))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := link.ParseBaseURL("https://help.support.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	comp, err := outbound.NewComposer(outbound.ComposeConfig{From: ticket.Address{Name: "Support", Email: "no-reply@support.test"},
+		Keys: keys, BaseURL: base, Domain: "support.test", Brand: brand.Brand{Name: "Acme Help"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := outbound.NewCodeMail(comp, smtpSender{addr}, 10*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// mailParts reads a captured mail: its header and its decoded text and HTML parts.
+func mailParts(t *testing.T, raw []byte) (netmail.Header, string, string) {
+	t.Helper()
+	msg, err := netmail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/alternative" {
+		t.Fatalf("Content-Type %q: want multipart/alternative", msg.Header.Get("Content-Type"))
+	}
+	parts := map[string]string{}
+	mr := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		p, err := mr.NextPart() // decodes quoted-printable
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
+		parts[ct] = string(b)
+	}
+	return msg.Header, parts["text/plain"], parts["text/html"]
+}
+
 // TestCodeByEmail runs the guest path with real mail: the code is read from
-// the message the dev SMTP server captured, as the browser test will.
+// the message the dev SMTP server captured, as the browser test will. The
+// mail is composed like an alert (brand, both parts, the visitor's language,
+// our loop header), and when it comes back to the support mailbox it opens
+// no ticket.
 func TestCodeByEmail(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -36,11 +102,7 @@ func TestCodeByEmail(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sink.Close()
-	mailer, err := web.NewCodeMail(netmail.Address{Name: "Support", Address: "no-reply@support.test"},
-		smtpSender{sink.Addr()}, 10*time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
+	mailer := codeMail(t, sink.Addr())
 	e := newEnv(t, func(_ *web.Config, d *web.Deps) { d.Codes = mailer })
 	n := e.mailIn(mail("lola@example.es", "Hola", "Necesito ayuda", ""))
 	b := e.browser()
@@ -58,18 +120,30 @@ func TestCodeByEmail(t *testing.T) {
 	if len(got.To) != 1 || got.To[0] != "lola@example.es" || got.From != "no-reply@support.test" {
 		t.Fatalf("envelope: from %q to %v", got.From, got.To)
 	}
-	msg, err := netmail.ReadMessage(bytes.NewReader(got.Data))
-	if err != nil {
-		t.Fatal(err)
+	hdr, text, html := mailParts(t, got.Data)
+	if hdr.Get("Auto-Submitted") != "auto-generated" || hdr.Get("X-Auto-Response-Suppress") != "All" ||
+		hdr.Get(ticket.LoopHeader) != "support.test" || hdr.Get("Content-Language") != "es" {
+		t.Fatalf("headers: %v", hdr)
 	}
-	if msg.Header.Get("Auto-Submitted") != "auto-generated" || msg.Header.Get("Content-Language") != "es" {
-		t.Fatalf("headers: %v", msg.Header)
+	code := regexp.MustCompile(`(?m)^(\d{6})\r?$`).FindStringSubmatch(text)
+	if code == nil || !strings.Contains(text, "código") || !strings.Contains(text, "Acme Help") {
+		t.Fatalf("no branded Spanish text with the code on its own line:\n%s", text)
 	}
-	body, _ := io.ReadAll(quotedprintable.NewReader(msg.Body))
-	code := regexp.MustCompile(`(?m)^(\d{6})\r?$`).FindStringSubmatch(string(body))
-	if code == nil || !strings.Contains(string(body), "código") {
-		t.Fatalf("no Spanish text with the code on its own line:\n%s", body)
+	if !strings.Contains(html, ">"+code[1]+"<") || !strings.Contains(html, "Acme Help") || !strings.Contains(html, `lang="es"`) {
+		t.Fatalf("the HTML part lacks the code or the brand:\n%s", html)
 	}
 	p = b.post("/code", url.Values{"csrf": {p.input("csrf")}, "k": {p.input("k")}, "code": {code[1]}})
 	p.want(http.StatusOK, "Necesito ayuda")
+
+	back, err := mailparse.Parse(got.Data, mailparse.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.tickets.IngestBatch(e.ctx, e.cp, []ticket.Mail{{UID: 99, Raw: got.Data, Parsed: back}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].Outcome == ticket.OutcomeNewTicket || res[0].Ticket != 0 || back.AutoSubmitted != "our own loop header" {
+		t.Errorf("our code mail came back as %+v (judged %q), want no ticket", res[0], back.AutoSubmitted)
+	}
 }

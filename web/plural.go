@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -13,23 +12,8 @@ import (
 
 // pluralOne marks, in a flattened catalog, the "one" form of a message whose
 // wording depends on a number; the message's own key holds its "other" form.
-// In i18n/LANG.json such a message is {"one": "…", "other": "…"}.
+// In the catalog such a message has its One form (lang.Message).
 const pluralOne = "\x00one"
-
-// catalogValue reads one i18n value: a string, or {"one", "other"} forms.
-func catalogValue(c catalog, key string, raw json.RawMessage) error {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		c[key] = s
-		return nil
-	}
-	var forms struct{ One, Other string }
-	if err := json.Unmarshal(raw, &forms); err != nil || forms.One == "" || forms.Other == "" {
-		return fmt.Errorf("%q: want a string or {\"one\": …, \"other\": …}", key)
-	}
-	c[key], c[key+pluralOne] = forms.Other, forms.One
-	return nil
-}
 
 // printer formats lang's numbers ("10,0 MB" in Spanish) and its plural
 // messages by the language's plural rules (golang.org/x/text/message).

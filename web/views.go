@@ -2,19 +2,19 @@ package web
 
 import (
 	"embed"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"maps"
 	"slices"
-	"strings"
 	"text/template/parse"
 
 	"golang.org/x/text/message"
+
+	"inboxdesk/lang"
 )
 
-//go:embed templates/*.html i18n/*.json static/*
+//go:embed templates/*.html static/*
 var assets embed.FS
 
 // viewNames are the pages; each is templates/NAME.html defining "title" and
@@ -86,46 +86,23 @@ func parseView(name string, funcs template.FuncMap) (*template.Template, error) 
 	return t, nil
 }
 
-// loadCatalogs reads i18n/*.json and checks that every language has exactly
-// the keys English has.
+// loadCatalogs takes every language's messages from the shared catalog
+// (checked complete there), flattened for the templates' t and tf.
 func loadCatalogs() (map[string]catalog, error) {
-	files, err := fs.Glob(assets, "i18n/*.json")
+	all, err := lang.Messages()
 	if err != nil {
 		return nil, err
 	}
 	cats := map[string]catalog{}
-	for _, f := range files {
-		b, err := fs.ReadFile(assets, f)
-		if err != nil {
-			return nil, err
-		}
-		var raw map[string]json.RawMessage
-		if err := json.Unmarshal(b, &raw); err != nil {
-			return nil, fmt.Errorf("%s: %w", f, err)
-		}
+	for _, l := range all.Languages() {
 		c := catalog{}
-		for k, v := range raw {
-			if err := catalogValue(c, k, v); err != nil {
-				return nil, fmt.Errorf("%s: %w", f, err)
+		for key, m := range all.All(l) {
+			c[key] = m.Text
+			if m.One != "" {
+				c[key+pluralOne] = m.One
 			}
 		}
-		cats[strings.TrimSuffix(strings.TrimPrefix(f, "i18n/"), ".json")] = c
-	}
-	en, ok := cats["en"]
-	if !ok {
-		return nil, fmt.Errorf("no English translation")
-	}
-	for lang, c := range cats {
-		for k := range en {
-			if _, ok := c[k]; !ok {
-				return nil, fmt.Errorf("translation %s: no %q", lang, k)
-			}
-		}
-		for k := range c {
-			if _, ok := en[k]; !ok {
-				return nil, fmt.Errorf("translation %s: %q is not an English key", lang, k)
-			}
-		}
+		cats[l] = c
 	}
 	return cats, nil
 }

@@ -2,8 +2,9 @@
 // alert's magic link or by signing in with an emailed code (My tickets, a
 // ticket's conversation, replies with attachments), and the shared
 // machinery the agent view builds on — database-backed sessions with a role,
-// CSRF protection, security headers, embedded templates in English and
-// Spanish, sanitised email HTML and attachment download.
+// CSRF protection, security headers, embedded templates in every language of
+// the catalog (lang.Messages), sanitised email HTML and attachment download.
+// Mail it asks for (a code, an invitation) is composed and sent by outbound.
 //
 // It talks to the database only through the ticket and auth stores.
 package web
@@ -106,7 +107,7 @@ type Deps struct {
 	Auth    *auth.Store
 	Codes   CodeMailer
 	// Invites sends agents' invitations; nil means Codes when it is an
-	// InviteMailer (CodeMail is), else the team page cannot invite.
+	// InviteMailer (outbound.CodeMail is), else the team page cannot invite.
 	Invites InviteMailer
 	// Live feeds the agent pages' live updates (see Live); nil turns them
 	// off (the pages still show the same on reload).

@@ -15,6 +15,7 @@ import (
 	"inboxdesk/api"
 	"inboxdesk/auth"
 	"inboxdesk/inbound"
+	"inboxdesk/lang"
 	"inboxdesk/metrics"
 	"inboxdesk/oauth"
 	"inboxdesk/outbound"
@@ -68,6 +69,11 @@ func (t appTuning) withDefaults() appTuning {
 }
 
 func newApp(ctx context.Context, cfg *Config, log *slog.Logger, tune appTuning) (*app, error) {
+	// Every page, alert and push text comes from the catalog: an incomplete
+	// one stops start-up here, naming the language and the key.
+	if _, err := lang.Messages(); err != nil {
+		return nil, err
+	}
 	pool, err := openDB(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
@@ -121,11 +127,10 @@ func (a *app) build(ctx context.Context, tune appTuning) error {
 	if err != nil {
 		return err
 	}
-	codes, err := web.NewCodeMail(*cfg.From, a.transport, 10*time.Minute)
+	codes, err := outbound.NewCodeMail(comp, a.transport, 10*time.Minute)
 	if err != nil {
 		return err
 	}
-	codes.Language = cfg.Language
 	a.live = web.NewLive(a.store, a.log, a.metrics.LiveListenLost)
 	a.web, err = web.New(web.Config{BaseURL: cfg.BaseURL, Keys: cfg.LinkKeys, MaxUploadBytes: cfg.UploadMax,
 		DefaultLanguage: cfg.Language, PushPublicKey: pd.PublicKey(),

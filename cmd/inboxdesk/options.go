@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"inboxdesk/brand"
+	"inboxdesk/lang"
 	"inboxdesk/link"
 	"inboxdesk/outbound"
 	"inboxdesk/push"
@@ -41,8 +42,8 @@ func options() []option {
 			parse: parseFrom},
 		{flag: "support-addresses", env: "INBOXDESK_SUPPORT_ADDRESSES", help: "the addresses customers write to, comma-separated: copied on a mail they never become a ticket's participants (a mailbox whose IMAP user is an address counts without being listed)",
 			parse: func(c *Config, v string) (err error) { c.SupportAddresses, err = addressList(v); return err }},
-		{flag: "language", env: "INBOXDESK_LANGUAGE", def: "en", help: "default language: en or es",
-			parse: func(c *Config, v string) (err error) { c.Language, err = oneOf(v, "en", "es"); return err }},
+		{flag: "language", env: "INBOXDESK_LANGUAGE", def: "en", help: "default language: " + strings.Join(lang.Supported, " or "),
+			parse: func(c *Config, v string) (err error) { c.Language, err = oneOf(v, lang.Supported...); return err }},
 		{flag: "coalesce", env: "INBOXDESK_COALESCE", def: "30s", help: "updates within this window make one alert",
 			parse: func(c *Config, v string) (err error) { c.Coalesce, err = duration(v, 0); return err }},
 		{flag: "alerts-per-hour", env: "INBOXDESK_ALERTS_PER_HOUR", def: "20", help: "most alerts per recipient per hour",

@@ -26,7 +26,7 @@ var autoChecks = []autoCheck{
 // ordinary mail.
 func autoReason(h textproto.Header, from ticket.Address, rep report) string {
 	// Our own loop header is the surest sign, a report the most specific.
-	if h.Has(LoopHeader) {
+	if h.Has(ticket.LoopHeader) {
 		return "our own loop header"
 	}
 	if rep.dsn {

@@ -1,6 +1,10 @@
 package mailparse
 
-import "testing"
+import (
+	"testing"
+
+	"inboxdesk/ticket"
+)
 
 func TestAutoSubmitted(t *testing.T) {
 	tests := []struct {
@@ -25,7 +29,7 @@ func TestAutoSubmitted(t *testing.T) {
 		{"mailer-daemon", []string{"From: MAILER-DAEMON@mx.example.net"}, "sent by mailer-daemon"},
 		{"postmaster", []string{"From: Postmaster <postmaster@example.net>"}, "sent by postmaster"},
 		{"postmaster sender", []string{"Sender: postmaster@example.net"}, "sent by postmaster"},
-		{"our loop header", []string{LoopHeader + ": 1"}, "our own loop header"},
+		{"our loop header", []string{ticket.LoopHeader + ": 1"}, "our own loop header"},
 		{"list-id", []string{"List-Id: <news.example.com>"}, "mailing list"},
 		{"list-unsubscribe", []string{"List-Unsubscribe: <mailto:u@example.com>"}, "mailing list"},
 		{"suppress alone is human", []string{"X-Auto-Response-Suppress: All"}, ""},

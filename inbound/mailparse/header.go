@@ -14,6 +14,7 @@ import (
 
 	"github.com/emersion/go-message/textproto"
 
+	"inboxdesk/lang"
 	"inboxdesk/ticket"
 )
 
@@ -321,13 +322,10 @@ func language(h textproto.Header) string {
 	return languageOf(v)
 }
 
+// languageOf is the first tag of a Content-Language or Accept-Language value
+// ("es-MX, en;q=0.8": es) when it names a language of the catalog, else "".
 func languageOf(v string) string {
-	v = strings.ToLower(strings.TrimSpace(v))
-	switch {
-	case strings.HasPrefix(v, "es"):
-		return "es"
-	case strings.HasPrefix(v, "en"):
-		return "en"
-	}
-	return ""
+	first, _, _ := strings.Cut(v, ",")
+	first, _, _ = strings.Cut(first, ";")
+	return lang.Normalize(first)
 }

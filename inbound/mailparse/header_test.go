@@ -151,6 +151,8 @@ func TestLanguage(t *testing.T) {
 		{"Content-Language", "es-ES", "es"},
 		{"Content-Language", "en-US, de", "en"},
 		{"Accept-Language", "EN", "en"},
+		{"Accept-Language", "es;q=0.9, en;q=0.8", "es"},
+		{"Content-Language", "fr, es", ""}, // the first names the language
 		{"Content-Language", "de-DE", ""},
 		{"X-Other", "es", ""},
 	}

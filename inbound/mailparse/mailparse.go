@@ -21,10 +21,6 @@ import (
 	"inboxdesk/ticket"
 )
 
-// LoopHeader marks mail sent by inboxdesk itself; inbound mail carrying it is
-// treated as auto-submitted so that we never answer our own alerts.
-const LoopHeader = "X-Inboxdesk-Loop"
-
 // Limits bound the work one message may cause. A zero or negative field takes
 // its value from DefaultLimits; MaxDepth above 100 counts as 100.
 type Limits struct {
