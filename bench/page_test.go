@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -16,10 +15,8 @@ import (
 	"time"
 
 	"inboxdesk/auth"
-	"inboxdesk/link"
 	"inboxdesk/testenv/pgtest"
 	"inboxdesk/ticket"
-	"inboxdesk/web"
 )
 
 // noCodes is a CodeMailer for a web view whose visitors already have a session.
@@ -42,14 +39,8 @@ func TestTicketPageRequestsPerSecond(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	authStore := auth.NewStore(pool, auth.Config{CodeKey: []byte(strings.Repeat("c", 32))})
+	h, authStore := webHandler(t, store, nil)
 	sess, err := authStore.CreateSession(ctx, auth.RoleCustomer, tk.RequesterID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, _ := link.ParseKeys(link.GenerateKey())
-	base, _ := url.Parse("http://127.0.0.1")
-	h, err := web.New(web.Config{BaseURL: base, Keys: keys}, web.Deps{Tickets: store, Auth: authStore, Codes: noCodes{}})
 	if err != nil {
 		t.Fatal(err)
 	}

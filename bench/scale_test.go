@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"os"
 	"runtime"
 	"strings"
@@ -16,9 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"inboxdesk/auth"
-	"inboxdesk/link"
 	"inboxdesk/ticket"
-	"inboxdesk/web"
 )
 
 // scaleTarget is the p99 every page of the million-ticket figures must stay under.
@@ -90,15 +87,7 @@ func TestScalePages(t *testing.T) {
 	defer traced.Close()
 
 	handler := func(p *pgxpool.Pool) (http.Handler, *auth.Store) {
-		store := ticket.NewStore(p, ticket.DefaultConfig())
-		authStore := auth.NewStore(p, auth.Config{CodeKey: []byte(strings.Repeat("c", 32))})
-		keys, _ := link.ParseKeys(link.GenerateKey())
-		base, _ := url.Parse("http://127.0.0.1")
-		h, err := web.New(web.Config{BaseURL: base, Keys: keys}, web.Deps{Tickets: store, Auth: authStore, Codes: noCodes{}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return h, authStore
+		return webHandler(t, ticket.NewStore(p, ticket.DefaultConfig()), nil)
 	}
 	h, authStore := handler(pool)
 	hTraced, _ := handler(traced)
