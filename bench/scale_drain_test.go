@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
 	"os"
 	"sync"
 	"testing"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"inboxdesk/auth"
 	"inboxdesk/testenv/dovecot"
 	"inboxdesk/testenv/pgtest"
 	"inboxdesk/ticket"
@@ -60,7 +58,7 @@ func TestScaleBacklogDrain(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	page, cookie := ticketPage(t, store)
+	page, cookie := ticketPage(t, store, 50)
 	idle := load(t, page, cookie, drainClients, time.Second, 5*time.Second)
 	t.Logf("idle page: p50 %s, p99 %s", ms(idle.p50), ms(idle.p99))
 	small := startChild(t, url, "Small", drainSmall).wait(t)
@@ -122,23 +120,6 @@ func loadBacklog(t *testing.T, dc *dovecot.Server, folder string, first, n int) 
 		done += len(chunk)
 	}
 	return total
-}
-
-// ticketPage opens a 50-message ticket and returns its customer page's URL
-// on a served web handler, with the customer's session cookie.
-func ticketPage(t *testing.T, store *ticket.Store) (string, *http.Cookie) {
-	ctx := context.Background()
-	number := fiftyMessageTicket(t, store, 50)
-	tk, err := store.TicketByNumber(ctx, number)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, authStore := webHandler(t, store, nil)
-	sess, err := authStore.CreateSession(ctx, auth.RoleCustomer, tk.RequesterID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fmt.Sprintf("%s/tickets/%d", serve(t, h), number), &http.Cookie{Name: "inboxdesk_session", Value: sess.ID}
 }
 
 // sampleCheckpoint reads the mailbox's committed checkpoint every 250 ms
