@@ -30,7 +30,7 @@ const fanoutTarget = 50 * time.Millisecond
 // ListenChanges callback): what PostgreSQL's NOTIFY allows, no HTTP.
 func TestLiveFanout(t *testing.T) {
 	enabled(t)
-	const pages, changes = 200, 300
+	const pages, changes = 200, 200
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	pool := pgtest.New(t)

@@ -9,6 +9,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"testing"
@@ -139,6 +141,12 @@ func pollChild(url string) int {
 	p := inbound.NewPoller(ticket.NewStore(pool, cfg), quiet(), inbound.DefaultOptions())
 	defer p.Close()
 	name, expect := os.Getenv(childMailboxEnv), os.Getenv(childExpectEnv)
+	stop, err := childProfile("poll-" + name)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer stop()
 	opened, polls := 0, 0
 	for {
 		st, err := p.Poll(ctx, name)
@@ -163,6 +171,28 @@ func pollChild(url string) int {
 	}
 	fmt.Printf("peak_rss_bytes %d polls %d\n", peak, polls)
 	return 0
+}
+
+// childProfile starts a CPU profile into $INBOXDESK_BENCH_PROFILE/name.prof
+// when that variable names a folder (profile, for the poller child too,
+// which has no test to fail).
+func childProfile(name string) (stop func(), err error) {
+	dir := os.Getenv("INBOXDESK_BENCH_PROFILE")
+	if dir == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(filepath.Join(dir, name+".prof"))
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // vmHWM reads this process's peak resident set size from /proc/self/status.

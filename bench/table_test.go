@@ -6,9 +6,7 @@ package bench
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
-	"runtime/pprof"
 	"strings"
 	"sync"
 	"testing"
@@ -137,19 +135,9 @@ func cpuModel() string {
 // $INBOXDESK_BENCH_PROFILE/name.prof when that variable names a folder;
 // call the returned func at the end of the section.
 func profile(t *testing.T, name string) (stop func()) {
-	dir := os.Getenv("INBOXDESK_BENCH_PROFILE")
-	if dir == "" {
-		return func() {}
-	}
-	f, err := os.Create(filepath.Join(dir, name+".prof"))
+	stop, err := childProfile(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		t.Fatal(err)
-	}
-	return func() {
-		pprof.StopCPUProfile()
-		f.Close()
-	}
+	return stop
 }
