@@ -293,6 +293,9 @@ func renderDrain(b *strings.Builder, drain []row, load [2]string) {
 	for _, r := range drain {
 		writeRow(b, r)
 	}
+	if text, err := os.ReadFile("scale_drain_notes.md"); err == nil {
+		b.WriteString("\n" + string(text))
+	}
 }
 
 func renderScalePlans(b *strings.Builder, figs []scaleFigure) {
