@@ -195,13 +195,19 @@ func later(a, b time.Time) time.Time {
 // webHandler is the product's web handler on store (live may be nil) and
 // the auth store it signs visitors in with.
 func webHandler(t *testing.T, store *ticket.Store, live *web.Live) (http.Handler, *auth.Store) {
+	h, authStore, err := newWebHandler(store, live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, authStore
+}
+
+// newWebHandler is webHandler for the poller child, which has no test to fail.
+func newWebHandler(store *ticket.Store, live *web.Live) (http.Handler, *auth.Store, error) {
 	authStore := auth.NewStore(store.Pool(), auth.Config{CodeKey: []byte(strings.Repeat("c", 32))})
 	keys, _ := link.ParseKeys(link.GenerateKey())
 	base, _ := url.Parse("http://127.0.0.1")
 	h, err := web.New(web.Config{BaseURL: base, Keys: keys},
 		web.Deps{Tickets: store, Auth: authStore, Codes: noCodes{}, Live: live})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h, authStore
+	return h, authStore, err
 }

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -26,11 +29,14 @@ import (
 // childEnv, when set to a database URL, makes the test binary a poller child
 // (see TestMain) that drains one mailbox and prints its peak RSS; the
 // mailbox and the number of new tickets it must open come in childMailboxEnv
-// and childExpectEnv.
+// and childExpectEnv. With childWebEnv (a file name) it also serves the web
+// view from the same pool while it drains, as serve does, and writes the
+// address it listens on into that file.
 const (
 	childEnv        = "INBOXDESK_BENCH_POLL_CHILD"
 	childMailboxEnv = "INBOXDESK_BENCH_POLL_MAILBOX"
 	childExpectEnv  = "INBOXDESK_BENCH_POLL_EXPECT"
+	childWebEnv     = "INBOXDESK_BENCH_POLL_WEB"
 )
 
 // TestPeakMemoryOfLargeMessage ingests one 50 MB message in a fresh process
@@ -54,7 +60,7 @@ func TestPeakMemoryOfLargeMessage(t *testing.T) {
 	if _, err := store.AddMailbox(context.Background(), ticket.Mailbox{Name: "big", URL: dc.URL("INBOX")}); err != nil {
 		t.Fatal(err)
 	}
-	peak := startChild(t, url, "big", 1).wait(t).peak
+	peak := startChild(t, url, "big", 1, false).wait(t).peak
 	var n int
 	if err := pool.QueryRow(context.Background(), `SELECT count(*) FROM attachments WHERE size = 36500000`).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("large attachment stored %d times (%v)", n, err)
@@ -71,6 +77,7 @@ type pollerChild struct {
 	stderr bytes.Buffer
 	exited chan struct{} // closed once the process has exited; err is then set
 	err    error
+	web    string // the file the child writes its web address into ("" without web)
 }
 
 // childResult is what a poller child reports: its peak RSS in bytes and
@@ -81,8 +88,9 @@ type childResult struct {
 }
 
 // startChild runs the poller child on the database at url, draining the
-// named mailbox, which must open expect new tickets.
-func startChild(t *testing.T, url, mailbox string, expect int) *pollerChild {
+// named mailbox, which must open expect new tickets; withWeb makes it serve
+// the web view too (see webBase).
+func startChild(t *testing.T, url, mailbox string, expect int, withWeb bool) *pollerChild {
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -91,6 +99,10 @@ func startChild(t *testing.T, url, mailbox string, expect int) *pollerChild {
 	c.cmd = exec.Command(self, "-test.run=^$")
 	c.cmd.Env = append(os.Environ(), childEnv+"="+url, childMailboxEnv+"="+mailbox,
 		childExpectEnv+"="+strconv.Itoa(expect))
+	if withWeb {
+		c.web = filepath.Join(t.TempDir(), "web-addr")
+		c.cmd.Env = append(c.cmd.Env, childWebEnv+"="+c.web)
+	}
 	c.cmd.Stdout, c.cmd.Stderr = &c.stdout, &c.stderr
 	if err := c.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -100,6 +112,19 @@ func startChild(t *testing.T, url, mailbox string, expect int) *pollerChild {
 		close(c.exited)
 	}()
 	return c
+}
+
+// webBase waits until the child serves its web view and returns its base URL.
+func (c *pollerChild) webBase(t *testing.T) string {
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) && c.running() {
+		if addr, err := os.ReadFile(c.web); err == nil {
+			return "http://" + string(addr)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("the poller child serves no web view: %s", c.stderr.Bytes())
+	return ""
 }
 
 // running says whether the child has not exited yet.
@@ -138,7 +163,14 @@ func pollChild(url string) int {
 	defer pool.Close()
 	cfg := ticket.DefaultConfig()
 	cfg.OwnAddresses = []string{"support@example.com"} // the address the benchmarks' mail writes to
-	p := inbound.NewPoller(ticket.NewStore(pool, cfg), quiet(), inbound.DefaultOptions())
+	store := ticket.NewStore(pool, cfg)
+	if file := os.Getenv(childWebEnv); file != "" {
+		if err := serveChildWeb(store, file); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+	}
+	p := inbound.NewPoller(store, quiet(), inbound.DefaultOptions())
 	defer p.Close()
 	name, expect := os.Getenv(childMailboxEnv), os.Getenv(childExpectEnv)
 	stop, err := childProfile("poll-" + name)
@@ -171,6 +203,25 @@ func pollChild(url string) int {
 	}
 	fmt.Printf("peak_rss_bytes %d polls %d\n", peak, polls)
 	return 0
+}
+
+// serveChildWeb serves the web view on store from a loopback port until the
+// process ends, and writes the port's address into file (whole, by rename).
+func serveChildWeb(store *ticket.Store, file string) error {
+	h, _, err := newWebHandler(store, nil)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	if err := os.WriteFile(file+".tmp", []byte(ln.Addr().String()), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(file+".tmp", file)
 }
 
 // childProfile starts a CPU profile into $INBOXDESK_BENCH_PROFILE/name.prof

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	neturl "net/url"
 	"os"
 	"sync"
 	"testing"
@@ -28,12 +29,13 @@ const (
 // TestScaleBacklogDrain puts 100,000 mails into a Dovecot folder (straight
 // into its Maildir) and lets a fresh poller process (this test binary,
 // re-executed, polling until a poll finds nothing new) drain them into
-// tickets, while this process serves a customer's 50-message ticket page to
-// a few keep-alive clients. It reports the time to drain beside a bare
-// go-imap fetch of the same folder, the poller's peak RSS beside the same
-// process draining 1,000 mails (memory must not grow with the backlog), the
-// page's p99 during the drain beside the same page on the idle system, and
-// when the first tickets became visible (each batch commits on its own).
+// tickets while it serves the web view from the same pool, as serve does; a
+// customer's 50-message ticket page is loaded from it by a few keep-alive
+// clients. It reports the time to drain beside a bare go-imap fetch of the
+// same folder, the process's peak RSS beside the same process draining 1,000
+// mails (memory must not grow with the backlog), the page's p99 during the
+// drain beside the same page served idle by this process, and when the first
+// tickets became visible (each batch commits on its own).
 func TestScaleBacklogDrain(t *testing.T) {
 	enabled(t)
 	if os.Getenv("INBOXDESK_SCALE_URL") == "" {
@@ -61,13 +63,18 @@ func TestScaleBacklogDrain(t *testing.T) {
 	page, cookie := ticketPage(t, store, 50)
 	idle := load(t, page, cookie, drainClients, time.Second, 5*time.Second)
 	t.Logf("idle page: p50 %s, p99 %s", ms(idle.p50), ms(idle.p99))
-	small := startChild(t, url, "Small", drainSmall).wait(t)
+	small := startChild(t, url, "Small", drainSmall, true).wait(t)
 	t.Logf("%d mails drained, peak RSS %s", drainSmall, mb(small.peak))
 
 	start := time.Now()
-	child := startChild(t, url, "Import", drainMails)
+	child := startChild(t, url, "Import", drainMails, true)
 	samples := sampleCheckpoint(t, pool, "Import", child)
-	during := load(t, page, cookie, drainClients, 2*time.Second, 20*time.Second)
+	path, err := neturl.Parse(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The page from the draining process itself, which shares its pool with the poller as serve does.
+	during := load(t, child.webBase(t)+path.Path, cookie, drainClients, 2*time.Second, 20*time.Second)
 	t.Logf("page during the drain: p50 %s, p99 %s", ms(during.p50), ms(during.p99))
 	if !child.running() {
 		t.Fatal("the drain ended before the page's measurement did: the figure would not be taken during it")
