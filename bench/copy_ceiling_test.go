@@ -26,8 +26,8 @@ type tableDump struct {
 // table the ingest filled in src is read out (binary COPY, not timed) and
 // written into a fresh database of the same schema, indexes and triggers
 // with one COPY FROM per table, in foreign-key order. It returns the time of
-// the writes and a summary of the rows, and fails the test unless the copy
-// holds the same rows. Tables a trigger already filled from the copied rows
+// the writes and a summary of the rows with each table's time, and fails the
+// test unless the copy holds the same rows. Tables a trigger already filled from the copied rows
 // (say, the queue's counts) are not copied twice.
 func copyCeiling(t *testing.T, src *pgxpool.Pool) (time.Duration, string) {
 	ctx := context.Background()
@@ -47,14 +47,15 @@ func copyCeiling(t *testing.T, src *pgxpool.Pool) (time.Duration, string) {
 		start := time.Now()
 		tag, err := conn.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(d.data),
 			"COPY "+pgx.Identifier{d.name}.Sanitize()+" FROM STDIN (FORMAT binary)")
-		took += time.Since(start)
+		one := time.Since(start)
+		took += one
 		if err != nil {
 			t.Fatalf("copy into %s: %v", d.name, err)
 		}
 		if tag.RowsAffected() != d.rows {
 			t.Fatalf("copy into %s wrote %d rows, the ingest %d", d.name, tag.RowsAffected(), d.rows)
 		}
-		summary = append(summary, fmt.Sprintf("%d %s", d.rows, d.name))
+		summary = append(summary, fmt.Sprintf("%d %s in %s", d.rows, d.name, secs(one)))
 	}
 	return took, strings.Join(summary, ", ")
 }
