@@ -288,7 +288,8 @@ func renderDrain(b *strings.Builder, drain []row, load [2]string) {
 	fmt.Fprintf(b, "\n## Backlog drain\n\n%d mails wait in a Dovecot folder at the first poll (a mailbox import); "+
 		"a fresh poller process drains them into tickets in a database of their own while it serves the web view "+
 		"from the same pool, as serve does; the idle page is the same page served by the benchmark's own process "+
-		"before the drain. Load average (1 min) of the machine before the drain %s, after it %s.\n\n",
+		"before the drain (alone: `BENCH_RUN=ScaleBacklogDrain make bench-scale`). Load average (1 min) of the "+
+		"machine before the drain %s, after it %s.\n\n",
 		drainMails, load[0], load[1])
 	b.WriteString("| figure | inboxdesk | baseline (same run) | ratio | target | met |\n|---|---|---|---|---|---|\n")
 	for _, r := range drain {
