@@ -6,9 +6,7 @@ package bench
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
-	"runtime/pprof"
 	"strings"
 	"sync"
 	"testing"
@@ -29,6 +27,19 @@ var (
 	rowsMu sync.Mutex
 	rows   []row
 )
+
+// scaleRows are the backlog drain's rows, for BENCHMARKS-SCALE.md, and the
+// load average around the drain.
+var (
+	scaleRows []row
+	drainLoad [2]string
+)
+
+func addScaleRow(r row) {
+	rowsMu.Lock()
+	defer rowsMu.Unlock()
+	scaleRows = append(scaleRows, r)
+}
 
 func addRow(r row) {
 	rowsMu.Lock()
@@ -60,6 +71,16 @@ func TestMain(m *testing.M) {
 			}
 		}
 	}
+	if scalePages != nil || len(scaleRows) > 0 {
+		doc := renderScale(scalePages, scaleRows, drainLoad)
+		fmt.Print("\n" + doc)
+		// Only a run of every million-ticket figure (scripts/bench-scale.sh without BENCH_RUN) rewrites it.
+		if os.Getenv("INBOXDESK_BENCH_WRITE") != "" && scalePages != nil && !scalePages.partial && len(scaleRows) > 0 {
+			if err := os.WriteFile("../BENCHMARKS-SCALE.md", []byte(doc), 0o644); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+			}
+		}
+	}
 	os.Exit(code)
 }
 
@@ -73,13 +94,17 @@ func render(loadBefore, loadAfter string) string {
 		loadBefore, loadAfter)
 	b.WriteString("| figure | inboxdesk | baseline (same run) | ratio | target | met |\n|---|---|---|---|---|---|\n")
 	for _, r := range rows {
-		met := "yes"
-		if !r.met {
-			met = "**no**"
-		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", r.figure, r.ours, r.baseline, r.ratio, r.target, met)
+		writeRow(&b, r)
 	}
 	return b.String()
+}
+
+func writeRow(b *strings.Builder, r row) {
+	met := "yes"
+	if !r.met {
+		met = "**no**"
+	}
+	fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n", r.figure, r.ours, r.baseline, r.ratio, r.target, met)
 }
 
 // loadAverage is the machine's 1-minute load average, or "unknown".
@@ -110,19 +135,9 @@ func cpuModel() string {
 // $INBOXDESK_BENCH_PROFILE/name.prof when that variable names a folder;
 // call the returned func at the end of the section.
 func profile(t *testing.T, name string) (stop func()) {
-	dir := os.Getenv("INBOXDESK_BENCH_PROFILE")
-	if dir == "" {
-		return func() {}
-	}
-	f, err := os.Create(filepath.Join(dir, name+".prof"))
+	stop, err := childProfile(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		t.Fatal(err)
-	}
-	return func() {
-		pprof.StopCPUProfile()
-		f.Close()
-	}
+	return stop
 }

@@ -190,7 +190,7 @@ func (p *Poller) ingestNew(ctx context.Context, s *session, mb *ticket.Mailbox, 
 		p.noteBacklog(ctx, mb, st, 0, time.Time{})
 		return p.store.RecordPollOK(ctx, mb.ID)
 	}
-	selUV, pending, err := s.newUIDs(cp.LastUID)
+	selUV, pending, err := s.newUIDs(cp.LastUID, highest)
 	if err != nil {
 		return err
 	}

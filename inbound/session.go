@@ -238,8 +238,13 @@ func (s *session) boundCheck(ctx context.Context) (uint32, uint32, error) {
 	return s.check()
 }
 
-// newUIDs selects the folder again and lists the UIDs above last with their sizes.
-func (s *session) newUIDs(last uint32) (uidValidity uint32, msgs []sizedUID, err error) {
+// newUIDs selects the folder again and lists the UIDs above last with their
+// sizes; highest (the highest UID the server reported) sizes the list once.
+// The answer is read message by message into the compact list: a mailbox
+// import lists every waiting mail at once, and collecting the client's whole
+// buffers first would hold a few hundred bytes per mail until the end of the
+// listing, a peak that grows with the backlog.
+func (s *session) newUIDs(last, highest uint32) (uidValidity uint32, msgs []sizedUID, err error) {
 	if err := s.selectFolder(); err != nil {
 		return 0, nil, err
 	}
@@ -248,21 +253,40 @@ func (s *session) newUIDs(last uint32) (uidValidity uint32, msgs []sizedUID, err
 	}
 	var set imap.UIDSet
 	set.AddRange(imap.UID(last+1), 0) // last+1:*
-	var bufs []*imapclient.FetchMessageBuffer
-	err = s.watch(func() (err error) {
-		bufs, err = s.c.Fetch(set, &imap.FetchOptions{UID: true, RFC822Size: true, InternalDate: true}).Collect()
-		return err
+	// No more than the messages in the folder, nor than the UIDs up to the highest.
+	msgs = make([]sizedUID, 0, min(s.selectedCount, max(highest, last)-last))
+	err = s.watch(func() error {
+		cmd := s.c.Fetch(set, &imap.FetchOptions{UID: true, RFC822Size: true, InternalDate: true})
+		for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+			m := sizedOf(msg)
+			// "N:*" includes the highest UID even when it is below N (RFC 3501 6.4.8).
+			if m.uid > last {
+				msgs = append(msgs, m)
+			}
+		}
+		return cmd.Close()
 	})
 	if err != nil {
 		return 0, nil, fmt.Errorf("list new mail: %w", err)
 	}
-	for _, b := range bufs {
-		// "N:*" includes the highest UID even when it is below N (RFC 3501 6.4.8).
-		if uint32(b.UID) > last {
-			msgs = append(msgs, sizedUID{uid: uint32(b.UID), size: b.RFC822Size, arrived: b.InternalDate})
+	return s.uidValidity, msgs, nil
+}
+
+// sizedOf reads one message of the listing; the items it does not ask for
+// are skipped.
+func sizedOf(msg *imapclient.FetchMessageData) sizedUID {
+	var m sizedUID
+	for item := msg.Next(); item != nil; item = msg.Next() {
+		switch item := item.(type) {
+		case imapclient.FetchItemDataUID:
+			m.uid = uint32(item.UID)
+		case imapclient.FetchItemDataRFC822Size:
+			m.size = item.Size
+		case imapclient.FetchItemDataInternalDate:
+			m.arrived = item.Time
 		}
 	}
-	return s.uidValidity, msgs, nil
+	return m
 }
 
 type sizedUID struct {
