@@ -14,6 +14,7 @@ import (
 
 	"inboxdesk/inbound"
 	"inboxdesk/storage"
+	"inboxdesk/testenv/pgtest"
 )
 
 // TestMain doubles as the poller child process of the kill test.
@@ -45,6 +46,9 @@ func childPoll(url string) int {
 	}
 }
 
+// killedPoller names the killed children's database sessions.
+const killedPoller = "killed-poller"
+
 func TestSIGKILLMidBatchIngestsEveryMailExactlyOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns processes")
@@ -64,7 +68,7 @@ func TestSIGKILLMidBatchIngestsEveryMailExactlyOnce(t *testing.T) {
 				fmt.Sprintf("Kill %d", j), "body"))
 		}
 		cmd := exec.Command(self)
-		cmd.Env = append(os.Environ(), "INBOXDESK_TEST_CHILD_DB="+r.pool.Config().ConnString())
+		cmd.Env = append(os.Environ(), "INBOXDESK_TEST_CHILD_DB="+pgtest.Named(r.pool.Config().ConnString(), killedPoller))
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -72,6 +76,11 @@ func TestSIGKILLMidBatchIngestsEveryMailExactlyOnce(t *testing.T) {
 		_ = cmd.Process.Signal(syscall.SIGKILL)
 		_ = cmd.Wait()
 		kills++
+	}
+	// What a killed child had sent still runs on the server after its death
+	// (a batch commits, moving the checkpoint): the last poll waits for it.
+	if err := pgtest.WaitGone(context.Background(), r.pool, killedPoller); err != nil {
+		t.Fatal(err)
 	}
 	before := r.count(`SELECT last_uid FROM mailboxes`)
 	// A killed child's advisory lock lasts until PostgreSQL notices its
