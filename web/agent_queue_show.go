@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -47,6 +48,7 @@ type queueData struct {
 	Query     queueQuery
 	Tabs      []queueTab
 	Tickets   []ticket.Summary
+	Rows      template.HTML // the Tickets' table rows (queueRows)
 	Total     int
 	Page      int
 	Pages     int
@@ -86,7 +88,8 @@ func (s *Server) agentQueueShow(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, "mailboxes", err)
 		return
 	}
-	d := queueData{Query: q, Tickets: res.Tickets, Total: res.Total, Page: q.Page,
+	d := queueData{Query: q, Tickets: res.Tickets, Rows: s.queueRows(s.views.catalogs[s.language(r, "")], res.Tickets),
+		Total: res.Total, Page: q.Page,
 		Pages: max(1, (res.Total+queuePerPage-1)/queuePerPage), Tabs: s.queueTabs(q, res.Counts)}
 	for _, b := range boxes {
 		d.Mailboxes = append(d.Mailboxes, mailboxOption{ID: b.ID, Name: b.Name})
