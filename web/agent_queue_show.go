@@ -29,7 +29,12 @@ type queueQuery struct {
 	Mailbox  int64  // 0 = every mailbox
 	Search   string // a number, an address, or words
 	Page     int    // from 1
-	Sort     string // "" (newest activity first) or "waiting" (longest-waiting customer first)
+	// After is where the Next link left off: the last ticket of the page
+	// before (its activity time and id), so a deep page reads its 50 tickets
+	// from the index instead of skipping all the earlier ones. The page
+	// number stays for the pager and for links without it.
+	After *ticket.Summary
+	Sort  string // "" (newest activity first) or "waiting" (longest-waiting customer first)
 }
 
 type queueTab struct {
@@ -104,7 +109,7 @@ func (s *Server) agentQueueShow(w http.ResponseWriter, r *http.Request) {
 		d.PrevURL = s.queueURL(q, func(q *queueQuery) { q.Page-- })
 	}
 	if q.Page < d.Pages {
-		d.NextURL = s.queueURL(q, func(q *queueQuery) { q.Page++ })
+		d.NextURL = s.queueURL(q, func(q *queueQuery) { q.Page++; q.After = nextCursor(q, res.Tickets) })
 	}
 	part := "layout"
 	if r.URL.Query().Get("fragment") == "queue" {
@@ -127,12 +132,44 @@ func parseQueueQuery(v url.Values) queueQuery {
 	}
 	q.Page, _ = strconv.Atoi(v.Get("page"))
 	q.Page = min(max(q.Page, 1), maxQueuePage)
+	if q.Page > 1 {
+		q.After = parseCursor(v.Get("after"))
+	}
 	return q
+}
+
+// nextCursor is the position the page after tickets starts from, or nil
+// when the order has no cursor (longest waiting first) or the page is empty.
+func nextCursor(q *queueQuery, tickets []ticket.Summary) *ticket.Summary {
+	if q.Sort != "" || len(tickets) == 0 {
+		return nil
+	}
+	last := tickets[len(tickets)-1]
+	return &ticket.Summary{ID: last.ID, UpdatedAt: last.UpdatedAt}
+}
+
+// parseCursor reads an "after" parameter (activity time in microseconds
+// since 1970, a dot, the ticket's id); nil when absent or malformed, and
+// the page number decides then.
+func parseCursor(v string) *ticket.Summary {
+	micros, id, ok := strings.Cut(v, ".")
+	if !ok {
+		return nil
+	}
+	us, err1 := strconv.ParseInt(micros, 10, 64)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	return &ticket.Summary{ID: n, UpdatedAt: time.UnixMicro(us)}
 }
 
 func (q queueQuery) filter(agentID int64) ticket.QueueFilter {
 	f := ticket.QueueFilter{Status: ticket.Status(q.Status), Assignee: q.Assignee, AgentID: agentID,
 		MailboxID: q.Mailbox, Search: q.Search, Page: q.Page, PerPage: queuePerPage, ByWaiting: q.Sort == "waiting"}
+	if q.Sort == "" {
+		f.After = q.After
+	}
 	if q.Status == "all" {
 		f.Status = ""
 	}
@@ -143,8 +180,10 @@ func (q queueQuery) filter(agentID int64) ticket.QueueFilter {
 }
 
 // queueURL is the queue's address with q's filters changed by change
-// (defaults left out).
+// (defaults left out). The cursor is kept only when change sets it: any
+// other change of the filters or page starts from the page number.
 func (s *Server) queueURL(q queueQuery, change func(*queueQuery)) string {
+	q.After = nil
 	change(&q)
 	v := url.Values{}
 	if q.Status != "open" {
@@ -164,6 +203,9 @@ func (s *Server) queueURL(q queueQuery, change func(*queueQuery)) string {
 	}
 	if q.Page > 1 {
 		v.Set("page", strconv.Itoa(q.Page))
+	}
+	if q.After != nil {
+		v.Set("after", strconv.FormatInt(q.After.UpdatedAt.UnixMicro(), 10)+"."+idStr(q.After.ID))
 	}
 	if len(v) == 0 {
 		return s.path("/agent")
