@@ -32,7 +32,16 @@ type QueuePage struct {
 	Tickets []Summary
 	Total   int
 	Counts  map[Status]int
+	// Capped says a search matched more than SearchCountCap tickets: the
+	// counts are then those among the first SearchCountCap+1 found, each a
+	// lower bound.
+	Capped bool
 }
+
+// SearchCountCap is how many matches a search counts before it says "more":
+// a common word is in a tenth of the tickets, and counting them all would
+// read them all.
+const SearchCountCap = 1000
 
 // Queue lists tickets for agents, newest activity first.
 func (s *Store) Queue(ctx context.Context, f QueueFilter) (*QueuePage, error) {
@@ -44,8 +53,9 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) (*QueuePage, error) {
 	page := &QueuePage{Counts: map[Status]int{}}
 	statusArgs := append([]any{}, args...)
 	// Without a search the counts are read from ticket_counts (kept by the
-	// writes to tickets); a search counts its matches.
-	counts := `SELECT t.status, count(*) FROM tickets t WHERE ` + where.withoutStatus + ` GROUP BY t.status`
+	// writes to tickets); a search counts its matches, up to SearchCountCap+1.
+	counts := `SELECT t.status, count(*) FROM (SELECT t.status FROM tickets t WHERE ` + where.withoutStatus +
+		` LIMIT ` + strconv.Itoa(SearchCountCap+1) + `) t GROUP BY t.status`
 	if !where.search {
 		counts = `SELECT t.status, sum(t.n)::bigint FROM ticket_counts t WHERE ` + where.counts +
 			` GROUP BY t.status HAVING sum(t.n) <> 0`
@@ -54,6 +64,7 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) (*QueuePage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("queue counts: %w", err)
 	}
+	found := 0
 	for rows.Next() {
 		var st string
 		var n int
@@ -61,12 +72,13 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) (*QueuePage, error) {
 			rows.Close()
 			return nil, err
 		}
-		page.Counts[Status(st)] = n
+		page.Counts[Status(st)], found = n, found+n
 		if f.Status == "" || Status(st) == f.Status {
 			page.Total += n
 		}
 	}
 	rows.Close()
+	page.Capped = where.search && found > SearchCountCap
 	if f.Status != "" {
 		args = append(args, string(f.Status))
 		where.all += " AND t.status = $" + strconv.Itoa(len(args))
@@ -164,23 +176,22 @@ func queueWhere(f QueueFilter) (queueClauses, []any) {
 // address (or part of it), or every word in the subject or any message
 // (full-text, prefix matching).
 // "#12345" is only a ticket number; a bare number is also a word (an order
-// or invoice number the customer wrote). Each alternative is a set of
-// tickets found by its own index, gathered into an array first (the planner
-// cannot tell how few a full-text match finds and would read every ticket).
+// or invoice number the customer wrote).
 func searchClause(q string, arg func(any) string) string {
 	if n, err := strconv.ParseInt(strings.TrimPrefix(q, "#"), 10, 64); err == nil {
 		if strings.HasPrefix(q, "#") {
 			return "t.number = " + arg(n)
 		}
-		return "t.id = ANY (ARRAY(SELECT n.id FROM tickets n WHERE n.number = " + arg(n) + " UNION " + wordsTickets(q, arg) + "))"
+		return "t.id = ANY (ARRAY(SELECT n.id FROM tickets n WHERE n.number = " + arg(n) + " OR " + wordsMatch("n", q, arg) + "))"
 	}
 	like := arg("%" + escapeLike(strings.ToLower(q)) + "%")
 	if strings.Contains(q, "@") {
 		return "(t.requester_id = ANY (ARRAY(SELECT c.id FROM customers c WHERE c.email ILIKE " + like + ")) OR " + participantLike(like) + ")"
 	}
-	// Words of the conversation, or part of the customer's name or address.
-	return "t.id = ANY (ARRAY(" + wordsTickets(q, arg) + " UNION SELECT n.id FROM tickets n JOIN customers c ON c.id = n.requester_id" +
-		" WHERE c.name ILIKE " + like + " OR c.email ILIKE " + like + "))"
+	// Words of the conversation, or part of the customer's name or address
+	// (few customers match a word; their ids are gathered first).
+	return "(" + wordsMatch("t", q, arg) + " OR t.requester_id = ANY (ARRAY(SELECT c.id FROM customers c" +
+		" WHERE c.name ILIKE " + like + " OR c.email ILIKE " + like + ")))"
 }
 
 // participantLike matches tickets with a participant whose address is like.
@@ -189,13 +200,15 @@ func participantLike(like string) string {
 		WHERE p.removed_at IS NULL AND pc.email ILIKE ` + like + `))`
 }
 
-// wordsTickets selects the tickets with a message holding every word of q.
-func wordsTickets(q string, arg func(any) string) string {
+// wordsMatch is the condition that the ticket aliased a holds every word of
+// q in its subject or messages: its search vector, the words of all its
+// messages (kept by triggers on messages).
+func wordsMatch(a, q string, arg func(any) string) string {
 	tsq := searchQuery(q)
 	if tsq == "" {
-		return "SELECT NULL::bigint WHERE false"
+		return "false"
 	}
-	return `SELECT m.ticket_id FROM messages m WHERE m.search @@ ` + arg(tsq) + `::tsquery`
+	return a + ".search @@ " + arg(tsq) + "::tsquery"
 }
 
 func escapeLike(s string) string {

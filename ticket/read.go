@@ -139,8 +139,24 @@ type Summary struct {
 // participant of, newest activity first (a merged ticket is listed as the
 // one it was merged into).
 func (s *Store) TicketsByCustomer(ctx context.Context, customerID int64) ([]Summary, error) {
-	return s.summaries(ctx, `WHERE `+readerCond("t.id", "$1")+` AND t.merged_into_id IS NULL
+	return s.summaries(ctx, `WHERE t.id = ANY (ARRAY(`+readableTickets("$1")+`)) AND t.merged_into_id IS NULL
 		ORDER BY t.updated_at DESC, t.id DESC`, customerID)
+}
+
+// CustomerTickets lists what a customer's page shows of the tickets
+// TicketsByCustomer lists, newest activity first: every one still open or
+// pending, and of the resolved and closed ones (a customer of many years has
+// hundreds) closedLimit from closedOffset.
+func (s *Store) CustomerTickets(ctx context.Context, customerID int64, closedLimit, closedOffset int) (open, closed []Summary, err error) {
+	where := `WHERE t.id = ANY (ARRAY(` + readableTickets("$1") + `)) AND t.merged_into_id IS NULL AND t.status = ANY ($2)
+		ORDER BY t.updated_at DESC, t.id DESC`
+	open, err = s.summaries(ctx, where, customerID, []string{string(StatusOpen), string(StatusPending)})
+	if err != nil {
+		return nil, nil, err
+	}
+	closed, err = s.summaries(ctx, where+` LIMIT $3 OFFSET $4`, customerID,
+		[]string{string(StatusResolved), string(StatusClosed)}, closedLimit, closedOffset)
+	return open, closed, err
 }
 
 func (s *Store) summaries(ctx context.Context, where string, args ...any) ([]Summary, error) {

@@ -40,6 +40,7 @@ type queueQuery struct {
 type queueTab struct {
 	Status  string
 	Count   int
+	AtLeast bool // a search stopped counting: Count is a lower bound
 	URL     string
 	Current bool
 }
@@ -56,7 +57,8 @@ type queueData struct {
 	Rows      template.HTML // the Tickets' table rows (queueRows)
 	Total     int
 	Page      int
-	Pages     int
+	Pages     int  // 0 when More
+	More      bool // a search matched more tickets than it counts (ticket.SearchCountCap)
 	PrevURL   string
 	NextURL   string
 	Mailboxes []mailboxOption
@@ -94,8 +96,11 @@ func (s *Server) agentQueueShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := queueData{Query: q, Tickets: res.Tickets, Rows: s.queueRows(s.views.catalogs[s.language(r, "")], res.Tickets),
-		Total: res.Total, Page: q.Page,
-		Pages: max(1, (res.Total+queuePerPage-1)/queuePerPage), Tabs: s.queueTabs(q, res.Counts)}
+		Total: res.Total, Page: q.Page, More: res.Capped,
+		Pages: max(1, (res.Total+queuePerPage-1)/queuePerPage), Tabs: s.queueTabs(q, res.Counts, res.Capped)}
+	if d.More {
+		d.Pages = 0
+	}
 	for _, b := range boxes {
 		d.Mailboxes = append(d.Mailboxes, mailboxOption{ID: b.ID, Name: b.Name})
 		if !b.Backlog.StalledSince.IsZero() {
@@ -108,7 +113,7 @@ func (s *Server) agentQueueShow(w http.ResponseWriter, r *http.Request) {
 	if q.Page > 1 {
 		d.PrevURL = s.queueURL(q, func(q *queueQuery) { q.Page-- })
 	}
-	if q.Page < d.Pages {
+	if q.Page < d.Pages || d.More && len(res.Tickets) == queuePerPage {
 		d.NextURL = s.queueURL(q, func(q *queueQuery) { q.Page++; q.After = nextCursor(q, res.Tickets) })
 	}
 	part := "layout"
@@ -213,9 +218,9 @@ func (s *Server) queueURL(q queueQuery, change func(*queueQuery)) string {
 	return s.path("/agent?" + v.Encode())
 }
 
-// queueTabs gives each status its count under the other filters; a new tab
-// starts at page 1.
-func (s *Server) queueTabs(q queueQuery, counts map[ticket.Status]int) []queueTab {
+// queueTabs gives each status its count under the other filters (lower
+// bounds when capped, "all" then the cap); a new tab starts at page 1.
+func (s *Server) queueTabs(q queueQuery, counts map[ticket.Status]int, capped bool) []queueTab {
 	tabs := make([]queueTab, 0, len(queueStatuses))
 	all := 0
 	for _, n := range counts {
@@ -225,8 +230,11 @@ func (s *Server) queueTabs(q queueQuery, counts map[ticket.Status]int) []queueTa
 		n := counts[ticket.Status(st)]
 		if st == "all" {
 			n = all
+			if capped {
+				n = ticket.SearchCountCap
+			}
 		}
-		tabs = append(tabs, queueTab{Status: st, Count: n, Current: st == q.Status,
+		tabs = append(tabs, queueTab{Status: st, Count: n, AtLeast: capped, Current: st == q.Status,
 			URL: s.queueURL(q, func(q *queueQuery) { q.Status, q.Page = st, 1 })})
 	}
 	return tabs

@@ -1,0 +1,59 @@
+package ticket_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"inboxdesk/ticket"
+)
+
+// searchNumbers lists the numbers of the tickets a queue search finds.
+func searchNumbers(t *testing.T, f *fixture, q string) []int64 {
+	t.Helper()
+	page, err := f.store.Queue(f.ctx, ticket.QueueFilter{Search: q})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []int64
+	for _, s := range page.Tickets {
+		out = append(out, s.Number)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestSearchFollowsMessagesBetweenTickets: a ticket is found by the words
+// of its messages as they are now, after a reply, a split and a merge move
+// them (each ticket keeps the words of all its messages, kept by the
+// database whatever path wrote them).
+func TestSearchFollowsMessagesBetweenTickets(t *testing.T) {
+	f := newFixture(t, testConfig())
+	tk := mustTicket(t, f, f.ingest(mail("ana@example.org", "Printer", "the zanzibarite tray")).Ticket)
+	if _, err := f.store.Act(f.ctx, 0, ticket.ActReply, ticket.Post{TicketID: tk.ID, Text: "try quixotic settings"}); err != nil {
+		t.Fatal(err)
+	}
+	f.ingest(mail("ana@example.org", fmt.Sprintf("VPN too [#%d]", tk.Number), "the vpn is flummoxed"))
+	other := mustTicket(t, f, f.ingest(mail("zed@example.org", "Other", "nothing alike")).Ticket)
+	drain(t, f)
+	for q, want := range map[string][]int64{"zanzibarite": {tk.Number}, "quixotic": {tk.Number},
+		"flummox": {tk.Number}, "nothing": {other.Number}} {
+		if got := searchNumbers(t, f, q); !slices.Equal(got, want) {
+			t.Errorf("before the split, %q finds %v, want %v", q, got, want)
+		}
+	}
+	msgs, _ := f.store.Messages(f.ctx, tk.ID, true)
+	split, err := f.store.Split(f.ctx, 0, tk.ID, msgs[2].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := searchNumbers(t, f, "flummoxed"); !slices.Equal(got, []int64{split.Number}) {
+		t.Errorf("after the split, the moved message's word finds %v, want only the new ticket %d", got, split.Number)
+	}
+	if _, err := f.store.Merge(f.ctx, 0, other.ID, tk.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchNumbers(t, f, "nothing"); !slices.Equal(got, []int64{tk.Number}) {
+		t.Errorf("after merging #%d into #%d, its word finds %v", other.Number, tk.Number, got)
+	}
+}
