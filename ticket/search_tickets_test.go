@@ -1,10 +1,12 @@
 package ticket_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
 
+	"inboxdesk/testenv/pgtest"
 	"inboxdesk/ticket"
 )
 
@@ -55,5 +57,37 @@ func TestSearchFollowsMessagesBetweenTickets(t *testing.T) {
 	}
 	if got := searchNumbers(t, f, "nothing"); !slices.Equal(got, []int64{tk.Number}) {
 		t.Errorf("after merging #%d into #%d, its word finds %v", other.Number, tk.Number, got)
+	}
+}
+
+// TestSearchStopsCountingPastTheCap: a word in more tickets than the cap
+// is counted no further (the page says "more") and still lists a full
+// page; a rarer one is counted exactly.
+func TestSearchStopsCountingPastTheCap(t *testing.T) {
+	pool := pgtest.New(t)
+	ctx := context.Background()
+	store := ticket.NewStore(pool, testConfig())
+	n := ticket.SearchCountCap + 5
+	if _, err := pool.Exec(ctx, `
+		WITH c AS (INSERT INTO customers (email) VALUES ('many@example.org') RETURNING id),
+		t AS (INSERT INTO tickets (subject, requester_id) SELECT 'Question ' || g, c.id FROM generate_series(1, $1) g, c
+			RETURNING id, number)
+		INSERT INTO messages (ticket_id, author_kind, source, message_id, body_text, search)
+		SELECT t.id, 'customer', 'email', 'm' || t.id, 'printer', CASE WHEN t.number % 400 = 0 THEN 'printer toner' ELSE 'printer' END::tsvector
+		FROM t`, n); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]struct {
+		capped bool
+		total  int
+	}{"printer": {true, ticket.SearchCountCap + 1}, "toner": {false, n / 400}} {
+		page, err := store.Queue(ctx, ticket.QueueFilter{Search: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Capped != want.capped || page.Total != want.total || len(page.Tickets) != min(50, want.total) {
+			t.Errorf("%q: capped %v, total %d, %d listed; want capped %v, total %d", q, page.Capped, page.Total,
+				len(page.Tickets), want.capped, want.total)
+		}
 	}
 }
