@@ -129,9 +129,13 @@ func (s *Store) queueSummaries(ctx context.Context, agent, where string, args ..
 }
 
 // MarkSeen records that the agent has the ticket's page open now: what the
-// customer wrote until now is read for them.
+// customer wrote until now is read for them. When it is read already, as on
+// every view but the first after the customer wrote, nothing is written: a
+// page view then takes no row lock and waits for no commit to reach disk.
 func (s *Store) MarkSeen(ctx context.Context, agentID, ticketID int64) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO agent_ticket_reads (agent_id, ticket_id, seen_at) VALUES ($1, $2, now())
+	_, err := s.pool.Exec(ctx, `INSERT INTO agent_ticket_reads (agent_id, ticket_id, seen_at)
+		SELECT $1, $2, now() WHERE NOT EXISTS (SELECT 1 FROM agent_ticket_reads r JOIN tickets t ON t.id = r.ticket_id
+			WHERE r.agent_id = $1 AND r.ticket_id = $2 AND r.seen_at >= coalesce(t.last_customer_at, '-infinity'))
 		ON CONFLICT (agent_id, ticket_id) DO UPDATE SET seen_at = now()`, agentID, ticketID)
 	if err != nil {
 		return fmt.Errorf("mark seen: %w", err)
