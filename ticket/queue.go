@@ -190,7 +190,9 @@ func searchClause(q string, arg func(any) string) string {
 	}
 	like := arg("%" + escapeLike(strings.ToLower(q)) + "%")
 	if strings.Contains(q, "@") {
-		return "(t.requester_id = ANY (ARRAY(SELECT c.id FROM customers c WHERE c.email ILIKE " + like + ")) OR " + participantLike(like) + ")"
+		custs := addressCustomers(arg(strings.ToLower(q)), like)
+		return "(t.requester_id = ANY (ARRAY(" + custs + ")) OR t.id = ANY (ARRAY(SELECT p.ticket_id FROM participants p" +
+			" WHERE p.removed_at IS NULL AND p.customer_id = ANY (ARRAY(" + custs + ")))))"
 	}
 	// Words of the conversation, or part of the customer's name or address
 	// (few customers match a word; their ids are gathered first).
@@ -198,10 +200,13 @@ func searchClause(q string, arg func(any) string) string {
 		" WHERE c.name ILIKE " + like + " OR c.email ILIKE " + like + ")))"
 }
 
-// participantLike matches tickets with a participant whose address is like.
-func participantLike(like string) string {
-	return `t.id = ANY (ARRAY(SELECT p.ticket_id FROM participants p JOIN customers pc ON pc.id = p.customer_id
-		WHERE p.removed_at IS NULL AND pc.email ILIKE ` + like + `))`
+// addressCustomers selects the customer whose address is exact, found by
+// the unique index, or when there is none those whose address is like (a
+// trigram index: every address shares "customer" or "example", so a whole
+// address read most of it).
+func addressCustomers(exact, like string) string {
+	return "SELECT c.id FROM customers c WHERE c.email = " + exact + " UNION ALL SELECT c.id FROM customers c" +
+		" WHERE NOT EXISTS (SELECT 1 FROM customers x WHERE x.email = " + exact + ") AND c.email ILIKE " + like
 }
 
 // wordsMatch is the condition that the ticket aliased a holds every word of

@@ -91,3 +91,18 @@ func TestSearchStopsCountingPastTheCap(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchWholeAddressNamesThatCustomer: a whole address that is a
+// customer's finds that customer's tickets only; any other text with an @
+// still finds every address holding it.
+func TestSearchWholeAddressNamesThatCustomer(t *testing.T) {
+	f := newFixture(t, testConfig())
+	ana := f.ingest(mail("ana@example.org", "Printer", "jammed")).Ticket
+	joana := f.ingest(mail("joana@example.org", "Screen", "flickers")).Ticket
+	for q, want := range map[string][]int64{"ana@example.org": {ana}, "ANA@example.org": {ana},
+		"na@example.org": {ana, joana}, "ana@example.or": {ana, joana}, "@example": {ana, joana}} {
+		if got := searchNumbers(t, f, q); !slices.Equal(got, want) {
+			t.Errorf("%q finds %v, want %v", q, got, want)
+		}
+	}
+}
