@@ -25,6 +25,9 @@ type QueueFilter struct {
 	// ByWaiting sorts the customers who have waited longest first (those
 	// not waiting last); otherwise newest activity first.
 	ByWaiting bool
+	// Counted, when set, is a page listed earlier under the same filters
+	// (status, page and cursor aside): its counts are used, not counted again.
+	Counted *QueuePage
 }
 
 // QueuePage is one page of the queue with the counts per status.
@@ -50,35 +53,21 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) (*QueuePage, error) {
 		f.PerPage = 50
 	}
 	f.Page = max(f.Page, 1)
-	page := &QueuePage{Counts: map[Status]int{}}
-	statusArgs := append([]any{}, args...)
-	// Without a search the counts are read from ticket_counts (kept by the
-	// writes to tickets); a search counts its matches, up to SearchCountCap+1.
-	counts := `SELECT t.status, count(*) FROM (SELECT t.status FROM tickets t WHERE ` + where.withoutStatus +
-		` LIMIT ` + strconv.Itoa(SearchCountCap+1) + `) t GROUP BY t.status`
-	if !where.search {
-		counts = `SELECT t.status, sum(t.n)::bigint FROM ticket_counts t WHERE ` + where.counts +
-			` GROUP BY t.status HAVING sum(t.n) <> 0`
-	}
-	rows, err := s.pool.Query(ctx, counts, statusArgs...)
-	if err != nil {
-		return nil, fmt.Errorf("queue counts: %w", err)
+	page := &QueuePage{}
+	var err error
+	if f.Counted != nil {
+		page.Counts, page.Capped = f.Counted.Counts, f.Counted.Capped
+	} else if page.Counts, err = s.queueCounts(ctx, where, args); err != nil {
+		return nil, err
 	}
 	found := 0
-	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		page.Counts[Status(st)], found = n, found+n
-		if f.Status == "" || Status(st) == f.Status {
+	for st, n := range page.Counts {
+		found += n
+		if f.Status == "" || st == f.Status {
 			page.Total += n
 		}
 	}
-	rows.Close()
-	page.Capped = where.search && found > SearchCountCap
+	page.Capped = page.Capped || where.search && found > SearchCountCap
 	if f.Status != "" {
 		args = append(args, string(f.Status))
 		where.all += " AND t.status = $" + strconv.Itoa(len(args))
@@ -101,6 +90,30 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) (*QueuePage, error) {
 	page.Tickets, err = s.queueSummaries(ctx, agent, `WHERE t.id IN (SELECT t.id FROM tickets t WHERE `+where.all+
 		` ORDER BY t.updated_at DESC, t.id DESC`+limit+`) ORDER BY t.updated_at DESC, t.id DESC`, args...)
 	return page, err
+}
+
+// queueCounts counts the tickets per status under the filters of where
+// (status aside). Without a search they are read from ticket_counts (kept by
+// the writes to tickets); a search counts its matches, up to SearchCountCap+1.
+func (s *Store) queueCounts(ctx context.Context, where queueClauses, args []any) (map[Status]int, error) {
+	counts := `SELECT t.status, count(*) FROM (SELECT t.status FROM tickets t WHERE ` + where.withoutStatus +
+		` LIMIT ` + strconv.Itoa(SearchCountCap+1) + `) t GROUP BY t.status`
+	if !where.search {
+		counts = `SELECT t.status, sum(t.n)::bigint FROM ticket_counts t WHERE ` + where.counts +
+			` GROUP BY t.status HAVING sum(t.n) <> 0`
+	}
+	rows, err := s.pool.Query(ctx, counts, args...)
+	if err != nil {
+		return nil, fmt.Errorf("queue counts: %w", err)
+	}
+	out := map[Status]int{}
+	var st string
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&st, &n}, func() error {
+		out[Status(st)] = n
+		return nil
+	})
+	return out, err
 }
 
 // queueSummaries lists tickets with the queue's signals for the agent whose

@@ -85,10 +85,18 @@ type stalledMailbox struct {
 // paged. ?fragment=queue renders only the part the live page swaps in.
 func (s *Server) agentQueueShow(w http.ResponseWriter, r *http.Request) {
 	q := parseQueueQuery(r.URL.Query())
-	res, err := s.deps.Tickets.Queue(r.Context(), q.filter(sessionFrom(r).AgentID))
+	f := q.filter(sessionFrom(r).AgentID)
+	key := countsKey(f)
+	if key != "" {
+		f.Counted = s.searchCounts.get(key)
+	}
+	res, err := s.deps.Tickets.Queue(r.Context(), f)
 	if err != nil {
 		s.serverError(w, r, "queue", err)
 		return
+	}
+	if key != "" && f.Counted == nil {
+		s.searchCounts.put(key, res)
 	}
 	boxes, err := s.deps.Tickets.Mailboxes(r.Context())
 	if err != nil {
