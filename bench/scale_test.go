@@ -208,6 +208,8 @@ func scaleCases() []scaleCase {
 		scaleCase{figure: "agent ticket page (5 messages, ticket 10100)", path: "/agent/tickets/10100", agent: true, want: "order 700300"},
 		scaleCase{figure: "customer ticket page (5 messages, ticket 10100)", path: "/tickets/10100", want: "order 700300"},
 		scaleCase{figure: "My tickets of a customer with 500 tickets", path: "/my", want: "order 701500"},
+		// What the machine allows any page: the same handler and clients, one query (the session's).
+		scaleCase{figure: "floor: a static file, signed in (the session's query only)", path: "/static/blocked.svg", want: "<svg"},
 	)
 	return cs
 }
