@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"strconv"
 	"sync"
 	"time"
@@ -18,12 +19,16 @@ const searchCountsFresh = 30 * time.Second
 // maxSearchCounts bounds the searches kept; past it the oldest go first.
 const maxSearchCounts = 1000
 
-// searchCounts keeps recent searches' counts by their filters.
+// searchCounts keeps recent searches' counts by their filters. While one
+// request counts a search, the others for it wait for its counts: 64 agents'
+// pages missing at once would otherwise each count, and hold every pooled
+// connection for seconds.
 type searchCounts struct {
-	mu     sync.Mutex
-	now    func() time.Time
-	byKey  map[string]countedSearch
-	oldest []string // keys in the order they were stored
+	mu       sync.Mutex
+	now      func() time.Time
+	byKey    map[string]countedSearch
+	oldest   []string                 // keys in the order they were stored
+	counting map[string]chan struct{} // closed when that search's counts are known
 }
 
 type countedSearch struct {
@@ -32,7 +37,7 @@ type countedSearch struct {
 }
 
 func newSearchCounts(now func() time.Time) *searchCounts {
-	return &searchCounts{now: now, byKey: map[string]countedSearch{}}
+	return &searchCounts{now: now, byKey: map[string]countedSearch{}, counting: map[string]chan struct{}{}}
 }
 
 // countsKey is what a search's counts depend on: every filter but the
@@ -49,20 +54,45 @@ func countsKey(f ticket.QueueFilter) string {
 	return f.Assignee + "\x00" + strconv.FormatInt(agent, 10) + "\x00" + strconv.FormatInt(f.MailboxID, 10) + "\x00" + f.Search
 }
 
-// get returns the counts kept for key while fresh, or nil.
-func (c *searchCounts) get(key string) *ticket.QueuePage {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.byKey[key]
-	if !ok || c.now().Sub(e.at) >= searchCountsFresh {
-		return nil
+// claim returns the counts kept for key while fresh. Otherwise it waits
+// while another request counts the same search; when none does, it returns
+// nil and count true: the caller counts, then calls done.
+func (c *searchCounts) claim(ctx context.Context, key string) (kept *ticket.QueuePage, count bool) {
+	for {
+		c.mu.Lock()
+		if e, ok := c.byKey[key]; ok && c.now().Sub(e.at) < searchCountsFresh {
+			c.mu.Unlock()
+			return e.page, false
+		}
+		wait, busy := c.counting[key]
+		if !busy {
+			c.counting[key] = make(chan struct{})
+			c.mu.Unlock()
+			return nil, true
+		}
+		c.mu.Unlock()
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return nil, false // counts for itself rather than wait on
+		}
 	}
-	return e.page
 }
 
-func (c *searchCounts) put(key string, p *ticket.QueuePage) {
+// done keeps p's counts for key (none when p is nil: counting failed) and
+// wakes the requests waiting for them.
+func (c *searchCounts) done(key string, p *ticket.QueuePage) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if p != nil {
+		c.put(key, p)
+	}
+	close(c.counting[key])
+	delete(c.counting, key)
+}
+
+// put keeps p's counts for key; c.mu is held.
+func (c *searchCounts) put(key string, p *ticket.QueuePage) {
 	if _, ok := c.byKey[key]; !ok {
 		c.oldest = append(c.oldest, key)
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -86,17 +87,10 @@ type stalledMailbox struct {
 func (s *Server) agentQueueShow(w http.ResponseWriter, r *http.Request) {
 	q := parseQueueQuery(r.URL.Query())
 	f := q.filter(sessionFrom(r).AgentID)
-	key := countsKey(f)
-	if key != "" {
-		f.Counted = s.searchCounts.get(key)
-	}
-	res, err := s.deps.Tickets.Queue(r.Context(), f)
+	res, err := s.queuePage(r.Context(), f)
 	if err != nil {
 		s.serverError(w, r, "queue", err)
 		return
-	}
-	if key != "" && f.Counted == nil {
-		s.searchCounts.put(key, res)
 	}
 	boxes, err := s.deps.Tickets.Mailboxes(r.Context())
 	if err != nil {
@@ -129,6 +123,21 @@ func (s *Server) agentQueueShow(w http.ResponseWriter, r *http.Request) {
 		part = "live"
 	}
 	s.renderPart(w, r, http.StatusOK, "agent_queue", part, &page{Data: d}, "")
+}
+
+// queuePage lists the queue under f, a search's counts reused or shared
+// with the requests counting them meanwhile (searchCounts).
+func (s *Server) queuePage(ctx context.Context, f ticket.QueueFilter) (res *ticket.QueuePage, err error) {
+	key := countsKey(f)
+	if key == "" {
+		return s.deps.Tickets.Queue(ctx, f)
+	}
+	var count bool
+	if f.Counted, count = s.searchCounts.claim(ctx, key); !count {
+		return s.deps.Tickets.Queue(ctx, f)
+	}
+	defer func() { s.searchCounts.done(key, res) }() // also when Queue panics: no one waits forever
+	return s.deps.Tickets.Queue(ctx, f)
 }
 
 func parseQueueQuery(v url.Values) queueQuery {
