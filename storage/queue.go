@@ -1,13 +1,15 @@
 package storage
 
 import (
+	"inboxdesk/ticket"
+
 	"context"
 	"fmt"
-	"github.com/jackc/pgx/v5"
-	"inboxdesk/ticket"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Queue lists tickets for agents, newest activity first.
@@ -17,32 +19,21 @@ func (s *Store) Queue(ctx context.Context, f ticket.QueueFilter) (*ticket.QueueP
 		f.PerPage = 50
 	}
 	f.Page = max(f.Page, 1)
-	page := &ticket.QueuePage{Counts: map[ticket.Status]int{}}
-	statusArgs := append([]any{}, args...)
-	// Without a search the counts are read from ticket_counts (kept by the
-	// writes to tickets); a search counts its matches.
-	counts := `SELECT t.status, count(*) FROM tickets t WHERE ` + where.withoutStatus + ` GROUP BY t.status`
-	if !where.search {
-		counts = `SELECT t.status, sum(t.n)::bigint FROM ticket_counts t WHERE ` + where.counts +
-			` GROUP BY t.status HAVING sum(t.n) <> 0`
+	page := &ticket.QueuePage{}
+	var err error
+	if f.Counted != nil {
+		page.Counts, page.Capped = f.Counted.Counts, f.Counted.Capped
+	} else if page.Counts, err = s.queueCounts(ctx, where, args); err != nil {
+		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, counts, statusArgs...)
-	if err != nil {
-		return nil, fmt.Errorf("queue counts: %w", err)
-	}
-	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		page.Counts[ticket.Status(st)] = n
-		if f.Status == "" || ticket.Status(st) == f.Status {
+	found := 0
+	for st, n := range page.Counts {
+		found += n
+		if f.Status == "" || st == f.Status {
 			page.Total += n
 		}
 	}
-	rows.Close()
+	page.Capped = page.Capped || where.search && found > ticket.SearchCountCap
 	if f.Status != "" {
 		args = append(args, string(f.Status))
 		where.all += " AND t.status = $" + strconv.Itoa(len(args))
@@ -65,6 +56,30 @@ func (s *Store) Queue(ctx context.Context, f ticket.QueueFilter) (*ticket.QueueP
 	page.Tickets, err = s.queueSummaries(ctx, agent, `WHERE t.id IN (SELECT t.id FROM tickets t WHERE `+where.all+
 		` ORDER BY t.updated_at DESC, t.id DESC`+limit+`) ORDER BY t.updated_at DESC, t.id DESC`, args...)
 	return page, err
+}
+
+// queueCounts counts the tickets per status under the filters of where
+// (status aside). Without a search they are read from ticket_counts (kept by
+// the writes to tickets); a search counts its matches, up to SearchCountCap+1.
+func (s *Store) queueCounts(ctx context.Context, where queueClauses, args []any) (map[ticket.Status]int, error) {
+	counts := `SELECT t.status, count(*) FROM (SELECT t.status FROM tickets t WHERE ` + where.withoutStatus +
+		` LIMIT ` + strconv.Itoa(ticket.SearchCountCap+1) + `) t GROUP BY t.status`
+	if !where.search {
+		counts = `SELECT t.status, sum(t.n)::bigint FROM ticket_counts t WHERE ` + where.counts +
+			` GROUP BY t.status HAVING sum(t.n) <> 0`
+	}
+	rows, err := s.pool.Query(ctx, counts, args...)
+	if err != nil {
+		return nil, fmt.Errorf("queue counts: %w", err)
+	}
+	out := map[ticket.Status]int{}
+	var st string
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&st, &n}, func() error {
+		out[ticket.Status(st)] = n
+		return nil
+	})
+	return out, err
 }
 
 // queueSummaries lists tickets with the queue's signals for the agent whose
@@ -93,9 +108,13 @@ func (s *Store) queueSummaries(ctx context.Context, agent, where string, args ..
 }
 
 // MarkSeen records that the agent has the ticket's page open now: what the
-// customer wrote until now is read for them.
+// customer wrote until now is read for them. When it is read already, as on
+// every view but the first after the customer wrote, nothing is written: a
+// page view then takes no row lock and waits for no commit to reach disk.
 func (s *Store) MarkSeen(ctx context.Context, agentID, ticketID int64) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO agent_ticket_reads (agent_id, ticket_id, seen_at) VALUES ($1, $2, now())
+	_, err := s.pool.Exec(ctx, `INSERT INTO agent_ticket_reads (agent_id, ticket_id, seen_at)
+		SELECT $1, $2, now() WHERE NOT EXISTS (SELECT 1 FROM agent_ticket_reads r JOIN tickets t ON t.id = r.ticket_id
+			WHERE r.agent_id = $1 AND r.ticket_id = $2 AND r.seen_at >= coalesce(t.last_customer_at, '-infinity'))
 		ON CONFLICT (agent_id, ticket_id) DO UPDATE SET seen_at = now()`, agentID, ticketID)
 	if err != nil {
 		return fmt.Errorf("mark seen: %w", err)
@@ -140,38 +159,44 @@ func queueWhere(f ticket.QueueFilter) (queueClauses, []any) {
 // address (or part of it), or every word in the subject or any message
 // (full-text, prefix matching).
 // "#12345" is only a ticket number; a bare number is also a word (an order
-// or invoice number the customer wrote). Each alternative is a set of
-// tickets found by its own index, gathered into an array first (the planner
-// cannot tell how few a full-text match finds and would read every ticket).
+// or invoice number the customer wrote).
 func searchClause(q string, arg func(any) string) string {
 	if n, err := strconv.ParseInt(strings.TrimPrefix(q, "#"), 10, 64); err == nil {
 		if strings.HasPrefix(q, "#") {
 			return "t.number = " + arg(n)
 		}
-		return "t.id = ANY (ARRAY(SELECT n.id FROM tickets n WHERE n.number = " + arg(n) + " UNION " + wordsTickets(q, arg) + "))"
+		return "t.id = ANY (ARRAY(SELECT n.id FROM tickets n WHERE n.number = " + arg(n) + " OR " + wordsMatch("n", q, arg) + "))"
 	}
 	like := arg("%" + escapeLike(strings.ToLower(q)) + "%")
 	if strings.Contains(q, "@") {
-		return "(t.requester_id = ANY (ARRAY(SELECT c.id FROM customers c WHERE c.email ILIKE " + like + ")) OR " + participantLike(like) + ")"
+		custs := addressCustomers(arg(strings.ToLower(q)), like)
+		return "(t.requester_id = ANY (ARRAY(" + custs + ")) OR t.id = ANY (ARRAY(SELECT p.ticket_id FROM participants p" +
+			" WHERE p.removed_at IS NULL AND p.customer_id = ANY (ARRAY(" + custs + ")))))"
 	}
-	// Words of the conversation, or part of the customer's name or address.
-	return "t.id = ANY (ARRAY(" + wordsTickets(q, arg) + " UNION SELECT n.id FROM tickets n JOIN customers c ON c.id = n.requester_id" +
-		" WHERE c.name ILIKE " + like + " OR c.email ILIKE " + like + "))"
+	// Words of the conversation, or part of the customer's name or address
+	// (few customers match a word; their ids are gathered first).
+	return "(" + wordsMatch("t", q, arg) + " OR t.requester_id = ANY (ARRAY(SELECT c.id FROM customers c" +
+		" WHERE c.name ILIKE " + like + " OR c.email ILIKE " + like + ")))"
 }
 
-// participantLike matches tickets with a participant whose address is like.
-func participantLike(like string) string {
-	return `t.id = ANY (ARRAY(SELECT p.ticket_id FROM participants p JOIN customers pc ON pc.id = p.customer_id
-		WHERE p.removed_at IS NULL AND pc.email ILIKE ` + like + `))`
+// addressCustomers selects the customer whose address is exact, found by
+// the unique index, or when there is none those whose address is like (a
+// trigram index: every address shares "customer" or "example", so a whole
+// address read most of it).
+func addressCustomers(exact, like string) string {
+	return "SELECT c.id FROM customers c WHERE c.email = " + exact + " UNION ALL SELECT c.id FROM customers c" +
+		" WHERE NOT EXISTS (SELECT 1 FROM customers x WHERE x.email = " + exact + ") AND c.email ILIKE " + like
 }
 
-// wordsTickets selects the tickets with a message holding every word of q.
-func wordsTickets(q string, arg func(any) string) string {
+// wordsMatch is the condition that the ticket aliased a holds every word of
+// q in its subject or messages: its search vector, the words of all its
+// messages (kept by triggers on messages).
+func wordsMatch(a, q string, arg func(any) string) string {
 	tsq := ticket.SearchQuery(q)
 	if tsq == "" {
-		return "SELECT NULL::bigint WHERE false"
+		return "false"
 	}
-	return `SELECT m.ticket_id FROM messages m WHERE m.search @@ ` + arg(tsq) + `::tsquery`
+	return a + ".search @@ " + arg(tsq) + "::tsquery"
 }
 
 func escapeLike(s string) string {

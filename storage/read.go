@@ -110,8 +110,24 @@ func (s *Store) Attachment(ctx context.Context, id int64) (*ticket.AttachmentFil
 // participant of, newest activity first (a merged ticket is listed as the
 // one it was merged into).
 func (s *Store) TicketsByCustomer(ctx context.Context, customerID int64) ([]ticket.Summary, error) {
-	return s.summaries(ctx, `WHERE `+readerCond("t.id", "$1")+` AND t.merged_into_id IS NULL
+	return s.summaries(ctx, `WHERE t.id = ANY (ARRAY(`+readableTickets("$1")+`)) AND t.merged_into_id IS NULL
 		ORDER BY t.updated_at DESC, t.id DESC`, customerID)
+}
+
+// CustomerTickets lists what a customer's page shows of the tickets
+// TicketsByCustomer lists, newest activity first: every one still open or
+// pending, and of the resolved and closed ones (a customer of many years has
+// hundreds) closedLimit from closedOffset.
+func (s *Store) CustomerTickets(ctx context.Context, customerID int64, closedLimit, closedOffset int) (open, closed []ticket.Summary, err error) {
+	where := `WHERE t.id = ANY (ARRAY(` + readableTickets("$1") + `)) AND t.merged_into_id IS NULL AND t.status = ANY ($2)
+		ORDER BY t.updated_at DESC, t.id DESC`
+	open, err = s.summaries(ctx, where, customerID, []string{string(ticket.StatusOpen), string(ticket.StatusPending)})
+	if err != nil {
+		return nil, nil, err
+	}
+	closed, err = s.summaries(ctx, where+` LIMIT $3 OFFSET $4`, customerID,
+		[]string{string(ticket.StatusResolved), string(ticket.StatusClosed)}, closedLimit, closedOffset)
+	return open, closed, err
 }
 
 func (s *Store) summaries(ctx context.Context, where string, args ...any) ([]ticket.Summary, error) {

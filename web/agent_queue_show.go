@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -28,12 +30,18 @@ type queueQuery struct {
 	Mailbox  int64  // 0 = every mailbox
 	Search   string // a number, an address, or words
 	Page     int    // from 1
-	Sort     string // "" (newest activity first) or "waiting" (longest-waiting customer first)
+	// After is where the Next link left off: the last ticket of the page
+	// before (its activity time and id), so a deep page reads its 50 tickets
+	// from the index instead of skipping all the earlier ones. The page
+	// number stays for the pager and for links without it.
+	After *ticket.Summary
+	Sort  string // "" (newest activity first) or "waiting" (longest-waiting customer first)
 }
 
 type queueTab struct {
 	Status  string
 	Count   int
+	AtLeast bool // a search stopped counting: Count is a lower bound
 	URL     string
 	Current bool
 }
@@ -47,9 +55,11 @@ type queueData struct {
 	Query     queueQuery
 	Tabs      []queueTab
 	Tickets   []ticket.Summary
+	Rows      template.HTML // the Tickets' table rows (queueRows)
 	Total     int
 	Page      int
-	Pages     int
+	Pages     int  // 0 when More
+	More      bool // a search matched more tickets than it counts (ticket.SearchCountCap)
 	PrevURL   string
 	NextURL   string
 	Mailboxes []mailboxOption
@@ -76,7 +86,8 @@ type stalledMailbox struct {
 // paged. ?fragment=queue renders only the part the live page swaps in.
 func (s *Server) agentQueueShow(w http.ResponseWriter, r *http.Request) {
 	q := parseQueueQuery(r.URL.Query())
-	res, err := s.deps.Tickets.Queue(r.Context(), q.filter(sessionFrom(r).AgentID))
+	f := q.filter(sessionFrom(r).AgentID)
+	res, err := s.queuePage(r.Context(), f)
 	if err != nil {
 		s.serverError(w, r, "queue", err)
 		return
@@ -86,8 +97,12 @@ func (s *Server) agentQueueShow(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, "mailboxes", err)
 		return
 	}
-	d := queueData{Query: q, Tickets: res.Tickets, Total: res.Total, Page: q.Page,
-		Pages: max(1, (res.Total+queuePerPage-1)/queuePerPage), Tabs: s.queueTabs(q, res.Counts)}
+	d := queueData{Query: q, Tickets: res.Tickets, Rows: s.queueRows(s.views.catalogs[s.language(r, "")], res.Tickets),
+		Total: res.Total, Page: q.Page, More: res.Capped,
+		Pages: max(1, (res.Total+queuePerPage-1)/queuePerPage), Tabs: s.queueTabs(q, res.Counts, res.Capped)}
+	if d.More {
+		d.Pages = 0
+	}
 	for _, b := range boxes {
 		d.Mailboxes = append(d.Mailboxes, mailboxOption{ID: b.ID, Name: b.Name})
 		if !b.Backlog.StalledSince.IsZero() {
@@ -100,14 +115,29 @@ func (s *Server) agentQueueShow(w http.ResponseWriter, r *http.Request) {
 	if q.Page > 1 {
 		d.PrevURL = s.queueURL(q, func(q *queueQuery) { q.Page-- })
 	}
-	if q.Page < d.Pages {
-		d.NextURL = s.queueURL(q, func(q *queueQuery) { q.Page++ })
+	if q.Page < d.Pages || d.More && len(res.Tickets) == queuePerPage {
+		d.NextURL = s.queueURL(q, func(q *queueQuery) { q.Page++; q.After = nextCursor(q, res.Tickets) })
 	}
 	part := "layout"
 	if r.URL.Query().Get("fragment") == "queue" {
 		part = "live"
 	}
 	s.renderPart(w, r, http.StatusOK, "agent_queue", part, &page{Data: d}, "")
+}
+
+// queuePage lists the queue under f, a search's counts reused or shared
+// with the requests counting them meanwhile (searchCounts).
+func (s *Server) queuePage(ctx context.Context, f ticket.QueueFilter) (res *ticket.QueuePage, err error) {
+	key := countsKey(f)
+	if key == "" {
+		return s.deps.Tickets.Queue(ctx, f)
+	}
+	var count bool
+	if f.Counted, count = s.searchCounts.claim(ctx, key); !count {
+		return s.deps.Tickets.Queue(ctx, f)
+	}
+	defer func() { s.searchCounts.done(key, res) }() // also when Queue panics: no one waits forever
+	return s.deps.Tickets.Queue(ctx, f)
 }
 
 func parseQueueQuery(v url.Values) queueQuery {
@@ -124,12 +154,44 @@ func parseQueueQuery(v url.Values) queueQuery {
 	}
 	q.Page, _ = strconv.Atoi(v.Get("page"))
 	q.Page = min(max(q.Page, 1), maxQueuePage)
+	if q.Page > 1 {
+		q.After = parseCursor(v.Get("after"))
+	}
 	return q
+}
+
+// nextCursor is the position the page after tickets starts from, or nil
+// when the order has no cursor (longest waiting first) or the page is empty.
+func nextCursor(q *queueQuery, tickets []ticket.Summary) *ticket.Summary {
+	if q.Sort != "" || len(tickets) == 0 {
+		return nil
+	}
+	last := tickets[len(tickets)-1]
+	return &ticket.Summary{ID: last.ID, UpdatedAt: last.UpdatedAt}
+}
+
+// parseCursor reads an "after" parameter (activity time in microseconds
+// since 1970, a dot, the ticket's id); nil when absent or malformed, and
+// the page number decides then.
+func parseCursor(v string) *ticket.Summary {
+	micros, id, ok := strings.Cut(v, ".")
+	if !ok {
+		return nil
+	}
+	us, err1 := strconv.ParseInt(micros, 10, 64)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	return &ticket.Summary{ID: n, UpdatedAt: time.UnixMicro(us)}
 }
 
 func (q queueQuery) filter(agentID int64) ticket.QueueFilter {
 	f := ticket.QueueFilter{Status: ticket.Status(q.Status), Assignee: q.Assignee, AgentID: agentID,
 		MailboxID: q.Mailbox, Search: q.Search, Page: q.Page, PerPage: queuePerPage, ByWaiting: q.Sort == "waiting"}
+	if q.Sort == "" {
+		f.After = q.After
+	}
 	if q.Status == "all" {
 		f.Status = ""
 	}
@@ -140,8 +202,10 @@ func (q queueQuery) filter(agentID int64) ticket.QueueFilter {
 }
 
 // queueURL is the queue's address with q's filters changed by change
-// (defaults left out).
+// (defaults left out). The cursor is kept only when change sets it: any
+// other change of the filters or page starts from the page number.
 func (s *Server) queueURL(q queueQuery, change func(*queueQuery)) string {
+	q.After = nil
 	change(&q)
 	v := url.Values{}
 	if q.Status != "open" {
@@ -162,15 +226,18 @@ func (s *Server) queueURL(q queueQuery, change func(*queueQuery)) string {
 	if q.Page > 1 {
 		v.Set("page", strconv.Itoa(q.Page))
 	}
+	if q.After != nil {
+		v.Set("after", strconv.FormatInt(q.After.UpdatedAt.UnixMicro(), 10)+"."+idStr(q.After.ID))
+	}
 	if len(v) == 0 {
 		return s.path("/agent")
 	}
 	return s.path("/agent?" + v.Encode())
 }
 
-// queueTabs gives each status its count under the other filters; a new tab
-// starts at page 1.
-func (s *Server) queueTabs(q queueQuery, counts map[ticket.Status]int) []queueTab {
+// queueTabs gives each status its count under the other filters (lower
+// bounds when capped, "all" then the cap); a new tab starts at page 1.
+func (s *Server) queueTabs(q queueQuery, counts map[ticket.Status]int, capped bool) []queueTab {
 	tabs := make([]queueTab, 0, len(queueStatuses))
 	all := 0
 	for _, n := range counts {
@@ -180,8 +247,11 @@ func (s *Server) queueTabs(q queueQuery, counts map[ticket.Status]int) []queueTa
 		n := counts[ticket.Status(st)]
 		if st == "all" {
 			n = all
+			if capped {
+				n = ticket.SearchCountCap
+			}
 		}
-		tabs = append(tabs, queueTab{Status: st, Count: n, Current: st == q.Status,
+		tabs = append(tabs, queueTab{Status: st, Count: n, AtLeast: capped, Current: st == q.Status,
 			URL: s.queueURL(q, func(q *queueQuery) { q.Status, q.Page = st, 1 })})
 	}
 	return tabs

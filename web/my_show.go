@@ -2,15 +2,23 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"inboxdesk/lang"
 	"inboxdesk/ticket"
 )
 
+// myClosedPerPage is how many resolved and closed tickets one page of
+// "My tickets" lists (the open ones are all shown, first).
+const myClosedPerPage = 25
+
 type myData struct {
 	Open, Closed []ticket.Summary
-	New          newTicketForm
-	Language     lang.Sources // what is known of the customer's language
+	// The closed list's page (from 1) and the links to its neighbours ("" when none).
+	Page               int
+	NewerURL, OlderURL string
+	New                newTicketForm
+	Language           lang.Sources // what is known of the customer's language
 }
 
 // newTicketForm is the "New ticket" form's typed values, kept when it is refused.
@@ -20,29 +28,31 @@ type newTicketForm struct {
 }
 
 // myShow lists the customer's tickets, open and closed apart, newest
-// activity first, with the form for a new one.
+// activity first (the closed ones by page), with the form for a new one.
 func (s *Server) myShow(w http.ResponseWriter, r *http.Request) {
 	s.renderMy(w, r, http.StatusOK, newTicketForm{}, nil)
 }
 
 func (s *Server) renderMy(w http.ResponseWriter, r *http.Request, status int, nf newTicketForm, errNote *notice) {
 	id := sessionFrom(r).CustomerID
-	list, err := s.deps.Tickets.TicketsByCustomer(r.Context(), id)
+	pg, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	d := myData{New: nf, Page: min(max(pg, 1), maxQueuePage)}
+	var err error
+	// One more than a page says whether there is an older one.
+	d.Open, d.Closed, err = s.deps.Tickets.CustomerTickets(r.Context(), id, myClosedPerPage+1, (d.Page-1)*myClosedPerPage)
 	if err != nil {
 		s.serverError(w, r, "list tickets", err)
 		return
 	}
-	d := myData{New: nf}
+	if len(d.Closed) > myClosedPerPage {
+		d.Closed, d.OlderURL = d.Closed[:myClosedPerPage], s.path("/my?page="+strconv.Itoa(d.Page+1))
+	}
+	if d.Page > 1 {
+		d.NewerURL = s.path("/my?page=" + strconv.Itoa(d.Page-1))
+	}
 	if d.Language, err = s.deps.Tickets.CustomerLanguages(r.Context(), id); err != nil {
 		s.serverError(w, r, "customer languages", err)
 		return
-	}
-	for _, t := range list {
-		if t.Status == ticket.StatusResolved || t.Status == ticket.StatusClosed {
-			d.Closed = append(d.Closed, t)
-		} else {
-			d.Open = append(d.Open, t)
-		}
 	}
 	p := &page{Data: d, Error: errNote}
 	if r.URL.Query().Get("done") == "language" {

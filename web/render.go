@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"time"
 
 	"golang.org/x/text/language"
 
@@ -130,8 +129,8 @@ func (s *Server) funcs() template.FuncMap {
 		"path":    s.path,
 		"asset":   func(name string) string { return s.path("/static/" + name + "?v=" + versions[name]) },
 		"pushKey": func() string { return s.cfg.PushPublicKey },
-		"date":    func(t time.Time) string { return t.In(s.cfg.Location).Format("2006-01-02 15:04") },
-		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"date":    s.localDate,
+		"iso":     isoTime,
 		"waited":  waited,
 		"accept": func() string {
 			return strings.Join(s.cfg.UploadTypes, ",")

@@ -126,6 +126,8 @@ type Server struct {
 	secure   bool
 	// fragments keeps rendered conversations (see conversation).
 	fragments *fragmentCache
+	// searchCounts keeps recent searches' tab counts (see searchCountsFresh).
+	searchCounts *searchCounts
 	// uploads holds a token for each form with files being read.
 	uploads  chan struct{}
 	brandCSS string // the brand's colours (brandCSSShow)
@@ -163,7 +165,8 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	s := &Server{cfg: cfg, deps: deps, log: deps.Logger,
 		basePath: cfg.BaseURL.Path(),
 		secure:   cfg.SecureCookies || cfg.BaseURL.Secure(), fragments: newFragmentCache(defaultFragmentBytes),
-		uploads: make(chan struct{}, cfg.MaxConcurrentUploads)}
+		searchCounts: newSearchCounts(deps.Now),
+		uploads:      make(chan struct{}, cfg.MaxConcurrentUploads)}
 	v, err := parseViews(s.funcs())
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
