@@ -300,15 +300,13 @@ func (s *Store) quarantine(ctx context.Context, tx pgx.Tx, cp ticket.Checkpoint,
 }
 
 // startsNewTicket reports whether customer mail on t should open a new ticket
-// that links t instead of reopening it: t is closed, or resolved too long ago.
+// that links t instead of reopening it: mail may not move t (it is closed),
+// or t was resolved too long ago.
 func (s *Store) startsNewTicket(t *ticket.Ticket) bool {
-	switch t.Status {
-	case ticket.StatusClosed:
+	if _, err := ticket.Transition(t.Status, ticket.ActCustomerMail); err != nil {
 		return true
-	case ticket.StatusResolved:
-		return s.cfg.ReopenWindow > 0 && time.Since(t.ResolvedAt) > s.cfg.ReopenWindow
 	}
-	return false
+	return t.Status == ticket.StatusResolved && s.cfg.ReopenWindow > 0 && time.Since(t.ResolvedAt) > s.cfg.ReopenWindow
 }
 
 // openTicketSQL opens a ticket from a mail in one statement, one round trip:
@@ -448,7 +446,7 @@ func (s *Store) threadCustomerMail(ctx context.Context, tx pgx.Tx, cp ticket.Che
 		return ticket.Result{}, err
 	}
 	out := ticket.OutcomeThreaded
-	reopened, err := customerWrote(ctx, tx, t, cust)
+	reopened, err := customerWrote(ctx, tx, t, cust, ticket.ActCustomerMail)
 	if err != nil {
 		return ticket.Result{}, err
 	}
@@ -474,30 +472,27 @@ func thirdPartyWrote(ctx context.Context, tx pgx.Tx, m ticket.Mail, t *ticket.Ti
 	return ticket.Result{UID: m.UID, Outcome: ticket.OutcomeThirdParty, Ticket: t.Number}, err
 }
 
-// customerWrote applies a customer's new message to t: a pending or resolved
-// ticket goes back to open. It reports whether t was reopened.
-func customerWrote(ctx context.Context, tx pgx.Tx, t *ticket.Ticket, cust int64) (bool, error) {
-	next := t.Status
-	if t.Status == ticket.StatusPending || t.Status == ticket.StatusResolved {
-		next = ticket.StatusOpen
+// customerWrote applies a customer's new message to the locked ticket t,
+// written as a says (by mail or on the page): ticket.Transition moves its
+// status. It reports whether t was reopened (it was resolved or closed).
+func customerWrote(ctx context.Context, tx pgx.Tx, t *ticket.Ticket, cust int64, a ticket.Action) (bool, error) {
+	from := t.Status
+	if err := t.Apply(a, time.Now()); err != nil {
+		return false, err
 	}
-	_, err := tx.Exec(ctx, `
-		UPDATE tickets SET status = $2, updated_at = now(), last_customer_at = now(),
-		       version = version + 1, resolved_at = CASE WHEN $2 = 'open' THEN NULL ELSE resolved_at END
-		WHERE id = $1`, t.ID, string(next))
-	if err != nil {
-		return false, fmt.Errorf("update ticket: %w", err)
+	if err := saveStatus(ctx, tx, t, true); err != nil {
+		return false, err
 	}
 	detail := map[string]any{}
 	kind := "customer_replied"
-	if t.Status == ticket.StatusResolved {
+	if from.Done() {
 		kind = "reopened"
 		detail["by"] = "customer reply"
 	}
 	if err := addEvent(ctx, tx, t.ID, kind, ticket.CustomerActor(cust), detail); err != nil {
 		return false, err
 	}
-	return t.Status == ticket.StatusResolved, nil
+	return from.Done(), nil
 }
 
 // logAuto records machine-generated mail on the ticket it threads to, as an

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/jackc/pgx/v5"
 	"inboxdesk/ticket"
+	"time"
 )
 
 // maxMergeHops bounds how far followMerged walks: merges always point at a
@@ -133,12 +134,17 @@ func moveMessages(ctx context.Context, tx pgx.Tx, b, a *ticket.Ticket) error {
 	return nil
 }
 
-// closeMerged closes b, leading to a (and so does every ticket merged into
-// b before), and bumps a.
+// closeMerged closes b (ticket.Transition says how a merge moves it),
+// leading to a (and so does every ticket merged into b before), and bumps a.
 func closeMerged(ctx context.Context, tx pgx.Tx, b, a *ticket.Ticket) error {
+	if err := b.Apply(ticket.ActMerge, time.Now()); err != nil {
+		return err
+	}
+	if err := saveStatus(ctx, tx, b, false); err != nil {
+		return err
+	}
 	_, err := tx.Exec(ctx, `
-		UPDATE tickets SET merged_into_id = $2, version = version + 1, updated_at = now(),
-			status = CASE WHEN id = $1 THEN 'closed' ELSE status END
+		UPDATE tickets SET merged_into_id = $2, version = version + 1, updated_at = now()
 		WHERE id = $1 OR merged_into_id = $1`, b.ID, a.ID)
 	if err != nil {
 		return fmt.Errorf("close merged ticket: %w", err)

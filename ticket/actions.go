@@ -12,17 +12,6 @@ type Post struct {
 	Attachments []Attachment
 }
 
-// AgentAction is what an agent does to a ticket from the web view.
-type AgentAction string
-
-const (
-	ActReply       AgentAction = "reply"        // public reply; customer alerted
-	ActNote        AgentAction = "note"         // internal note; nobody alerted
-	ActRequestInfo AgentAction = "request_info" // public reply asking for details; status pending
-	ActResolve     AgentAction = "resolve"      // status resolved (optional public reply)
-	ActReopen      AgentAction = "reopen"       // status open
-)
-
 // IsNotFound reports whether err means the thing asked for does not exist (or
 // is not the caller's to see).
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

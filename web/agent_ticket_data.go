@@ -77,18 +77,14 @@ func (s *Server) agentTicketData(r *http.Request, t *ticket.Ticket, f agentForm)
 	return d, nil
 }
 
-// allowedActions says which action buttons make sense from st: the status
-// machine must allow the move, and resolving a resolved ticket again (a
-// second "resolved" alert) or reopening an open one does nothing useful.
-// Asking again on a pending ticket is a follow-up question, so it stays.
+// allowedActions says which action buttons a ticket in status st offers
+// (ticket.Offered decides), keyed by the buttons' values.
 func allowedActions(st ticket.Status) map[string]bool {
-	return map[string]bool{
-		"reply":        true,
-		"note":         true,
-		"request_info": st == ticket.StatusPending || ticket.CanMove(st, ticket.StatusPending),
-		"resolve":      ticket.CanMove(st, ticket.StatusResolved),
-		"reopen":       ticket.CanMove(st, ticket.StatusOpen),
+	out := make(map[string]bool, len(agentActions))
+	for value, act := range agentActions {
+		out[value] = ticket.Offered(st, act)
 	}
+	return out
 }
 
 func agentNames(agents []auth.Agent) map[string]string {

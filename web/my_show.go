@@ -38,7 +38,7 @@ func (s *Server) renderMy(w http.ResponseWriter, r *http.Request, status int, nf
 		return
 	}
 	for _, t := range list {
-		if t.Status == ticket.StatusResolved || t.Status == ticket.StatusClosed {
+		if t.Status.Done() {
 			d.Closed = append(d.Closed, t)
 		} else {
 			d.Open = append(d.Open, t)
