@@ -241,10 +241,6 @@ type webMessage struct {
 }
 
 func (s *Store) insertWebMessage(ctx context.Context, tx pgx.Tx, t *ticket.Ticket, w webMessage) error {
-	kind := "customer"
-	if w.agentID != 0 {
-		kind = "agent"
-	}
 	var name, email string
 	err := tx.QueryRow(ctx, `SELECT coalesce((SELECT name || E'\n' || email FROM agents WHERE id = $1),
 		(SELECT name || E'\n' || email FROM customers WHERE id = $2), E'\n')`, w.agentID, w.customerID).Scan(&name)
@@ -252,15 +248,6 @@ func (s *Store) insertWebMessage(ctx context.Context, tx pgx.Tx, t *ticket.Ticke
 		return fmt.Errorf("author: %w", err)
 	}
 	name, email, _ = strings.Cut(name, "\n")
-	var id int64
-	err = tx.QueryRow(ctx, `
-		INSERT INTO messages (ticket_id, author_kind, customer_id, agent_id, from_name, from_email, subject,
-			body_text, internal, source, message_id, search)
-		VALUES ($1, $2, NULLIF($3, 0), NULLIF($4, 0), $5, $6, $7, $8, $9, 'web', $10, $11::tsvector) RETURNING id`,
-		t.ID, kind, w.customerID, w.agentID, name, email, w.subject, cleanText(w.text),
-		w.internal, s.newMessageID("msg"), ticket.SearchVector(w.subject, cleanText(w.text))).Scan(&id)
-	if err != nil {
-		return fmt.Errorf("insert message: %w", err)
-	}
-	return insertAttachments(ctx, tx, id, w.atts)
+	_, err = insertMessage(ctx, tx, t.ID, w.customerID, s.webRow(w.agentID, name, email, w.subject, w.text, w.internal), w.atts)
+	return err
 }

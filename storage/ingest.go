@@ -312,42 +312,32 @@ func (s *Store) startsNewTicket(t *ticket.Ticket) bool {
 // openTicketSQL opens a ticket from a mail in one statement, one round trip:
 // customer, ticket, message, event and the acknowledgement alert (the
 // outbox) — ingest speed is round trips. Its arguments are openArgs.
-const openTicketSQL = `
-	WITH cust AS (` + upsertCustomerSQL + `),
-	tk AS (
-		INSERT INTO tickets (subject, requester_id, mailbox_id, linked_ticket_id, last_customer_at)
-		SELECT $4, cust.id, NULLIF($5::bigint, 0), NULLIF($6::bigint, 0), now() FROM cust RETURNING id, number),
-	msg AS (
-		INSERT INTO messages (ticket_id, author_kind, customer_id, from_name, from_email, subject, body_text,
-			body_html, source, mailbox_id, uidvalidity, uid, message_id, in_reply_to, refs, content_hash, sent_at,
-			search, parse_notes)
-		SELECT tk.id, 'customer', cust.id, $2, $1, $7, $8, $9, 'email', NULLIF($5::bigint, 0),
-			NULLIF($10::bigint, 0), NULLIF($11::bigint, 0), $12, $13, coalesce($14, '{}'::text[]), $15, $16,
-			$20::tsvector, coalesce($21, '{}'::text[])
-		FROM tk, cust RETURNING id),
+var openTicketSQL = numbered(`WITH cust AS (`, upsertCustomerSQL, `), tk AS (`, insertTicketSQL, `), msg AS (`,
+	insertMessageSQL, `),
 	ev AS (
 		INSERT INTO events (ticket_id, kind, actor, detail)
-		SELECT tk.id, 'created', 'customer:' || cust.id, $17 FROM tk, cust),
+		SELECT tk.id, 'created', 'customer:' || cust.id, $1 FROM tk, cust),
 	al AS (
 		INSERT INTO alerts (ticket_id, recipient, reason, language, message_id, send_after)
-		SELECT tk.id, cust.email, 'received', cust.language, $18, now() + $19::interval FROM tk, cust)
-	SELECT tk.number, msg.id FROM tk, msg`
+		SELECT tk.id, cust.email, 'received', cust.language, $2, now() + $3::interval FROM tk, cust)
+	SELECT tk.number, msg.id FROM tk, msg`)
 
 // openArgs are openTicketSQL's arguments for mail m, continuing old (nil
 // for a ticket that continues none).
 func (s *Store) openArgs(cp ticket.Checkpoint, m ticket.Mail, old *ticket.Ticket) []any {
 	in := m.Parsed
-	var linked int64
+	nt := newTicket{Subject: ticket.CleanSubject(in.Subject), MailboxID: cp.MailboxID}
 	detail := map[string]any{"source": "email"}
 	if old != nil {
-		linked = old.ID
+		nt.LinkedID = old.ID
 		detail["continues"] = old.Number
 	}
-	return []any{strings.ToLower(strings.TrimSpace(in.From.Email)), in.From.Name, in.MailLanguage(),
-		ticket.CleanSubject(in.Subject), cp.MailboxID, linked, in.Subject, in.Text, in.HTML,
-		int64(cp.UIDValidity), int64(m.UID), in.MessageID, strings.Join(in.InReplyTo, " "), in.References,
-		in.ContentHash, sentAt(in), detail, s.newMessageID("alert"), ticket.AlertWait(ticket.ReasonReceived, s.cfg.CoalesceWindow),
-		in.PreparedVector(), in.Notes}
+	email := strings.ToLower(strings.TrimSpace(in.From.Email))
+	msg := mailRow(cp, m)
+	msg.fromEmail = email
+	args := append([]any{email, in.From.Name, in.MailLanguage()}, nt.args()...)
+	args = append(args, msg.args()...)
+	return append(args, detail, s.newMessageID("alert"), ticket.AlertWait(ticket.ReasonReceived, s.cfg.CoalesceWindow))
 }
 
 func (s *Store) openFromMail(ctx context.Context, tx pgx.Tx, cp ticket.Checkpoint, m ticket.Mail, old *ticket.Ticket) (ticket.Result, error) {

@@ -10,8 +10,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"inboxdesk/ticket"
 	"io"
+	"regexp"
+	"strconv"
 	"strings"
-	"time"
 )
 
 // ensureCustomer returns the id of the customer with addr's email, creating
@@ -38,60 +39,55 @@ const upsertCustomerSQL = `
 			ELSE EXCLUDED.language_mail END
 	RETURNING id, email, language`
 
-// sentAt is the mail's Date, or nil when it had none.
-func sentAt(in *ticket.Inbound) *time.Time {
-	if in.Date.IsZero() {
-		return nil
-	}
-	return &in.Date
-}
-
 type newTicket struct {
 	Subject     string
-	RequesterID int64
+	RequesterID int64 // a new mail's ticket takes the customer openTicketSQL upserts instead
 	MailboxID   int64
 	LinkedID    int64
 }
 
+// insertTicketSQL is the one INSERT of tickets. The requester is the row of
+// the CTE cust that the statement around it defines; its parameters are
+// newTicket.args.
+const insertTicketSQL = `
+	INSERT INTO tickets (subject, requester_id, mailbox_id, linked_ticket_id, last_customer_at)
+	VALUES ($1, (SELECT id FROM cust), NULLIF($2::bigint, 0), NULLIF($3::bigint, 0), now())
+	RETURNING id, number`
+
+func (nt newTicket) args() []any { return []any{nt.Subject, nt.MailboxID, nt.LinkedID} }
+
+var insertTicketForSQL = numbered(`WITH cust AS (SELECT $1::bigint AS id)`, insertTicketSQL)
+
 func insertTicket(ctx context.Context, tx pgx.Tx, nt newTicket) (*ticket.Ticket, error) {
-	var id int64
-	err := tx.QueryRow(ctx, `
-		INSERT INTO tickets (subject, requester_id, mailbox_id, linked_ticket_id, last_customer_at)
-		VALUES ($1, $2, NULLIF($3, 0), NULLIF($4, 0), now()) RETURNING id`,
-		nt.Subject, nt.RequesterID, nt.MailboxID, nt.LinkedID).Scan(&id)
+	var id, number int64
+	err := tx.QueryRow(ctx, insertTicketForSQL, append([]any{nt.RequesterID}, nt.args()...)...).Scan(&id, &number)
 	if err != nil {
 		return nil, fmt.Errorf("insert ticket: %w", err)
 	}
 	return ticketByID(ctx, tx, id, false)
 }
 
-// insertMailMessage stores an inbound mail and its attachments on a ticket.
-// cust is 0 for machine mail (then auto says why and the message is internal).
-// thirdParty marks a person's mail from someone other than the requester:
-// it is internal too (agents see it, marked; the customer never does).
-func insertMailMessage(ctx context.Context, tx pgx.Tx, cp ticket.Checkpoint, m ticket.Mail, ticketID, cust int64, auto string,
-	thirdParty bool) (int64, error) {
-	in := m.Parsed
-	kind := "customer"
-	if cust == 0 {
-		kind = "system"
+// numbered joins the parts of one statement, renumbering the parameters of
+// each to follow those of the parts before it: each part numbers its own
+// from $1, so that one INSERT serves alone and inside a statement that
+// writes several tables in one round trip.
+func numbered(parts ...string) string {
+	var b strings.Builder
+	before := 0
+	for _, p := range parts {
+		most := 0
+		b.WriteString(sqlParam.ReplaceAllStringFunc(p, func(param string) string {
+			n, _ := strconv.Atoi(param[1:]) // the pattern is digits only
+			most = max(most, n)
+			return "$" + strconv.Itoa(before+n)
+		}))
+		b.WriteString("\n")
+		before += most
 	}
-	var id int64
-	err := tx.QueryRow(ctx, `
-		INSERT INTO messages (ticket_id, author_kind, customer_id, from_name, from_email, subject, body_text,
-			body_html, internal, auto_submitted, source, mailbox_id, uidvalidity, uid, message_id, in_reply_to,
-			refs, content_hash, sent_at, search, third_party, parse_notes)
-		VALUES ($1, $2, NULLIF($3, 0), $4, $5, $6, $7, $8, $9, $10, 'email', NULLIF($11, 0), NULLIF($12, 0),
-			NULLIF($13, 0), $14, $15, coalesce($16, '{}'::text[]), $17, $18, $19::tsvector, $20, coalesce($21, '{}'::text[]))
-		RETURNING id`,
-		ticketID, kind, cust, in.From.Name, in.From.Email, in.Subject, in.Text, in.HTML, auto != "" || thirdParty, auto,
-		cp.MailboxID, int64(cp.UIDValidity), int64(m.UID), in.MessageID, strings.Join(in.InReplyTo, " "),
-		in.References, in.ContentHash, sentAt(in), in.PreparedVector(), thirdParty, in.Notes).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("insert message: %w", err)
-	}
-	return id, insertAttachments(ctx, tx, id, in.Attachments)
+	return b.String()
 }
+
+var sqlParam = regexp.MustCompile(`\$[0-9]+`)
 
 // insertAttachments stores atts with one COPY. The rows are streamed in
 // PostgreSQL's binary COPY format straight from each attachment's bytes:
