@@ -78,12 +78,8 @@ func (s *Store) enqueueNotice(ctx context.Context, tx pgx.Tx, ticketID int64, a 
 	if tag.RowsAffected() > 0 {
 		return nil
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO alerts (ticket_id, agent_id, recipient, channel, reason, message_id, send_after)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, ticketID, a.AgentID, a.Email, channel, string(reason), s.newMessageID("notice"), at)
-	if err != nil {
-		return fmt.Errorf("enqueue notice: %w", err)
-	}
-	return nil
+	return insertAlert(ctx, tx, ticketID, a.Email, "", alertRow{agentID: a.AgentID, channel: channel, reason: reason,
+		messageID: s.newMessageID("notice"), due: &at})
 }
 
 // SetAgentNotify sets which events the agent is told of and their quiet

@@ -35,12 +35,12 @@ func (s *Store) RequestFreshLink(ctx context.Context, number int64, email string
 		if err != nil || pending {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO alerts (ticket_id, recipient, channel, reason, language, message_id)
-			SELECT $1, c.email, 'email', 'link_requested', $2, $3 FROM customers c WHERE c.email = $4`,
-			ticketID, lang, s.newMessageID("alert"), strings.ToLower(strings.TrimSpace(email)))
+		// Sent at once, by email: the customer is waiting for it on the page.
+		err = insertAlert(ctx, tx, ticketID, strings.ToLower(strings.TrimSpace(email)), lang,
+			alertRow{channel: "email", reason: ticket.ReasonLinkRequested, messageID: s.newMessageID("alert")})
 		if err != nil {
 			return fmt.Errorf("fresh link: %w", err)
 		}
-		return addEvent(ctx, tx, ticketID, "fresh_link_requested", "system", nil)
+		return addEvent(ctx, tx, ticketID, "fresh_link_requested", ticket.SystemActor, nil)
 	})
 }

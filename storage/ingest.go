@@ -312,14 +312,12 @@ func (s *Store) startsNewTicket(t *ticket.Ticket) bool {
 // openTicketSQL opens a ticket from a mail in one statement, one round trip:
 // customer, ticket, message, event and the acknowledgement alert (the
 // outbox) — ingest speed is round trips. Its arguments are openArgs.
-var openTicketSQL = numbered(`WITH cust AS (`, upsertCustomerSQL, `), tk AS (`, insertTicketSQL, `), msg AS (`,
+var openTicketSQL = numbered(`WITH `, oneCustomerSQL, `, cust AS (`, upsertCustomersSQL, `), tk AS (`, insertTicketSQL, `), msg AS (`,
 	insertMessageSQL, `),
-	ev AS (
-		INSERT INTO events (ticket_id, kind, actor, detail)
-		SELECT tk.id, 'created', 'customer:' || cust.id, $1 FROM tk, cust),
-	al AS (
-		INSERT INTO alerts (ticket_id, recipient, reason, language, message_id, send_after)
-		SELECT tk.id, cust.email, 'received', cust.language, $2, now() + $3::interval FROM tk, cust)
+	who AS (SELECT $1::text AS kind, id FROM cust),
+	ev AS (`, insertEventSQL, `),
+	rcpt AS (SELECT email, language FROM cust),
+	al AS (`, insertAlertSQL, `)
 	SELECT tk.number, msg.id FROM tk, msg`)
 
 // openArgs are openTicketSQL's arguments for mail m, continuing old (nil
@@ -332,12 +330,12 @@ func (s *Store) openArgs(cp ticket.Checkpoint, m ticket.Mail, old *ticket.Ticket
 		nt.LinkedID = old.ID
 		detail["continues"] = old.Number
 	}
-	email := strings.ToLower(strings.TrimSpace(in.From.Email))
+	args := append(customerArgs(in.From, in.MailLanguage(), ""), nt.args()...)
 	msg := mailRow(cp, m)
-	msg.fromEmail = email
-	args := append([]any{email, in.From.Name, in.MailLanguage()}, nt.args()...)
+	msg.fromEmail = args[0].(string) // as the customer is known: lower case
 	args = append(args, msg.args()...)
-	return append(args, detail, s.newMessageID("alert"), ticket.AlertWait(ticket.ReasonReceived, s.cfg.CoalesceWindow))
+	args = append(args, string(ticket.ActorCustomer), "created", detail)
+	return append(args, s.acknowledgement().args()...)
 }
 
 func (s *Store) openFromMail(ctx context.Context, tx pgx.Tx, cp ticket.Checkpoint, m ticket.Mail, old *ticket.Ticket) (ticket.Result, error) {
@@ -491,7 +489,7 @@ func (s *Store) logAuto(ctx context.Context, tx pgx.Tx, cp ticket.Checkpoint, m 
 	if _, err := insertMailMessage(ctx, tx, cp, m, t.ID, 0, m.Parsed.AutoSubmitted, false); err != nil {
 		return ticket.Result{}, err
 	}
-	err := addEvent(ctx, tx, t.ID, "auto_reply_logged", "system", map[string]any{"reason": m.Parsed.AutoSubmitted})
+	err := addEvent(ctx, tx, t.ID, "auto_reply_logged", ticket.SystemActor, map[string]any{"reason": m.Parsed.AutoSubmitted})
 	return ticket.Result{UID: m.UID, Outcome: ticket.OutcomeAutoLogged, Ticket: t.Number, Reason: m.Parsed.AutoSubmitted}, err
 }
 
@@ -517,7 +515,7 @@ func (s *Store) ingestBounce(ctx context.Context, tx pgx.Tx, cp ticket.Checkpoin
 	if err != nil {
 		return ticket.Result{}, fmt.Errorf("mark bounced: %w", err)
 	}
-	if err := addEvent(ctx, tx, ticketID, "alert_bounced", "system", map[string]any{"reason": reason}); err != nil {
+	if err := addEvent(ctx, tx, ticketID, "alert_bounced", ticket.SystemActor, map[string]any{"reason": reason}); err != nil {
 		return ticket.Result{}, err
 	}
 	if _, err := insertMailMessage(ctx, tx, cp, m, ticketID, 0, m.Parsed.AutoSubmitted, false); err != nil {

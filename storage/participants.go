@@ -107,7 +107,7 @@ func (s *Store) AddParticipant(ctx context.Context, ticketID int64, by ticket.Ad
 		tag, err := tx.Exec(ctx, `INSERT INTO participants (ticket_id, customer_id, added_by) VALUES ($1, $2, $3)
 			ON CONFLICT (ticket_id, customer_id) DO UPDATE SET removed_at = NULL, added_by = EXCLUDED.added_by,
 				created_at = now()
-			WHERE participants.removed_at IS NOT NULL`, t.ID, cust, by.Actor())
+			WHERE participants.removed_at IS NOT NULL`, t.ID, cust, by.Actor().String())
 		if err != nil {
 			return fmt.Errorf("add participant: %w", err)
 		}
@@ -239,11 +239,9 @@ func (s *Store) addMailParticipants(ctx context.Context, tx pgx.Tx, ticketID int
 		emails[i], names[i] = a.Email, a.Name
 	}
 	rows, err := tx.Query(ctx, `
-		WITH c AS (
-			INSERT INTO customers (email, name) SELECT * FROM unnest($2::text[], $3::text[])
-			ON CONFLICT (email) DO UPDATE SET
-				name = CASE WHEN customers.name = '' THEN EXCLUDED.name ELSE customers.name END
-			RETURNING id)
+		WITH nc AS (SELECT email, name, '' AS language_mail, '' AS language_site
+			FROM unnest($2::text[], $3::text[]) AS u (email, name)),
+		c AS (`+upsertCustomersSQL+`)
 		INSERT INTO participants (ticket_id, customer_id, added_by)
 		SELECT $1, c.id, 'mail' FROM c WHERE c.id <> (SELECT requester_id FROM tickets WHERE id = $1)
 		ON CONFLICT DO NOTHING RETURNING customer_id`, ticketID, emails, names)
@@ -255,7 +253,7 @@ func (s *Store) addMailParticipants(ctx context.Context, tx pgx.Tx, ticketID int
 		return nil, fmt.Errorf("mail participants: %w", err)
 	}
 	if len(ids) > 0 {
-		err = addEvent(ctx, tx, ticketID, "participant_added", "mail", map[string]any{"count": len(ids)})
+		err = addEvent(ctx, tx, ticketID, "participant_added", ticket.MailActor, map[string]any{"count": len(ids)})
 	}
 	return ids, err
 }

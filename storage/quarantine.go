@@ -106,7 +106,7 @@ func (s *Store) AutoClose(ctx context.Context, after time.Duration) (int, error)
 			return err
 		}
 		for _, id := range ids {
-			if err := addEvent(ctx, tx, id, "closed", "system", map[string]any{"by": "auto-close"}); err != nil {
+			if err := addEvent(ctx, tx, id, "closed", ticket.SystemActor, map[string]any{"by": "auto-close"}); err != nil {
 				return err
 			}
 		}

@@ -18,26 +18,45 @@ import (
 // ensureCustomer returns the id of the customer with addr's email, creating
 // it. mailLang is the language of the mail they just sent ("" if unknown):
 // a known one is remembered; a name fills in when none is known yet.
-func ensureCustomer(ctx context.Context, tx pgx.Tx, addr ticket.Address, mailLang string) (int64, error) {
+func ensureCustomer(ctx context.Context, q querier, addr ticket.Address, mailLang string) (int64, error) {
+	return upsertCustomer(ctx, q, addr, mailLang, "")
+}
+
+// upsertCustomer is ensureCustomer that also remembers siteLang, the
+// language the site is showing them ("" if none).
+func upsertCustomer(ctx context.Context, q querier, addr ticket.Address, mailLang, siteLang string) (int64, error) {
 	var id int64
-	err := tx.QueryRow(ctx, `WITH c AS (`+upsertCustomerSQL+`) SELECT id FROM c`,
-		strings.ToLower(strings.TrimSpace(addr.Email)), addr.Name, mailLang).Scan(&id)
-	if err != nil {
+	if err := q.QueryRow(ctx, ensureCustomerSQL, customerArgs(addr, mailLang, siteLang)...).Scan(&id); err != nil {
 		return 0, fmt.Errorf("customer: %w", err)
 	}
 	return id, nil
 }
 
-// upsertCustomerSQL inserts the customer ($1 email, $2 name, $3 language of
-// their mail) or updates what is new about them, returning id, email and the
-// language they are spoken to in (the column the schema derives, lang.Resolve).
-const upsertCustomerSQL = `
-	INSERT INTO customers (email, name, language_mail) VALUES ($1, $2, $3)
+// upsertCustomersSQL is the one INSERT of customers: each row (email, name,
+// language_mail, language_site) of the CTE nc that the statement around it
+// defines is added, or what is new about them is kept — a name when none is
+// known, the language of a source that told one. It returns id, email and
+// the language they are spoken to in (the column the schema derives,
+// lang.Resolve).
+const upsertCustomersSQL = `
+	INSERT INTO customers (email, name, language_mail, language_site)
+	SELECT email, name, language_mail, language_site FROM nc
 	ON CONFLICT (email) DO UPDATE SET
 		name = CASE WHEN customers.name = '' THEN EXCLUDED.name ELSE customers.name END,
 		language_mail = CASE WHEN EXCLUDED.language_mail = '' THEN customers.language_mail
-			ELSE EXCLUDED.language_mail END
+			ELSE EXCLUDED.language_mail END,
+		language_site = CASE WHEN EXCLUDED.language_site = '' THEN customers.language_site
+			ELSE EXCLUDED.language_site END
 	RETURNING id, email, language`
+
+// oneCustomerSQL is the CTE nc of one customer; its parameters are customerArgs.
+const oneCustomerSQL = `nc AS (SELECT $1::text AS email, $2::text AS name, $3::text AS language_mail, $4::text AS language_site)`
+
+func customerArgs(addr ticket.Address, mailLang, siteLang string) []any {
+	return []any{strings.ToLower(strings.TrimSpace(addr.Email)), addr.Name, mailLang, siteLang}
+}
+
+var ensureCustomerSQL = numbered(`WITH `, oneCustomerSQL, `, cust AS (`, upsertCustomersSQL, `) SELECT id FROM cust`)
 
 type newTicket struct {
 	Subject     string
@@ -170,13 +189,31 @@ func copyField(b, v []byte) []byte {
 	return append(binary.BigEndian.AppendUint32(b, uint32(len(v))), v...)
 }
 
-func addEvent(ctx context.Context, tx pgx.Tx, ticketID int64, kind, actor string, detail map[string]any) error {
+// insertEventSQL is the one INSERT of events: an event on the ticket of
+// the CTE tk by the actor (kind, id) of the CTE who that the statement
+// around it defines; $1 is its kind, $2 its detail. The actor column holds
+// the form ticket.Actor.String writes ("agent:12", "system").
+const insertEventSQL = `
+	INSERT INTO events (ticket_id, kind, actor, detail)
+	SELECT (SELECT id FROM tk), $1, who.kind || coalesce(':' || who.id, ''), $2 FROM who`
+
+var addEventSQL = numbered(`WITH tk AS (SELECT $1::bigint AS id), who AS (SELECT $2::text AS kind, $3::bigint AS id)`,
+	insertEventSQL)
+
+// actorArgs are the actor's kind and id (nil for the system and mail).
+func actorArgs(a ticket.Actor) []any {
+	if a.Person() {
+		return []any{string(a.Kind), a.ID}
+	}
+	return []any{string(a.Kind), nil}
+}
+
+func addEvent(ctx context.Context, tx pgx.Tx, ticketID int64, kind string, actor ticket.Actor, detail map[string]any) error {
 	if detail == nil {
 		detail = map[string]any{}
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO events (ticket_id, kind, actor, detail) VALUES ($1, $2, $3, $4)`,
-		ticketID, kind, actor, detail)
-	if err != nil {
+	args := append(append([]any{ticketID}, actorArgs(actor)...), kind, detail)
+	if _, err := tx.Exec(ctx, addEventSQL, args...); err != nil {
 		return fmt.Errorf("event %s: %w", kind, err)
 	}
 	return nil
