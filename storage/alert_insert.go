@@ -25,7 +25,7 @@ type alertRow struct {
 // statement around it defines; its parameters are alertRow.args.
 const insertAlertSQL = `
 	INSERT INTO alerts (ticket_id, recipient, language, agent_id, channel, reason, message_id, send_after)
-	SELECT (SELECT id FROM tk), rcpt.email, rcpt.language, NULLIF($1::bigint, 0), $2, $3, $4,
+	SELECT (SELECT id FROM tk), rcpt.email, rcpt.language, NULLIF($1::bigint, 0), $2::text, $3::text, $4::text,
 		coalesce($5::timestamptz, now() + $6::interval)
 	FROM rcpt`
 

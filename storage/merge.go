@@ -92,18 +92,22 @@ func lockPair(ctx context.Context, tx pgx.Tx, first, second int64) (*ticket.Tick
 	return got[first], got[second], nil
 }
 
+// mergeReadersSQL makes requester $1 and the participants of ticket $2
+// participants of ticket $3, whose requester is $4 (insertParticipantsSQL),
+// and returns them all.
+var mergeReadersSQL = numbered(`
+	WITH r AS (
+		SELECT $1::bigint AS customer_id
+		UNION SELECT customer_id FROM participants WHERE ticket_id = $2 AND removed_at IS NULL),
+	tk AS (SELECT $3::bigint AS id),
+	joining AS (SELECT customer_id AS id FROM r WHERE customer_id <> $4),
+	ins AS (`, insertParticipantsSQL, `)
+	SELECT customer_id FROM r ORDER BY customer_id`)
+
 // mergeReaders makes b's requester and participants a's participants
 // (again, if they had been removed from a) and returns their customer ids.
 func mergeReaders(ctx context.Context, tx pgx.Tx, b, a *ticket.Ticket) ([]int64, error) {
-	rows, err := tx.Query(ctx, `
-		WITH r AS (
-			SELECT $1::bigint AS customer_id
-			UNION SELECT customer_id FROM participants WHERE ticket_id = $2 AND removed_at IS NULL),
-		ins AS (
-			INSERT INTO participants (ticket_id, customer_id, added_by)
-			SELECT $3, customer_id, 'merge' FROM r WHERE customer_id <> $4
-			ON CONFLICT (ticket_id, customer_id) DO UPDATE SET removed_at = NULL)
-		SELECT customer_id FROM r ORDER BY customer_id`, b.RequesterID, b.ID, a.ID, a.RequesterID)
+	rows, err := tx.Query(ctx, mergeReadersSQL, b.RequesterID, b.ID, a.ID, a.RequesterID, "merge", true)
 	if err != nil {
 		return nil, fmt.Errorf("merge participants: %w", err)
 	}

@@ -88,8 +88,9 @@ func insertTicket(ctx context.Context, tx pgx.Tx, nt newTicket) (*ticket.Ticket,
 
 // numbered joins the parts of one statement, renumbering the parameters of
 // each to follow those of the parts before it: each part numbers its own
-// from $1, so that one INSERT serves alone and inside a statement that
-// writes several tables in one round trip.
+// from $1 (a part cannot name a parameter of another), so that one INSERT
+// serves alone and inside a statement that writes several tables in one
+// round trip.
 func numbered(parts ...string) string {
 	var b strings.Builder
 	before := 0
@@ -195,7 +196,7 @@ func copyField(b, v []byte) []byte {
 // the form ticket.Actor.String writes ("agent:12", "system").
 const insertEventSQL = `
 	INSERT INTO events (ticket_id, kind, actor, detail)
-	SELECT (SELECT id FROM tk), $1, who.kind || coalesce(':' || who.id, ''), $2 FROM who`
+	SELECT (SELECT id FROM tk), $1::text, who.kind || coalesce(':' || who.id, ''), $2::jsonb FROM who`
 
 var addEventSQL = numbered(`WITH tk AS (SELECT $1::bigint AS id), who AS (SELECT $2::text AS kind, $3::bigint AS id)`,
 	insertEventSQL)
