@@ -70,8 +70,8 @@ func notifyAgentsOf(ctx context.Context, tx pgx.Tx, mailbox int64) ([]ticket.Age
 func (s *Store) enqueueNotice(ctx context.Context, tx pgx.Tx, ticketID int64, a ticket.AgentNotify, channel string,
 	reason ticket.AlertReason, at time.Time) error {
 	tag, err := tx.Exec(ctx, `UPDATE alerts SET reason = $3, updated_at = now()
-		WHERE ticket_id = $1 AND agent_id = $2 AND channel = $4 AND state = 'queued' AND tries = 0`,
-		ticketID, a.AgentID, string(reason), channel)
+		WHERE ticket_id = $1 AND agent_id = $2 AND channel = $4 AND state = $5 AND tries = 0`,
+		ticketID, a.AgentID, string(reason), channel, string(ticket.AlertQueued))
 	if err != nil {
 		return fmt.Errorf("coalesce notice: %w", err)
 	}

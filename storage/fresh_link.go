@@ -9,6 +9,10 @@ import (
 	"strings"
 )
 
+// freshLinkChannel is the channel of a fresh link: the customer asked for
+// it on a page that answers by email.
+const freshLinkChannel = "email"
+
 // RequestFreshLink queues an alert with a fresh link to ticket number for
 // email, the address an expired link was for, when it is the ticket's
 // requester's or a participant's (else ErrNotFound, telling nothing). An email alert already
@@ -28,16 +32,17 @@ func (s *Store) RequestFreshLink(ctx context.Context, number int64, email string
 			return fmt.Errorf("fresh link: %w", err)
 		}
 		var pending bool
-		err = tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM alerts WHERE ticket_id = $1 AND channel = 'email'
+		err = tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM alerts WHERE ticket_id = $1 AND channel = $4
 			AND recipient = $3
-			AND (state IN ('queued', 'sending') OR (reason = 'link_requested' AND created_at > now() - $2::interval)))`,
-			ticketID, ticket.FreshLinkEvery, strings.ToLower(strings.TrimSpace(email))).Scan(&pending)
+			AND (state = ANY($5) OR (reason = $6 AND created_at > now() - $2::interval)))`,
+			ticketID, ticket.FreshLinkEvery, strings.ToLower(strings.TrimSpace(email)), freshLinkChannel,
+			[]string{string(ticket.AlertQueued), string(ticket.AlertSending)}, string(ticket.ReasonLinkRequested)).Scan(&pending)
 		if err != nil || pending {
 			return err
 		}
-		// Sent at once, by email: the customer is waiting for it on the page.
+		// Sent at once: the customer is waiting for it on the page.
 		err = insertAlert(ctx, tx, ticketID, strings.ToLower(strings.TrimSpace(email)), lang,
-			alertRow{channel: "email", reason: ticket.ReasonLinkRequested, messageID: s.newMessageID("alert")})
+			alertRow{channel: freshLinkChannel, reason: ticket.ReasonLinkRequested, messageID: s.newMessageID("alert")})
 		if err != nil {
 			return fmt.Errorf("fresh link: %w", err)
 		}

@@ -506,9 +506,9 @@ func (s *Store) ingestBounce(ctx context.Context, tx pgx.Tx, cp ticket.Checkpoin
 	var ticketID, number int64
 	err := tx.QueryRow(ctx, `
 		WITH b AS (
-			UPDATE alerts SET state = 'bounced', last_error = $2, updated_at = now()
+			UPDATE alerts SET state = $3, last_error = $2, updated_at = now()
 			WHERE message_id = ANY($1) RETURNING ticket_id)
-		SELECT t.id, t.number FROM b JOIN tickets t ON t.id = b.ticket_id LIMIT 1`, ids, reason).Scan(&ticketID, &number)
+		SELECT t.id, t.number FROM b JOIN tickets t ON t.id = b.ticket_id LIMIT 1`, ids, reason, string(ticket.AlertBounced)).Scan(&ticketID, &number)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return s.quarantine(ctx, tx, cp, m, "auto-submitted: delivery status notification for unknown mail")
 	}

@@ -130,8 +130,8 @@ func (s *Store) RemoveParticipant(ctx context.Context, agentID, ticketID, custom
 		if err != nil {
 			return fmt.Errorf("remove participant: %w", err)
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM alerts WHERE ticket_id = $1 AND recipient = $2 AND state = 'queued'`,
-			ticketID, email); err != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM alerts WHERE ticket_id = $1 AND recipient = $2 AND state = $3`,
+			ticketID, email, string(ticket.AlertQueued)); err != nil {
 			return fmt.Errorf("remove participant: %w", err)
 		}
 		return addEvent(ctx, tx, ticketID, "participant_removed", ticket.AgentActor(agentID), map[string]any{"email": email})
