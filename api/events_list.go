@@ -26,7 +26,7 @@ func (a *API) eventsList(w http.ResponseWriter, r *http.Request, _ *caller) {
 	}
 	out := make([]eventJSON, 0, len(evs))
 	for _, e := range evs {
-		out = append(out, eventJSON{ID: e.ID, Kind: e.Kind, Actor: e.Actor, Detail: e.Detail, CreatedAt: e.CreatedAt})
+		out = append(out, eventJSON{ID: e.ID, Kind: e.Kind, Actor: e.Actor.String(), Detail: e.Detail, CreatedAt: e.CreatedAt})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"events": out})
 }

@@ -12,11 +12,11 @@ import (
 	"time"
 )
 
-// actionRule says what an agent action does.
+// actionRule says what an agent action does besides moving the status
+// (ticket.Transition decides that).
 type actionRule struct {
 	needsText bool
 	internal  bool
-	status    ticket.Status // "" keeps the status
 	alert     ticket.AlertReason
 	event     string
 }
@@ -24,9 +24,9 @@ type actionRule struct {
 var actionRules = map[ticket.AgentAction]actionRule{
 	ticket.ActReply:       {needsText: true, alert: ticket.ReasonReplied, event: "agent_replied"},
 	ticket.ActNote:        {needsText: true, internal: true, event: "note_added"},
-	ticket.ActRequestInfo: {needsText: true, status: ticket.StatusPending, alert: ticket.ReasonInfoRequested, event: "info_requested"},
-	ticket.ActResolve:     {status: ticket.StatusResolved, alert: ticket.ReasonResolved, event: "resolved"},
-	ticket.ActReopen:      {status: ticket.StatusOpen, event: "reopened"},
+	ticket.ActRequestInfo: {needsText: true, alert: ticket.ReasonInfoRequested, event: "info_requested"},
+	ticket.ActResolve:     {alert: ticket.ReasonResolved, event: "resolved"},
+	ticket.ActReopen:      {event: "reopened"},
 }
 
 // Act applies an agent's action to a ticket in one transaction: the message
@@ -47,8 +47,8 @@ func (s *Store) Act(ctx context.Context, agentID int64, act ticket.AgentAction, 
 		if err != nil {
 			return err
 		}
-		if rule.status != "" && rule.status != t.Status && !ticket.CanMove(t.Status, rule.status) {
-			return fmt.Errorf("%w: %s to %s", ticket.ErrInvalidMove, t.Status, rule.status)
+		if err := t.Apply(act, time.Now()); err != nil {
+			return err
 		}
 		if text != "" && !rule.internal {
 			if p.Text, err = signed(ctx, tx, agentID, p.Text); err != nil {
@@ -61,7 +61,7 @@ func (s *Store) Act(ctx context.Context, agentID int64, act ticket.AgentAction, 
 				return err
 			}
 		}
-		if err := setStatus(ctx, tx, t, rule.status); err != nil {
+		if err := saveStatus(ctx, tx, t, false); err != nil {
 			return err
 		}
 		if err := addEvent(ctx, tx, t.ID, rule.event, ticket.AgentActor(agentID), nil); err != nil {
@@ -133,10 +133,7 @@ func (s *Store) CustomerReply(ctx context.Context, customerID int64, p ticket.Po
 			atts: p.Attachments}); err != nil {
 			return err
 		}
-		if t.Status == ticket.StatusClosed {
-			t.Status = ticket.StatusResolved // closed tickets reopen from the web: the customer is on the page
-		}
-		if _, err := customerWrote(ctx, tx, t, customerID); err != nil {
+		if _, err := customerWrote(ctx, tx, t, customerID, ticket.ActCustomerWeb); err != nil {
 			return err
 		}
 		if err := s.notifyAgents(ctx, tx, t.ID, ticket.NoticeFacts{Event: ticket.EventCustomerReplied}, ""); err != nil {
@@ -219,13 +216,17 @@ func lockFresh(ctx context.Context, tx pgx.Tx, p ticket.Post) (*ticket.Ticket, e
 	return t, nil
 }
 
-func setStatus(ctx context.Context, tx pgx.Tx, t *ticket.Ticket, to ticket.Status) error {
-	if to == "" {
-		to = t.Status
+// saveStatus writes the status and resolved time that ticket.Ticket.Apply
+// gave the locked ticket t, and bumps its version; customer says the
+// customer just wrote (the queue shows who waits since when).
+func saveStatus(ctx context.Context, tx pgx.Tx, t *ticket.Ticket, customer bool) error {
+	var resolved *time.Time
+	if !t.ResolvedAt.IsZero() {
+		resolved = &t.ResolvedAt
 	}
-	_, err := tx.Exec(ctx, `UPDATE tickets SET status = $2, version = version + 1, updated_at = now(),
-		resolved_at = CASE WHEN $2 = 'resolved' THEN now() WHEN $2 = 'open' THEN NULL ELSE resolved_at END
-		WHERE id = $1`, t.ID, string(to))
+	_, err := tx.Exec(ctx, `UPDATE tickets SET status = $2, resolved_at = $3, version = version + 1,
+		updated_at = now(), last_customer_at = CASE WHEN $4 THEN now() ELSE last_customer_at END
+		WHERE id = $1`, t.ID, string(t.Status), resolved, customer)
 	if err != nil {
 		return fmt.Errorf("set status: %w", err)
 	}
@@ -240,10 +241,6 @@ type webMessage struct {
 }
 
 func (s *Store) insertWebMessage(ctx context.Context, tx pgx.Tx, t *ticket.Ticket, w webMessage) error {
-	kind := "customer"
-	if w.agentID != 0 {
-		kind = "agent"
-	}
 	var name, email string
 	err := tx.QueryRow(ctx, `SELECT coalesce((SELECT name || E'\n' || email FROM agents WHERE id = $1),
 		(SELECT name || E'\n' || email FROM customers WHERE id = $2), E'\n')`, w.agentID, w.customerID).Scan(&name)
@@ -251,15 +248,6 @@ func (s *Store) insertWebMessage(ctx context.Context, tx pgx.Tx, t *ticket.Ticke
 		return fmt.Errorf("author: %w", err)
 	}
 	name, email, _ = strings.Cut(name, "\n")
-	var id int64
-	err = tx.QueryRow(ctx, `
-		INSERT INTO messages (ticket_id, author_kind, customer_id, agent_id, from_name, from_email, subject,
-			body_text, internal, source, message_id, search)
-		VALUES ($1, $2, NULLIF($3, 0), NULLIF($4, 0), $5, $6, $7, $8, $9, 'web', $10, $11::tsvector) RETURNING id`,
-		t.ID, kind, w.customerID, w.agentID, name, email, w.subject, cleanText(w.text),
-		w.internal, s.newMessageID("msg"), ticket.SearchVector(w.subject, cleanText(w.text))).Scan(&id)
-	if err != nil {
-		return fmt.Errorf("insert message: %w", err)
-	}
-	return insertAttachments(ctx, tx, id, w.atts)
+	_, err = insertMessage(ctx, tx, t.ID, w.customerID, s.webRow(w.agentID, name, email, w.subject, w.text, w.internal), w.atts)
+	return err
 }

@@ -70,20 +70,16 @@ func notifyAgentsOf(ctx context.Context, tx pgx.Tx, mailbox int64) ([]ticket.Age
 func (s *Store) enqueueNotice(ctx context.Context, tx pgx.Tx, ticketID int64, a ticket.AgentNotify, channel string,
 	reason ticket.AlertReason, at time.Time) error {
 	tag, err := tx.Exec(ctx, `UPDATE alerts SET reason = $3, updated_at = now()
-		WHERE ticket_id = $1 AND agent_id = $2 AND channel = $4 AND state = 'queued' AND tries = 0`,
-		ticketID, a.AgentID, string(reason), channel)
+		WHERE ticket_id = $1 AND agent_id = $2 AND channel = $4 AND state = $5 AND tries = 0`,
+		ticketID, a.AgentID, string(reason), channel, string(ticket.AlertQueued))
 	if err != nil {
 		return fmt.Errorf("coalesce notice: %w", err)
 	}
 	if tag.RowsAffected() > 0 {
 		return nil
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO alerts (ticket_id, agent_id, recipient, channel, reason, message_id, send_after)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, ticketID, a.AgentID, a.Email, channel, string(reason), s.newMessageID("notice"), at)
-	if err != nil {
-		return fmt.Errorf("enqueue notice: %w", err)
-	}
-	return nil
+	return insertAlert(ctx, tx, ticketID, a.Email, "", alertRow{agentID: a.AgentID, channel: channel, reason: reason,
+		messageID: s.newMessageID("notice"), due: &at})
 }
 
 // SetAgentNotify sets which events the agent is told of and their quiet

@@ -85,14 +85,7 @@ func (s *Store) enqueueOn(ctx context.Context, tx pgx.Tx, ticketID int64, email,
 	if tag.RowsAffected() > 0 {
 		return nil
 	}
-	_, err = tx.Exec(ctx, `
-		INSERT INTO alerts (ticket_id, recipient, channel, reason, language, message_id, send_after)
-		VALUES ($1, $2, $3, $4, $5, $6, now() + $7::interval)`,
-		ticketID, email, channel, string(reason), lang, s.newMessageID("alert"), ticket.AlertWait(reason, s.cfg.CoalesceWindow))
-	if err != nil {
-		return fmt.Errorf("enqueue alert: %w", err)
-	}
-	return nil
+	return insertAlert(ctx, tx, ticketID, email, lang, s.customerAlert(reason, channel))
 }
 
 // ClaimAlerts leases up to limit due alerts for delivery. Rows another sender
@@ -271,7 +264,7 @@ func (s *Store) finishAlert(ctx context.Context, id int64, set, event, reason st
 		if reason != "" {
 			detail["reason"] = reason
 		}
-		return addEvent(ctx, tx, ticketID, event, "system", detail)
+		return addEvent(ctx, tx, ticketID, event, ticket.SystemActor, detail)
 	})
 }
 

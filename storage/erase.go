@@ -116,6 +116,10 @@ func (s *Store) eraseTickets(ctx context.Context, tx pgx.Tx, ids []int64, email 
 	return n, nil
 }
 
+// insertErasedSQL is the one INSERT of erased_mail: the digests of the CTE
+// gone that the statement around it defines, each once.
+const insertErasedSQL = `INSERT INTO erased_mail (digest) SELECT digest FROM gone ON CONFLICT DO NOTHING`
+
 // tombstoneMessages records the digest of every mail about to be emptied.
 func tombstoneMessages(ctx context.Context, tx pgx.Tx, ids []int64, email string) error {
 	rows, err := tx.Query(ctx, `SELECT message_id, content_hash FROM messages
@@ -134,8 +138,7 @@ func tombstoneMessages(ctx context.Context, tx pgx.Tx, ids []int64, email string
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO erased_mail (digest) SELECT unnest($1::bytea[]) ON CONFLICT DO NOTHING`,
-		digests)
+	_, err = tx.Exec(ctx, `WITH gone AS (SELECT unnest($1::bytea[]) AS digest) `+insertErasedSQL, digests)
 	return err
 }
 
@@ -143,9 +146,8 @@ func tombstoneMessages(ctx context.Context, tx pgx.Tx, ids []int64, email string
 // codes and anonymises the customer row itself.
 func eraseCustomerRows(ctx context.Context, tx pgx.Tx, cust int64, email string, n *ticket.Erased) error {
 	// Held mail is raw bytes: the address may stand in any header, in any case.
-	_, err := tx.Exec(ctx, `INSERT INTO erased_mail (digest)
-		SELECT content_hash FROM quarantine WHERE strpos(lower(encode(raw, 'escape')), $1) > 0
-		ON CONFLICT DO NOTHING`, email)
+	_, err := tx.Exec(ctx, `WITH gone AS (SELECT content_hash AS digest FROM quarantine
+		WHERE strpos(lower(encode(raw, 'escape')), $1) > 0) `+insertErasedSQL, email)
 	if err != nil {
 		return err
 	}

@@ -115,7 +115,7 @@ func (s *Store) exportTicket(ctx context.Context, z *zip.Writer, id int64) (expo
 	}
 	evs, err := s.Events(ctx, id)
 	for _, e := range evs {
-		out.Events = append(out.Events, exportEvent{Kind: e.Kind, Actor: e.Actor, Detail: e.Detail,
+		out.Events = append(out.Events, exportEvent{Kind: e.Kind, Actor: e.Actor.String(), Detail: e.Detail,
 			CreatedAt: e.CreatedAt})
 	}
 	return out, err

@@ -9,6 +9,10 @@ import (
 	"strings"
 )
 
+// freshLinkChannel is the channel of a fresh link: the customer asked for
+// it on a page that answers by email.
+const freshLinkChannel = "email"
+
 // RequestFreshLink queues an alert with a fresh link to ticket number for
 // email, the address an expired link was for, when it is the ticket's
 // requester's or a participant's (else ErrNotFound, telling nothing). An email alert already
@@ -28,19 +32,20 @@ func (s *Store) RequestFreshLink(ctx context.Context, number int64, email string
 			return fmt.Errorf("fresh link: %w", err)
 		}
 		var pending bool
-		err = tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM alerts WHERE ticket_id = $1 AND channel = 'email'
+		err = tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM alerts WHERE ticket_id = $1 AND channel = $4
 			AND recipient = $3
-			AND (state IN ('queued', 'sending') OR (reason = 'link_requested' AND created_at > now() - $2::interval)))`,
-			ticketID, ticket.FreshLinkEvery, strings.ToLower(strings.TrimSpace(email))).Scan(&pending)
+			AND (state = ANY($5) OR (reason = $6 AND created_at > now() - $2::interval)))`,
+			ticketID, ticket.FreshLinkEvery, strings.ToLower(strings.TrimSpace(email)), freshLinkChannel,
+			[]string{string(ticket.AlertQueued), string(ticket.AlertSending)}, string(ticket.ReasonLinkRequested)).Scan(&pending)
 		if err != nil || pending {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO alerts (ticket_id, recipient, channel, reason, language, message_id)
-			SELECT $1, c.email, 'email', 'link_requested', $2, $3 FROM customers c WHERE c.email = $4`,
-			ticketID, lang, s.newMessageID("alert"), strings.ToLower(strings.TrimSpace(email)))
+		// Sent at once: the customer is waiting for it on the page.
+		err = insertAlert(ctx, tx, ticketID, strings.ToLower(strings.TrimSpace(email)), lang,
+			alertRow{channel: freshLinkChannel, reason: ticket.ReasonLinkRequested, messageID: s.newMessageID("alert")})
 		if err != nil {
 			return fmt.Errorf("fresh link: %w", err)
 		}
-		return addEvent(ctx, tx, ticketID, "fresh_link_requested", "system", nil)
+		return addEvent(ctx, tx, ticketID, "fresh_link_requested", ticket.SystemActor, nil)
 	})
 }

@@ -300,56 +300,42 @@ func (s *Store) quarantine(ctx context.Context, tx pgx.Tx, cp ticket.Checkpoint,
 }
 
 // startsNewTicket reports whether customer mail on t should open a new ticket
-// that links t instead of reopening it: t is closed, or resolved too long ago.
+// that links t instead of reopening it: mail may not move t (it is closed),
+// or t was resolved too long ago.
 func (s *Store) startsNewTicket(t *ticket.Ticket) bool {
-	switch t.Status {
-	case ticket.StatusClosed:
+	if _, err := ticket.Transition(t.Status, ticket.ActCustomerMail); err != nil {
 		return true
-	case ticket.StatusResolved:
-		return s.cfg.ReopenWindow > 0 && time.Since(t.ResolvedAt) > s.cfg.ReopenWindow
 	}
-	return false
+	return t.Status == ticket.StatusResolved && s.cfg.ReopenWindow > 0 && time.Since(t.ResolvedAt) > s.cfg.ReopenWindow
 }
 
 // openTicketSQL opens a ticket from a mail in one statement, one round trip:
 // customer, ticket, message, event and the acknowledgement alert (the
 // outbox) — ingest speed is round trips. Its arguments are openArgs.
-const openTicketSQL = `
-	WITH cust AS (` + upsertCustomerSQL + `),
-	tk AS (
-		INSERT INTO tickets (subject, requester_id, mailbox_id, linked_ticket_id, last_customer_at)
-		SELECT $4, cust.id, NULLIF($5::bigint, 0), NULLIF($6::bigint, 0), now() FROM cust RETURNING id, number),
-	msg AS (
-		INSERT INTO messages (ticket_id, author_kind, customer_id, from_name, from_email, subject, body_text,
-			body_html, source, mailbox_id, uidvalidity, uid, message_id, in_reply_to, refs, content_hash, sent_at,
-			search, parse_notes)
-		SELECT tk.id, 'customer', cust.id, $2, $1, $7, $8, $9, 'email', NULLIF($5::bigint, 0),
-			NULLIF($10::bigint, 0), NULLIF($11::bigint, 0), $12, $13, coalesce($14, '{}'::text[]), $15, $16,
-			$20::tsvector, coalesce($21, '{}'::text[])
-		FROM tk, cust RETURNING id),
-	ev AS (
-		INSERT INTO events (ticket_id, kind, actor, detail)
-		SELECT tk.id, 'created', 'customer:' || cust.id, $17 FROM tk, cust),
-	al AS (
-		INSERT INTO alerts (ticket_id, recipient, reason, language, message_id, send_after)
-		SELECT tk.id, cust.email, 'received', cust.language, $18, now() + $19::interval FROM tk, cust)
-	SELECT tk.number, msg.id FROM tk, msg`
+var openTicketSQL = numbered(`WITH `, oneCustomerSQL, `, cust AS (`, upsertCustomersSQL, `), tk AS (`, insertTicketSQL, `), msg AS (`,
+	insertMessageSQL, `),
+	who AS (SELECT $1::text AS kind, id FROM cust),
+	ev AS (`, insertEventSQL, `),
+	rcpt AS (SELECT email, language FROM cust),
+	al AS (`, insertAlertSQL, `)
+	SELECT tk.number, msg.id FROM tk, msg`)
 
 // openArgs are openTicketSQL's arguments for mail m, continuing old (nil
 // for a ticket that continues none).
 func (s *Store) openArgs(cp ticket.Checkpoint, m ticket.Mail, old *ticket.Ticket) []any {
 	in := m.Parsed
-	var linked int64
+	nt := newTicket{Subject: ticket.CleanSubject(in.Subject), MailboxID: cp.MailboxID}
 	detail := map[string]any{"source": "email"}
 	if old != nil {
-		linked = old.ID
+		nt.LinkedID = old.ID
 		detail["continues"] = old.Number
 	}
-	return []any{strings.ToLower(strings.TrimSpace(in.From.Email)), in.From.Name, in.MailLanguage(),
-		ticket.CleanSubject(in.Subject), cp.MailboxID, linked, in.Subject, in.Text, in.HTML,
-		int64(cp.UIDValidity), int64(m.UID), in.MessageID, strings.Join(in.InReplyTo, " "), in.References,
-		in.ContentHash, sentAt(in), detail, s.newMessageID("alert"), ticket.AlertWait(ticket.ReasonReceived, s.cfg.CoalesceWindow),
-		in.PreparedVector(), in.Notes}
+	args := append(customerArgs(in.From, in.MailLanguage(), ""), nt.args()...)
+	msg := mailRow(cp, m)
+	msg.fromEmail = args[0].(string) // as the customer is known: lower case
+	args = append(args, msg.args()...)
+	args = append(args, string(ticket.ActorCustomer), "created", detail)
+	return append(args, s.acknowledgement().args()...)
 }
 
 func (s *Store) openFromMail(ctx context.Context, tx pgx.Tx, cp ticket.Checkpoint, m ticket.Mail, old *ticket.Ticket) (ticket.Result, error) {
@@ -448,7 +434,7 @@ func (s *Store) threadCustomerMail(ctx context.Context, tx pgx.Tx, cp ticket.Che
 		return ticket.Result{}, err
 	}
 	out := ticket.OutcomeThreaded
-	reopened, err := customerWrote(ctx, tx, t, cust)
+	reopened, err := customerWrote(ctx, tx, t, cust, ticket.ActCustomerMail)
 	if err != nil {
 		return ticket.Result{}, err
 	}
@@ -474,30 +460,27 @@ func thirdPartyWrote(ctx context.Context, tx pgx.Tx, m ticket.Mail, t *ticket.Ti
 	return ticket.Result{UID: m.UID, Outcome: ticket.OutcomeThirdParty, Ticket: t.Number}, err
 }
 
-// customerWrote applies a customer's new message to t: a pending or resolved
-// ticket goes back to open. It reports whether t was reopened.
-func customerWrote(ctx context.Context, tx pgx.Tx, t *ticket.Ticket, cust int64) (bool, error) {
-	next := t.Status
-	if t.Status == ticket.StatusPending || t.Status == ticket.StatusResolved {
-		next = ticket.StatusOpen
+// customerWrote applies a customer's new message to the locked ticket t,
+// written as a says (by mail or on the page): ticket.Transition moves its
+// status. It reports whether t was reopened (it was resolved or closed).
+func customerWrote(ctx context.Context, tx pgx.Tx, t *ticket.Ticket, cust int64, a ticket.Action) (bool, error) {
+	from := t.Status
+	if err := t.Apply(a, time.Now()); err != nil {
+		return false, err
 	}
-	_, err := tx.Exec(ctx, `
-		UPDATE tickets SET status = $2, updated_at = now(), last_customer_at = now(),
-		       version = version + 1, resolved_at = CASE WHEN $2 = 'open' THEN NULL ELSE resolved_at END
-		WHERE id = $1`, t.ID, string(next))
-	if err != nil {
-		return false, fmt.Errorf("update ticket: %w", err)
+	if err := saveStatus(ctx, tx, t, true); err != nil {
+		return false, err
 	}
 	detail := map[string]any{}
 	kind := "customer_replied"
-	if t.Status == ticket.StatusResolved {
+	if from.Done() {
 		kind = "reopened"
 		detail["by"] = "customer reply"
 	}
 	if err := addEvent(ctx, tx, t.ID, kind, ticket.CustomerActor(cust), detail); err != nil {
 		return false, err
 	}
-	return t.Status == ticket.StatusResolved, nil
+	return from.Done(), nil
 }
 
 // logAuto records machine-generated mail on the ticket it threads to, as an
@@ -506,7 +489,7 @@ func (s *Store) logAuto(ctx context.Context, tx pgx.Tx, cp ticket.Checkpoint, m 
 	if _, err := insertMailMessage(ctx, tx, cp, m, t.ID, 0, m.Parsed.AutoSubmitted, false); err != nil {
 		return ticket.Result{}, err
 	}
-	err := addEvent(ctx, tx, t.ID, "auto_reply_logged", "system", map[string]any{"reason": m.Parsed.AutoSubmitted})
+	err := addEvent(ctx, tx, t.ID, "auto_reply_logged", ticket.SystemActor, map[string]any{"reason": m.Parsed.AutoSubmitted})
 	return ticket.Result{UID: m.UID, Outcome: ticket.OutcomeAutoLogged, Ticket: t.Number, Reason: m.Parsed.AutoSubmitted}, err
 }
 
@@ -523,16 +506,16 @@ func (s *Store) ingestBounce(ctx context.Context, tx pgx.Tx, cp ticket.Checkpoin
 	var ticketID, number int64
 	err := tx.QueryRow(ctx, `
 		WITH b AS (
-			UPDATE alerts SET state = 'bounced', last_error = $2, updated_at = now()
+			UPDATE alerts SET state = $3, last_error = $2, updated_at = now()
 			WHERE message_id = ANY($1) RETURNING ticket_id)
-		SELECT t.id, t.number FROM b JOIN tickets t ON t.id = b.ticket_id LIMIT 1`, ids, reason).Scan(&ticketID, &number)
+		SELECT t.id, t.number FROM b JOIN tickets t ON t.id = b.ticket_id LIMIT 1`, ids, reason, string(ticket.AlertBounced)).Scan(&ticketID, &number)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return s.quarantine(ctx, tx, cp, m, "auto-submitted: delivery status notification for unknown mail")
 	}
 	if err != nil {
 		return ticket.Result{}, fmt.Errorf("mark bounced: %w", err)
 	}
-	if err := addEvent(ctx, tx, ticketID, "alert_bounced", "system", map[string]any{"reason": reason}); err != nil {
+	if err := addEvent(ctx, tx, ticketID, "alert_bounced", ticket.SystemActor, map[string]any{"reason": reason}); err != nil {
 		return ticket.Result{}, err
 	}
 	if _, err := insertMailMessage(ctx, tx, cp, m, ticketID, 0, m.Parsed.AutoSubmitted, false); err != nil {

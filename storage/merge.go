@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/jackc/pgx/v5"
 	"inboxdesk/ticket"
+	"time"
 )
 
 // maxMergeHops bounds how far followMerged walks: merges always point at a
@@ -91,18 +92,22 @@ func lockPair(ctx context.Context, tx pgx.Tx, first, second int64) (*ticket.Tick
 	return got[first], got[second], nil
 }
 
+// mergeReadersSQL makes requester $1 and the participants of ticket $2
+// participants of ticket $3, whose requester is $4 (insertParticipantsSQL),
+// and returns them all.
+var mergeReadersSQL = numbered(`
+	WITH r AS (
+		SELECT $1::bigint AS customer_id
+		UNION SELECT customer_id FROM participants WHERE ticket_id = $2 AND removed_at IS NULL),
+	tk AS (SELECT $3::bigint AS id),
+	joining AS (SELECT customer_id AS id FROM r WHERE customer_id <> $4),
+	ins AS (`, insertParticipantsSQL, `)
+	SELECT customer_id FROM r ORDER BY customer_id`)
+
 // mergeReaders makes b's requester and participants a's participants
 // (again, if they had been removed from a) and returns their customer ids.
 func mergeReaders(ctx context.Context, tx pgx.Tx, b, a *ticket.Ticket) ([]int64, error) {
-	rows, err := tx.Query(ctx, `
-		WITH r AS (
-			SELECT $1::bigint AS customer_id
-			UNION SELECT customer_id FROM participants WHERE ticket_id = $2 AND removed_at IS NULL),
-		ins AS (
-			INSERT INTO participants (ticket_id, customer_id, added_by)
-			SELECT $3, customer_id, 'merge' FROM r WHERE customer_id <> $4
-			ON CONFLICT (ticket_id, customer_id) DO UPDATE SET removed_at = NULL)
-		SELECT customer_id FROM r ORDER BY customer_id`, b.RequesterID, b.ID, a.ID, a.RequesterID)
+	rows, err := tx.Query(ctx, mergeReadersSQL, b.RequesterID, b.ID, a.ID, a.RequesterID, "merge", true)
 	if err != nil {
 		return nil, fmt.Errorf("merge participants: %w", err)
 	}
@@ -133,12 +138,17 @@ func moveMessages(ctx context.Context, tx pgx.Tx, b, a *ticket.Ticket) error {
 	return nil
 }
 
-// closeMerged closes b, leading to a (and so does every ticket merged into
-// b before), and bumps a.
+// closeMerged closes b (ticket.Transition says how a merge moves it),
+// leading to a (and so does every ticket merged into b before), and bumps a.
 func closeMerged(ctx context.Context, tx pgx.Tx, b, a *ticket.Ticket) error {
+	if err := b.Apply(ticket.ActMerge, time.Now()); err != nil {
+		return err
+	}
+	if err := saveStatus(ctx, tx, b, false); err != nil {
+		return err
+	}
 	_, err := tx.Exec(ctx, `
-		UPDATE tickets SET merged_into_id = $2, version = version + 1, updated_at = now(),
-			status = CASE WHEN id = $1 THEN 'closed' ELSE status END
+		UPDATE tickets SET merged_into_id = $2, version = version + 1, updated_at = now()
 		WHERE id = $1 OR merged_into_id = $1`, b.ID, a.ID)
 	if err != nil {
 		return fmt.Errorf("close merged ticket: %w", err)

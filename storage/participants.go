@@ -112,10 +112,7 @@ func (s *Store) AddParticipant(ctx context.Context, ticketID int64, by ticket.Ad
 		if err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, `INSERT INTO participants (ticket_id, customer_id, added_by) VALUES ($1, $2, $3)
-			ON CONFLICT (ticket_id, customer_id) DO UPDATE SET removed_at = NULL, added_by = EXCLUDED.added_by,
-				created_at = now()
-			WHERE participants.removed_at IS NOT NULL`, t.ID, cust, by.Actor())
+		tag, err := tx.Exec(ctx, addParticipantSQL, t.ID, cust, by.Actor().String(), true)
 		if err != nil {
 			return fmt.Errorf("add participant: %w", err)
 		}
@@ -141,8 +138,8 @@ func (s *Store) RemoveParticipant(ctx context.Context, agentID, ticketID, custom
 		if err != nil {
 			return fmt.Errorf("remove participant: %w", err)
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM alerts WHERE ticket_id = $1 AND recipient = $2 AND state = 'queued'`,
-			ticketID, email); err != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM alerts WHERE ticket_id = $1 AND recipient = $2 AND state = $3`,
+			ticketID, email, string(ticket.AlertQueued)); err != nil {
 			return fmt.Errorf("remove participant: %w", err)
 		}
 		return addEvent(ctx, tx, ticketID, "participant_removed", ticket.AgentActor(agentID), map[string]any{"email": email})
@@ -227,6 +224,35 @@ func mailParticipants(in *ticket.Inbound, own map[string]bool) []ticket.Address 
 	return out
 }
 
+// insertParticipantsSQL is the one INSERT of participants: each customer
+// (id) of the CTE joining that the statement around it defines joins the
+// ticket of the CTE tk, added by the first parameter after the before
+// ones (an actor's form, or "merge"). Someone removed from the ticket comes
+// back only where the next parameter says so: an agent, the requester or a
+// merge adds them on purpose, a mail that copies them does not. It returns
+// the customers who joined.
+const insertParticipantsSQL = `
+	INSERT INTO participants (ticket_id, customer_id, added_by)
+	SELECT (SELECT id FROM tk), id, $1::text FROM joining
+	ON CONFLICT (ticket_id, customer_id) DO UPDATE SET removed_at = NULL, added_by = EXCLUDED.added_by,
+		created_at = now()
+	WHERE participants.removed_at IS NOT NULL AND $2::boolean
+	RETURNING customer_id`
+
+// addParticipantSQL adds customer $2 to ticket $1 (insertParticipantsSQL).
+var addParticipantSQL = numbered(`WITH tk AS (SELECT $1::bigint AS id), joining AS (SELECT $2::bigint AS id)`,
+	insertParticipantsSQL)
+
+// addMailParticipantsSQL adds the people of emails $2 (named $3) to ticket
+// $1, making customers of those who are not yet, but not its requester.
+var addMailParticipantsSQL = numbered(`
+	WITH tk AS (SELECT $1::bigint AS id),
+	nc AS (SELECT email, name, '' AS language_mail, '' AS language_site
+		FROM unnest($2::text[], $3::text[]) AS u (email, name)),
+	c AS (`, upsertCustomersSQL, `),
+	joining AS (SELECT id FROM c WHERE id <> (SELECT requester_id FROM tickets WHERE id = (SELECT id FROM tk)))`,
+	insertParticipantsSQL)
+
 // addMailParticipants adds the people a customer's mail copies to ticket
 // t (see mailParticipants), except t's requester and anyone removed from
 // it. It returns the ids of the customers newly added.
@@ -246,15 +272,7 @@ func (s *Store) addMailParticipants(ctx context.Context, tx pgx.Tx, ticketID int
 	for i, a := range addrs {
 		emails[i], names[i] = a.Email, a.Name
 	}
-	rows, err := tx.Query(ctx, `
-		WITH c AS (
-			INSERT INTO customers (email, name) SELECT * FROM unnest($2::text[], $3::text[])
-			ON CONFLICT (email) DO UPDATE SET
-				name = CASE WHEN customers.name = '' THEN EXCLUDED.name ELSE customers.name END
-			RETURNING id)
-		INSERT INTO participants (ticket_id, customer_id, added_by)
-		SELECT $1, c.id, 'mail' FROM c WHERE c.id <> (SELECT requester_id FROM tickets WHERE id = $1)
-		ON CONFLICT DO NOTHING RETURNING customer_id`, ticketID, emails, names)
+	rows, err := tx.Query(ctx, addMailParticipantsSQL, ticketID, emails, names, ticket.MailActor.String(), false)
 	if err != nil {
 		return nil, fmt.Errorf("mail participants: %w", err)
 	}
@@ -263,7 +281,7 @@ func (s *Store) addMailParticipants(ctx context.Context, tx pgx.Tx, ticketID int
 		return nil, fmt.Errorf("mail participants: %w", err)
 	}
 	if len(ids) > 0 {
-		err = addEvent(ctx, tx, ticketID, "participant_added", "mail", map[string]any{"count": len(ids)})
+		err = addEvent(ctx, tx, ticketID, "participant_added", ticket.MailActor, map[string]any{"count": len(ids)})
 	}
 	return ids, err
 }

@@ -90,8 +90,14 @@ func (s *Store) RetryQuarantined(ctx context.Context, id int64, in *ticket.Inbou
 func (s *Store) AutoClose(ctx context.Context, after time.Duration) (int, error) {
 	var n int
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `UPDATE tickets SET status = 'closed', version = version + 1, updated_at = now()
-			WHERE status = 'resolved' AND resolved_at < now() - $1::interval RETURNING id`, after)
+		// Only a resolved ticket may be auto-closed; closing keeps resolved_at
+		// (ticket.Ticket.Apply), so the rows change in one statement.
+		to, err := ticket.Transition(ticket.StatusResolved, ticket.ActAutoClose)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `UPDATE tickets SET status = $2, version = version + 1, updated_at = now()
+			WHERE status = $3 AND resolved_at < now() - $1::interval RETURNING id`, after, string(to), string(ticket.StatusResolved))
 		if err != nil {
 			return err
 		}
@@ -100,7 +106,7 @@ func (s *Store) AutoClose(ctx context.Context, after time.Duration) (int, error)
 			return err
 		}
 		for _, id := range ids {
-			if err := addEvent(ctx, tx, id, "closed", "system", map[string]any{"by": "auto-close"}); err != nil {
+			if err := addEvent(ctx, tx, id, "closed", ticket.SystemActor, map[string]any{"by": "auto-close"}); err != nil {
 				return err
 			}
 		}

@@ -7,7 +7,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"inboxdesk/lang"
 	"inboxdesk/ticket"
-	"strings"
 )
 
 // TicketByNumber returns the ticket with the public number n.
@@ -152,7 +151,13 @@ func (s *Store) Events(ctx context.Context, ticketID int64) ([]ticket.Event, err
 	if err != nil {
 		return nil, fmt.Errorf("events: %w", err)
 	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[ticket.Event])
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ticket.Event, error) {
+		var e ticket.Event
+		var actor string
+		err := r.Scan(&e.ID, &e.Kind, &actor, &e.Detail, &e.CreatedAt)
+		e.Actor = ticket.ParseActor(actor)
+		return e, err
+	})
 }
 
 // CustomerByEmail returns the customer with the address, or ErrNotFound.
@@ -173,13 +178,8 @@ func (s *Store) CustomerByEmail(ctx context.Context, email string) (*ticket.Cust
 // siteLang is the language the site is showing them ("" if none): a known
 // one becomes their site language (see package lang).
 func (s *Store) EnsureCustomer(ctx context.Context, email, siteLang string) (*ticket.Customer, error) {
-	_, err := s.pool.Exec(ctx, `
-		INSERT INTO customers (email, language_site) VALUES ($1, $2)
-		ON CONFLICT (email) DO UPDATE SET language_site =
-			CASE WHEN EXCLUDED.language_site = '' THEN customers.language_site ELSE EXCLUDED.language_site END`,
-		strings.ToLower(strings.TrimSpace(email)), lang.Normalize(siteLang))
-	if err != nil {
-		return nil, fmt.Errorf("customer: %w", err)
+	if _, err := upsertCustomer(ctx, s.pool, ticket.Address{Email: email}, "", lang.Normalize(siteLang)); err != nil {
+		return nil, err
 	}
 	return s.CustomerByEmail(ctx, email)
 }

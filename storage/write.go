@@ -10,88 +10,104 @@ import (
 	"github.com/jackc/pgx/v5"
 	"inboxdesk/ticket"
 	"io"
+	"regexp"
+	"strconv"
 	"strings"
-	"time"
 )
 
 // ensureCustomer returns the id of the customer with addr's email, creating
 // it. mailLang is the language of the mail they just sent ("" if unknown):
 // a known one is remembered; a name fills in when none is known yet.
-func ensureCustomer(ctx context.Context, tx pgx.Tx, addr ticket.Address, mailLang string) (int64, error) {
+func ensureCustomer(ctx context.Context, q querier, addr ticket.Address, mailLang string) (int64, error) {
+	return upsertCustomer(ctx, q, addr, mailLang, "")
+}
+
+// upsertCustomer is ensureCustomer that also remembers siteLang, the
+// language the site is showing them ("" if none).
+func upsertCustomer(ctx context.Context, q querier, addr ticket.Address, mailLang, siteLang string) (int64, error) {
 	var id int64
-	err := tx.QueryRow(ctx, `WITH c AS (`+upsertCustomerSQL+`) SELECT id FROM c`,
-		strings.ToLower(strings.TrimSpace(addr.Email)), addr.Name, mailLang).Scan(&id)
-	if err != nil {
+	if err := q.QueryRow(ctx, ensureCustomerSQL, customerArgs(addr, mailLang, siteLang)...).Scan(&id); err != nil {
 		return 0, fmt.Errorf("customer: %w", err)
 	}
 	return id, nil
 }
 
-// upsertCustomerSQL inserts the customer ($1 email, $2 name, $3 language of
-// their mail) or updates what is new about them, returning id, email and the
-// language they are spoken to in (the column the schema derives, lang.Resolve).
-const upsertCustomerSQL = `
-	INSERT INTO customers (email, name, language_mail) VALUES ($1, $2, $3)
+// upsertCustomersSQL is the one INSERT of customers: each row (email, name,
+// language_mail, language_site) of the CTE nc that the statement around it
+// defines is added, or what is new about them is kept — a name when none is
+// known, the language of a source that told one. It returns id, email and
+// the language they are spoken to in (the column the schema derives,
+// lang.Resolve).
+const upsertCustomersSQL = `
+	INSERT INTO customers (email, name, language_mail, language_site)
+	SELECT email, name, language_mail, language_site FROM nc
 	ON CONFLICT (email) DO UPDATE SET
 		name = CASE WHEN customers.name = '' THEN EXCLUDED.name ELSE customers.name END,
 		language_mail = CASE WHEN EXCLUDED.language_mail = '' THEN customers.language_mail
-			ELSE EXCLUDED.language_mail END
+			ELSE EXCLUDED.language_mail END,
+		language_site = CASE WHEN EXCLUDED.language_site = '' THEN customers.language_site
+			ELSE EXCLUDED.language_site END
 	RETURNING id, email, language`
 
-// sentAt is the mail's Date, or nil when it had none.
-func sentAt(in *ticket.Inbound) *time.Time {
-	if in.Date.IsZero() {
-		return nil
-	}
-	return &in.Date
+// oneCustomerSQL is the CTE nc of one customer; its parameters are customerArgs.
+const oneCustomerSQL = `nc AS (SELECT $1::text AS email, $2::text AS name, $3::text AS language_mail, $4::text AS language_site)`
+
+func customerArgs(addr ticket.Address, mailLang, siteLang string) []any {
+	return []any{strings.ToLower(strings.TrimSpace(addr.Email)), addr.Name, mailLang, siteLang}
 }
+
+var ensureCustomerSQL = numbered(`WITH `, oneCustomerSQL, `, cust AS (`, upsertCustomersSQL, `) SELECT id FROM cust`)
 
 type newTicket struct {
 	Subject     string
-	RequesterID int64
+	RequesterID int64 // a new mail's ticket takes the customer openTicketSQL upserts instead
 	MailboxID   int64
 	LinkedID    int64
 }
 
+// insertTicketSQL is the one INSERT of tickets. The requester is the row of
+// the CTE cust that the statement around it defines; its parameters are
+// newTicket.args.
+const insertTicketSQL = `
+	INSERT INTO tickets (subject, requester_id, mailbox_id, linked_ticket_id, last_customer_at)
+	VALUES ($1, (SELECT id FROM cust), NULLIF($2::bigint, 0), NULLIF($3::bigint, 0), now())
+	RETURNING id, number`
+
+func (nt newTicket) args() []any { return []any{nt.Subject, nt.MailboxID, nt.LinkedID} }
+
+var insertTicketForSQL = numbered(`WITH cust AS (SELECT $1::bigint AS id)`, insertTicketSQL)
+
 func insertTicket(ctx context.Context, tx pgx.Tx, nt newTicket) (*ticket.Ticket, error) {
-	var id int64
-	err := tx.QueryRow(ctx, `
-		INSERT INTO tickets (subject, requester_id, mailbox_id, linked_ticket_id, last_customer_at)
-		VALUES ($1, $2, NULLIF($3, 0), NULLIF($4, 0), now()) RETURNING id`,
-		nt.Subject, nt.RequesterID, nt.MailboxID, nt.LinkedID).Scan(&id)
+	var id, number int64
+	err := tx.QueryRow(ctx, insertTicketForSQL, append([]any{nt.RequesterID}, nt.args()...)...).Scan(&id, &number)
 	if err != nil {
 		return nil, fmt.Errorf("insert ticket: %w", err)
 	}
 	return ticketByID(ctx, tx, id, false)
 }
 
-// insertMailMessage stores an inbound mail and its attachments on a ticket.
-// cust is 0 for machine mail (then auto says why and the message is internal).
-// thirdParty marks a person's mail from someone other than the requester:
-// it is internal too (agents see it, marked; the customer never does).
-func insertMailMessage(ctx context.Context, tx pgx.Tx, cp ticket.Checkpoint, m ticket.Mail, ticketID, cust int64, auto string,
-	thirdParty bool) (int64, error) {
-	in := m.Parsed
-	kind := "customer"
-	if cust == 0 {
-		kind = "system"
+// numbered joins the parts of one statement, renumbering the parameters of
+// each to follow those of the parts before it: each part numbers its own
+// from $1 (a part cannot name a parameter of another), so that one INSERT
+// serves alone and inside a statement that writes several tables in one
+// round trip.
+func numbered(parts ...string) string {
+	var b strings.Builder
+	before := 0
+	for _, p := range parts {
+		most := 0
+		b.WriteString(sqlParam.ReplaceAllStringFunc(p, func(param string) string {
+			n, _ := strconv.Atoi(param[1:]) // the pattern is digits only
+			most = max(most, n)
+			return "$" + strconv.Itoa(before+n)
+		}))
+		b.WriteString("\n")
+		before += most
 	}
-	var id int64
-	err := tx.QueryRow(ctx, `
-		INSERT INTO messages (ticket_id, author_kind, customer_id, from_name, from_email, subject, body_text,
-			body_html, internal, auto_submitted, source, mailbox_id, uidvalidity, uid, message_id, in_reply_to,
-			refs, content_hash, sent_at, search, third_party, parse_notes)
-		VALUES ($1, $2, NULLIF($3, 0), $4, $5, $6, $7, $8, $9, $10, 'email', NULLIF($11, 0), NULLIF($12, 0),
-			NULLIF($13, 0), $14, $15, coalesce($16, '{}'::text[]), $17, $18, $19::tsvector, $20, coalesce($21, '{}'::text[]))
-		RETURNING id`,
-		ticketID, kind, cust, in.From.Name, in.From.Email, in.Subject, in.Text, in.HTML, auto != "" || thirdParty, auto,
-		cp.MailboxID, int64(cp.UIDValidity), int64(m.UID), in.MessageID, strings.Join(in.InReplyTo, " "),
-		in.References, in.ContentHash, sentAt(in), in.PreparedVector(), thirdParty, in.Notes).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("insert message: %w", err)
-	}
-	return id, insertAttachments(ctx, tx, id, in.Attachments)
+	return b.String()
 }
+
+var sqlParam = regexp.MustCompile(`\$[0-9]+`)
 
 // insertAttachments stores atts with one COPY. The rows are streamed in
 // PostgreSQL's binary COPY format straight from each attachment's bytes:
@@ -174,13 +190,31 @@ func copyField(b, v []byte) []byte {
 	return append(binary.BigEndian.AppendUint32(b, uint32(len(v))), v...)
 }
 
-func addEvent(ctx context.Context, tx pgx.Tx, ticketID int64, kind, actor string, detail map[string]any) error {
+// insertEventSQL is the one INSERT of events: an event on the ticket of
+// the CTE tk by the actor (kind, id) of the CTE who that the statement
+// around it defines; $1 is its kind, $2 its detail. The actor column holds
+// the form ticket.Actor.String writes ("agent:12", "system").
+const insertEventSQL = `
+	INSERT INTO events (ticket_id, kind, actor, detail)
+	SELECT (SELECT id FROM tk), $1::text, who.kind || coalesce(':' || who.id, ''), $2::jsonb FROM who`
+
+var addEventSQL = numbered(`WITH tk AS (SELECT $1::bigint AS id), who AS (SELECT $2::text AS kind, $3::bigint AS id)`,
+	insertEventSQL)
+
+// actorArgs are the actor's kind and id (nil for the system and mail).
+func actorArgs(a ticket.Actor) []any {
+	if a.Person() {
+		return []any{string(a.Kind), a.ID}
+	}
+	return []any{string(a.Kind), nil}
+}
+
+func addEvent(ctx context.Context, tx pgx.Tx, ticketID int64, kind string, actor ticket.Actor, detail map[string]any) error {
 	if detail == nil {
 		detail = map[string]any{}
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO events (ticket_id, kind, actor, detail) VALUES ($1, $2, $3, $4)`,
-		ticketID, kind, actor, detail)
-	if err != nil {
+	args := append(append([]any{ticketID}, actorArgs(actor)...), kind, detail)
+	if _, err := tx.Exec(ctx, addEventSQL, args...); err != nil {
 		return fmt.Errorf("event %s: %w", kind, err)
 	}
 	return nil

@@ -30,7 +30,7 @@ type AddedBy struct {
 	CustomerID int64
 }
 
-func (a AddedBy) Actor() string {
+func (a AddedBy) Actor() Actor {
 	if a.AgentID != 0 {
 		return AgentActor(a.AgentID)
 	}

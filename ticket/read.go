@@ -35,7 +35,7 @@ type Summary struct {
 type Event struct {
 	ID        int64
 	Kind      string
-	Actor     string
+	Actor     Actor
 	Detail    map[string]any
 	CreatedAt time.Time
 }

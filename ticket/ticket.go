@@ -33,24 +33,6 @@ var (
 	ErrHeadersOnly      = errors.New("only the header was kept (the mail was over the size limit); the whole mail is still on the mail server")
 )
 
-// canMove is the status machine: which status may follow which.
-var canMove = map[Status][]Status{
-	StatusOpen:     {StatusPending, StatusResolved, StatusClosed},
-	StatusPending:  {StatusOpen, StatusResolved, StatusClosed},
-	StatusResolved: {StatusOpen, StatusClosed},
-	StatusClosed:   {StatusOpen},
-}
-
-// CanMove reports whether a ticket in status from may move to status to.
-func CanMove(from, to Status) bool {
-	for _, s := range canMove[from] {
-		if s == to {
-			return true
-		}
-	}
-	return false
-}
-
 // Ticket is one customer conversation.
 type Ticket struct {
 	ID             int64

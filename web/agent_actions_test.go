@@ -54,7 +54,7 @@ func TestAgentActions(t *testing.T) {
 			t.Errorf("%s: alerts %+v, want one new %q to ana", c.action, alerts[alertsBefore:], c.alert)
 		}
 		ev := lastEvent(t, e.events(n))
-		if ev.Kind != c.event || ev.Actor != fmt.Sprintf("agent:%d", agentID) {
+		if ev.Kind != c.event || ev.Actor != ticket.AgentActor(agentID) {
 			t.Errorf("%s: last event %s by %s, want %s by agent:%d", c.action, ev.Kind, ev.Actor, c.event, agentID)
 		}
 		if c.text != "" {

@@ -77,50 +77,45 @@ func (s *Server) agentTicketData(r *http.Request, t *ticket.Ticket, f agentForm)
 	return d, nil
 }
 
-// allowedActions says which action buttons make sense from st: the status
-// machine must allow the move, and resolving a resolved ticket again (a
-// second "resolved" alert) or reopening an open one does nothing useful.
-// Asking again on a pending ticket is a follow-up question, so it stays.
+// allowedActions says which action buttons a ticket in status st offers
+// (ticket.Offered decides), keyed by the buttons' values.
 func allowedActions(st ticket.Status) map[string]bool {
-	return map[string]bool{
-		"reply":        true,
-		"note":         true,
-		"request_info": st == ticket.StatusPending || ticket.CanMove(st, ticket.StatusPending),
-		"resolve":      ticket.CanMove(st, ticket.StatusResolved),
-		"reopen":       ticket.CanMove(st, ticket.StatusOpen),
+	out := make(map[string]bool, len(agentActions))
+	for value, act := range agentActions {
+		out[value] = ticket.Offered(st, act)
 	}
+	return out
 }
 
-func agentNames(agents []auth.Agent) map[string]string {
-	m := map[string]string{}
+func agentNames(agents []auth.Agent) map[int64]string {
+	m := map[int64]string{}
 	for _, a := range agents {
 		name := a.Name
 		if name == "" {
 			name = a.Email
 		}
-		m[fmt.Sprintf("agent:%d", a.ID)] = name
-		m[fmt.Sprintf("%d", a.ID)] = name
+		m[a.ID] = name
 	}
 	return m
 }
 
 // eventViews names each event's actor (agents by name, the customer by
 // address) and its label when the catalog has one.
-func (s *Server) eventViews(events []ticket.Event, agents map[string]string, t *ticket.Ticket) []eventView {
+func (s *Server) eventViews(events []ticket.Event, agents map[int64]string, t *ticket.Ticket) []eventView {
 	out := make([]eventView, 0, len(events))
 	for _, ev := range events {
-		v := eventView{ID: ev.ID, Kind: ev.Kind, Actor: ev.Actor, At: ev.CreatedAt, Detail: eventDetail(ev, agents)}
+		v := eventView{ID: ev.ID, Kind: ev.Kind, Actor: ev.Actor.String(), At: ev.CreatedAt, Detail: eventDetail(ev, agents)}
 		if _, ok := s.views.catalogs["en"]["event_"+ev.Kind]; ok {
 			v.Key = "event_" + ev.Kind
 		}
-		switch name, ok := agents[ev.Actor]; {
-		case ok:
+		switch name, ok := agents[ev.Actor.ID]; {
+		case ev.Actor.Kind == ticket.ActorAgent && ok:
 			v.Actor = name
-		case ev.Actor == fmt.Sprintf("customer:%d", t.RequesterID):
+		case ev.Actor == ticket.CustomerActor(t.RequesterID):
 			v.Actor = t.RequesterEmail
 		case ev.Kind == "third_party_mail":
 			v.Actor = fmt.Sprint(ev.Detail["from"]) // the sender, who is not the requester
-		case ev.Actor == "system":
+		case ev.Actor == ticket.SystemActor:
 			v.Actor = ""
 		}
 		out = append(out, v)
@@ -129,9 +124,10 @@ func (s *Server) eventViews(events []ticket.Event, agents map[string]string, t *
 }
 
 // eventDetail is a short readable form of an event's detail.
-func eventDetail(ev ticket.Event, agents map[string]string) string {
+func eventDetail(ev ticket.Event, agents map[int64]string) string {
 	if ev.Kind == "assigned" {
-		if name, ok := agents[fmt.Sprint(ev.Detail["agent"])]; ok {
+		id, isNumber := ev.Detail["agent"].(float64) // JSON numbers
+		if name, ok := agents[int64(id)]; isNumber && ok {
 			return "→ " + name
 		}
 		return "→ –"

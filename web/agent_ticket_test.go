@@ -117,7 +117,7 @@ func TestAgentAssign(t *testing.T) {
 			t.Fatalf("assignee %d, want %d", got, to)
 		}
 		ev := lastEvent(t, e.events(n))
-		if ev.Kind != "assigned" || ev.Actor != fmt.Sprintf("agent:%d", me) {
+		if ev.Kind != "assigned" || ev.Actor != ticket.AgentActor(me) {
 			t.Errorf("event %+v", ev)
 		}
 		mine := b.get("/agent?assignee=me").byID(fmt.Sprintf("queue-%d", n)) != nil
