@@ -105,3 +105,12 @@ func Mentions(text string, agents []AgentNotify) []int64 {
 	}
 	return ids
 }
+
+// AgentNotifySettings is what an agent chose about notices.
+type AgentNotifySettings struct {
+	Events             []AgentEvent
+	Quiet              bool
+	QuietFrom, QuietTo int     // minutes after midnight UTC
+	Follows            []int64 // mailbox ids
+	Channels           AlertChannels
+}

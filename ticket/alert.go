@@ -57,3 +57,36 @@ func AlertWait(reason AlertReason, window time.Duration) time.Duration {
 	}
 	return window
 }
+
+// Alert is an alert as agents see it on a ticket.
+type Alert struct {
+	ID        int64
+	Recipient string
+	Channel   string
+	Reason    AlertReason
+	MessageID string
+	State     AlertState
+	Tries     int
+	LastError string
+	CreatedAt time.Time
+	SentAt    time.Time
+}
+
+// AlertChannels is which channels a customer with push subscriptions
+// wants alerts on. A customer without one gets email whatever it says.
+type AlertChannels string
+
+const (
+	ChannelsEmail AlertChannels = "email"
+	ChannelsPush  AlertChannels = "push"
+	ChannelsBoth  AlertChannels = "both"
+)
+
+// Valid reports whether c is one of the three choices.
+func (c AlertChannels) Valid() bool {
+	return c == ChannelsEmail || c == ChannelsPush || c == ChannelsBoth
+}
+
+// FreshLinkEvery is how often one address may be sent a fresh link to one
+// ticket: asking again sooner sends nothing more.
+const FreshLinkEvery = 10 * time.Minute

@@ -112,3 +112,102 @@ type Bounce struct {
 	Status             string   // e.g. "5.1.1"
 	Diagnostic         string
 }
+
+// Checkpoint is where a mailbox's ingest stands: the IMAP UIDVALIDITY and the
+// highest UID whose message is committed.
+type Checkpoint struct {
+	MailboxID   int64
+	UIDValidity uint32
+	LastUID     uint32
+}
+
+// Mail is one fetched message for IngestBatch: parsed, or with the reason it
+// could not be parsed (then it is quarantined with its raw bytes).
+type Mail struct {
+	UID         uint32
+	Raw         []byte
+	Parsed      *Inbound
+	ParseReason string // set when Parsed is nil
+	// HeadersOnly says Raw is the header alone (the mail was over the size
+	// limit and was not downloaded); it is quarantined and cannot be retried.
+	HeadersOnly bool
+	// Released says an agent released the mail from the quarantine it was
+	// held in for failing sender authentication: it opens a new ticket,
+	// never threading into an existing one.
+	Released bool
+}
+
+// Outcome says what became of one ingested mail.
+type Outcome string
+
+const (
+	OutcomeNewTicket   Outcome = "new_ticket"
+	OutcomeThreaded    Outcome = "threaded"
+	OutcomeReopened    Outcome = "reopened"
+	OutcomeDuplicate   Outcome = "duplicate"
+	OutcomeQuarantined Outcome = "quarantined"
+	OutcomeBounce      Outcome = "bounce"
+	OutcomeAutoLogged  Outcome = "auto_logged" // machine mail recorded on its ticket
+	OutcomeThirdParty  Outcome = "third_party" // mail from a non-participant recorded for agents only
+)
+
+// Result is the outcome of one mail of a batch.
+type Result struct {
+	UID     uint32
+	Outcome Outcome
+	Ticket  int64 // ticket number, when one was touched
+	Reason  string
+}
+
+// Quarantined is a mail that could not be ingested, held with the reason.
+type Quarantined struct {
+	ID        int64
+	MailboxID int64
+	UID       int64
+	Reason    string
+	Size      int
+	State     string // held, retried, discarded
+	CreatedAt time.Time
+	// HeadersOnly marks a mail held with its header alone (over the size
+	// limit); the whole mail is on the mail server, and retry is refused.
+	HeadersOnly bool
+	// Head is the start of the raw mail (its header, cut at HeadBytes), to
+	// show who sent it and its subject.
+	Head []byte
+}
+
+// HeadBytes is how much of a held mail QuarantineList returns in Head.
+const HeadBytes = 16 << 10
+
+// Mailbox is an IMAP folder inboxdesk polls for support mail.
+type Mailbox struct {
+	ID              int64
+	Name            string
+	URL             string // imap[s]://user:pass@host:port/folder — holds a password: never log it
+	Schedule        string // robfig/cron spec
+	ProcessedFolder string // move mail here after commit ("" = leave it)
+	MarkSeen        bool   // set \Seen after commit
+	Checkpoint      Checkpoint
+	LastPollAt      time.Time
+	LastError       string
+	Backlog         Backlog
+	// Grant names the OAuth2 grant the URL signs in with (its ?oauth=NAME);
+	// GrantBroken is why the provider refused that grant ("" while it works).
+	Grant       string
+	GrantBroken string
+}
+
+// Backlog is what the last poll that reached the server left there: UIDs
+// above the checkpoint, and whether that has stopped shrinking.
+type Backlog struct {
+	UIDs         int64     // the server's highest UID minus the checkpoint's
+	OldestAt     time.Time // arrival of the oldest mail not ingested (zero: none)
+	Polls        int       // polls in a row that left it no smaller (0 when none is left)
+	StalledSince time.Time // set once Polls reached the poller's limit (zero: moving)
+}
+
+// LoopHeader marks mail sent by inboxdesk; its value is the configured
+// domain. The composer puts it on every mail we send and the parser treats
+// inbound mail carrying it as auto-submitted, so that we never answer our
+// own mail (DESIGN.md, promise 4).
+const LoopHeader = "X-Inboxdesk-Loop"

@@ -139,3 +139,97 @@ func CleanSubject(subject string) string {
 	}
 	return s
 }
+
+// Post is a message written on the web, by an agent or a customer.
+type Post struct {
+	TicketID    int64
+	Version     int64 // the ticket version the writer saw; 0 skips the stale-write check
+	Text        string
+	Attachments []Attachment
+}
+
+// ErrMerged is returned for a ticket that was merged into another: it
+// cannot be merged or split itself (its number leads to the other).
+var ErrMerged = errors.New("ticket was merged into another")
+
+// ErrSameTicket is returned for merging a ticket into itself.
+var ErrSameTicket = errors.New("a ticket cannot be merged into itself")
+
+// ErrSplitFirst is returned for splitting a ticket at its first message:
+// that would move the whole ticket.
+var ErrSplitFirst = errors.New("the first message is the whole ticket")
+
+// Erased counts what an erasure removed or anonymised. Ticket and message
+// rows stay (emptied), so the team's counts and reports keep adding up.
+type Erased struct {
+	Tickets       int // tickets whose subject, messages and events were emptied
+	Messages      int // messages emptied (the customer's, and every message of their tickets)
+	Attachments   int // attachments deleted
+	Quarantined   int // held raw mails that named the address, deleted
+	Alerts        int // alerts to the address or on the tickets, deleted
+	Subscriptions int // push subscriptions deleted
+	Sessions      int // sign-in sessions deleted
+	Codes         int // sign-in codes, sends and failures deleted
+	Webhooks      int // queued or delivered webhook payloads about the tickets, deleted
+}
+
+// AttachmentFile is an attachment with its bytes and the ticket it belongs to,
+// so the caller can check who may download it.
+type AttachmentFile struct {
+	AttachmentInfo
+	TicketID int64
+	Internal bool // on an internal note: agents only
+	Data     []byte
+}
+
+// Summary is one row of a ticket list.
+type Summary struct {
+	ID             int64
+	Number         int64
+	Subject        string
+	Status         Status
+	RequesterEmail string
+	AssigneeName   string
+	UpdatedAt      time.Time
+	// Queue signals (set by Queue only): the customer's name; since when
+	// the customer has waited (their last message came after the team's
+	// last public answer; zero when not waiting); whether they wrote since
+	// the viewing agent last opened the ticket.
+	RequesterName string
+	WaitingSince  time.Time
+	Unread        bool
+}
+
+// Event is one entry of a ticket's audit trail.
+type Event struct {
+	ID        int64
+	Kind      string
+	Actor     Actor
+	Detail    map[string]any
+	CreatedAt time.Time
+}
+
+// Customer is a person who writes to support.
+type Customer struct {
+	ID       int64
+	Email    string
+	Name     string
+	Language string
+}
+
+// ErrUnknownLanguage is a language the product does not speak.
+var ErrUnknownLanguage = errors.New("unknown language")
+
+// Signed returns a public reply's text with the agent's signature below it
+// ("-- " on a line of its own, as mail readers expect); text as is when the
+// agent has none.
+func Signed(text, signature string) string {
+	signature = strings.TrimSpace(signature)
+	if signature == "" {
+		return text
+	}
+	return strings.TrimRight(text, " \r\n") + "\n\n-- \n" + signature
+}
+
+// ErrBadSignature wraps why a signature cannot be saved.
+var ErrBadSignature = errors.New("signature")

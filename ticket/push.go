@@ -26,3 +26,10 @@ type PushSubscription struct {
 // subscribing one more drops the oldest (each alert is one request per
 // device, to hosts the browsers chose).
 const MaxPushDevices = 10
+
+// VAPIDKeyPair is the application server's key pair for VAPID (RFC 8292),
+// base64url: the public key uncompressed P-256, the private key its scalar.
+type VAPIDKeyPair struct {
+	Public  string
+	Private string
+}

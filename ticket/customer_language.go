@@ -1,8 +1,0 @@
-package ticket
-
-import (
-	"errors"
-)
-
-// ErrUnknownLanguage is a language the product does not speak.
-var ErrUnknownLanguage = errors.New("unknown language")
