@@ -85,7 +85,7 @@ func (in *Inbound) Prepare() {
 		return
 	}
 	in.search = searchVector(in.Subject, in.Text)
-	in.lang = lang.OfMail(in.Language, in.Subject+"\n"+in.Text)
+	in.lang = lang.OfMail(in.Language, in.Subject, in.Text)
 	in.prepared = true
 }
 
