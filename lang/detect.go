@@ -29,9 +29,15 @@ const maxDetectBytes = 240
 
 var (
 	supportedLangs = map[whatlanggo.Lang]bool{whatlanggo.Eng: true, whatlanggo.Spa: true}
-	// widerLangs are the languages near ours that a text may really be in.
-	widerLangs = map[whatlanggo.Lang]bool{whatlanggo.Eng: true, whatlanggo.Spa: true, whatlanggo.Por: true,
-		whatlanggo.Fra: true, whatlanggo.Ita: true, whatlanggo.Deu: true, whatlanggo.Nld: true}
+	// widerLangs are the languages near ours that a text may really be in:
+	// every weighed one.
+	widerLangs = func() map[whatlanggo.Lang]bool {
+		m := map[whatlanggo.Lang]bool{}
+		for _, l := range weighed {
+			m[l] = true
+		}
+		return m
+	}()
 )
 
 // Detect returns the supported language text is written in, or "" when the
