@@ -29,9 +29,15 @@ const maxDetectBytes = 240
 
 var (
 	supportedLangs = map[whatlanggo.Lang]bool{whatlanggo.Eng: true, whatlanggo.Spa: true}
-	// widerLangs are the languages near ours that a text may really be in.
-	widerLangs = map[whatlanggo.Lang]bool{whatlanggo.Eng: true, whatlanggo.Spa: true, whatlanggo.Por: true,
-		whatlanggo.Fra: true, whatlanggo.Ita: true, whatlanggo.Deu: true, whatlanggo.Nld: true}
+	// widerLangs are the languages near ours that a text may really be in:
+	// every weighed one.
+	widerLangs = func() map[whatlanggo.Lang]bool {
+		m := map[whatlanggo.Lang]bool{}
+		for _, l := range weighed {
+			m[l] = true
+		}
+		return m
+	}()
 )
 
 // Detect returns the supported language text is written in, or "" when the
@@ -50,18 +56,21 @@ func Detect(text string) string {
 	if l == "" {
 		return ""
 	}
-	ours := whatlanggo.DetectWithOptions(text, whatlanggo.Options{Whitelist: supportedLangs})
-	if ours.Lang.Iso6391() != l || ours.Confidence < MinConfidence {
+	if !writtenInLatin(text) {
+		return "" // none of the weighed languages is written in another script
+	}
+	s := score(text)
+	ours, sure := s.best(supportedLangs)
+	if ours.Iso6391() != l || sure < MinConfidence {
 		return ""
 	}
-	if l == "en" && ours.Confidence >= sureEnglish {
-		// English everyday words and a sure trigram verdict: the languages
-		// near Spanish need not be ruled out (the second pass is the costlier
-		// half of ingesting a mail that carries no language header).
+	if l == "en" && sure >= sureEnglish {
+		// English everyday words and a sure verdict between ours: English,
+		// whatever the languages near Spanish score (they rule out only a
+		// less sure English, and Spanish, which shares most with them).
 		return l
 	}
-	wide := whatlanggo.DetectWithOptions(text, whatlanggo.Options{Whitelist: widerLangs})
-	if !supportedLangs[wide.Lang] && wide.Confidence >= maxOtherConfidence {
+	if wide, sure := s.best(widerLangs); !supportedLangs[wide] && sure >= maxOtherConfidence {
 		return ""
 	}
 	return l

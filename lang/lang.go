@@ -74,10 +74,11 @@ func Resolve(s Sources, def string) string {
 
 // OfMail is the language of a mail: header (its Content-Language or
 // Accept-Language, already read by the parser) when it names a supported
-// language, else the detected language of text, else "".
-func OfMail(header, text string) string {
+// language, else the detected language of its subject and text, else "".
+func OfMail(header, subject, text string) string {
 	if n := Normalize(header); n != "" {
 		return n
 	}
-	return Detect(text)
+	// Detect reads the opening alone: a long text is not copied whole.
+	return Detect(subject + "\n" + text[:min(len(text), maxDetectBytes)])
 }

@@ -45,19 +45,22 @@ const (
 )
 
 // The mail's header comes before its text; detection fills in when the
-// header names nothing we speak.
+// header names nothing we speak, and reads the subject with the text.
 func TestOfMail(t *testing.T) {
-	tests := []struct{ header, text, want string }{
-		{"en", spanish, "en"},
-		{"es-ES", english, "es"},
-		{"", spanish, "es"},
-		{"fr", spanish, "es"},
-		{"", english, "en"},
-		{"", "", ""},
+	long := strings.Repeat(spanish+"\n", 200)
+	tests := []struct{ header, subject, text, want string }{
+		{"en", "", spanish, "en"},
+		{"es-ES", "", english, "es"},
+		{"", "", spanish, "es"},
+		{"fr", "", spanish, "es"},
+		{"", "", english, "en"},
+		{"", "", "", ""},
+		{"", "Hola, gracias por la ayuda", "ok", "es"},
+		{"", "Re: order", long, "es"},
 	}
 	for _, tt := range tests {
-		if got := lang.OfMail(tt.header, tt.text); got != tt.want {
-			t.Errorf("OfMail(%q, %.20q) = %q, want %q", tt.header, tt.text, got, tt.want)
+		if got := lang.OfMail(tt.header, tt.subject, tt.text); got != tt.want {
+			t.Errorf("OfMail(%q, %q, %.20q) = %q, want %q", tt.header, tt.subject, tt.text, got, tt.want)
 		}
 	}
 }

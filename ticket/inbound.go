@@ -84,7 +84,7 @@ func (in *Inbound) Prepare() {
 		return
 	}
 	in.search = SearchVector(in.Subject, in.Text)
-	in.lang = lang.OfMail(in.Language, in.Subject+"\n"+in.Text)
+	in.lang = lang.OfMail(in.Language, in.Subject, in.Text)
 	in.prepared = true
 }
 

@@ -64,11 +64,7 @@ func (d *base64Reader) Read(p []byte) (int, error) {
 			return 0, d.err
 		}
 		n, err := d.r.Read(d.raw)
-		for _, c := range d.raw[:n] {
-			if isBase64[c] {
-				d.in = append(d.in, c)
-			}
-		}
+		d.sift(d.raw[:n])
 		whole := len(d.in) / 4 * 4
 		if err != nil {
 			whole = len(d.in)
@@ -85,6 +81,22 @@ func (d *base64Reader) Read(p []byte) (int, error) {
 	n := copy(p, d.out)
 	d.out = d.out[n:]
 	return n, nil
+}
+
+// sift adds raw's base64 characters to d.in. It writes in place rather
+// than appending byte by byte: d.in holds fewer than 4 characters between
+// reads and has room for a whole chunk beside them, and every attachment
+// byte passes here.
+func (d *base64Reader) sift(raw []byte) {
+	in := d.in[:len(d.in)+len(raw)]
+	k := len(d.in)
+	for _, c := range raw {
+		in[k] = c
+		if isBase64[c] {
+			k++
+		}
+	}
+	d.in = in[:k]
 }
 
 var isBase64 = func() (t [256]bool) {
