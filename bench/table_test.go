@@ -96,6 +96,10 @@ func render(loadBefore, loadAfter string) string {
 	for _, r := range rows {
 		writeRow(&b, r)
 	}
+	// Where the time goes is written by hand, from profiles, beside the table.
+	if notes, err := os.ReadFile("notes.md"); err == nil {
+		b.WriteString("\n" + string(notes))
+	}
 	return b.String()
 }
 
