@@ -236,7 +236,10 @@ func knownMail(ctx context.Context, tx pgx.Tx, cp ticket.Checkpoint, mails []tic
 	// batch slower than the last. Mail of a
 	// removed mailbox (mailbox_id NULL) counts as known too: removing a
 	// mailbox and adding it again, the way to change its address, scans it
-	// from the start.
+	// from the start. It is planned for each batch's own values
+	// (QueryExecModeExec): a plan cached on a young, empty table filters the
+	// batch's UIDs instead of looking them up, reading the whole mailbox
+	// once a batch.
 	rows, err := tx.Query(ctx, `
 		SELECT uid, message_id, content_hash FROM messages
 		WHERE mailbox_id = $1 AND uidvalidity = $2 AND uid = ANY($3) AND uid IS NOT NULL
@@ -246,7 +249,7 @@ func knownMail(ctx context.Context, tx pgx.Tx, cp ticket.Checkpoint, mails []tic
 		UNION ALL
 		SELECT uid, '', NULL FROM quarantine
 		WHERE mailbox_id = $1 AND uidvalidity = $2 AND uid = ANY($3) AND uid IS NOT NULL`,
-		cp.MailboxID, int64(cp.UIDValidity), uids, ids)
+		pgx.QueryExecModeExec, cp.MailboxID, int64(cp.UIDValidity), uids, ids)
 	if err != nil {
 		return k, fmt.Errorf("dedup: %w", err)
 	}
