@@ -333,8 +333,9 @@ func (s *Store) openArgs(cp ticket.Checkpoint, m ticket.Mail, old *ticket.Ticket
 		nt.LinkedID = old.ID
 		detail["continues"] = old.Number
 	}
-	args := append(customerArgs(in.From, in.MailLanguage(), ""), nt.args()...)
 	msg := mailRow(cp, m)
+	nt.Search = msg.search
+	args := append(customerArgs(in.From, in.MailLanguage(), ""), nt.args()...)
 	msg.fromEmail = args[0].(string) // as the customer is known: lower case
 	args = append(args, msg.args()...)
 	args = append(args, string(ticket.ActorCustomer), "created", detail)

@@ -107,3 +107,26 @@ func TestSearchWholeAddressNamesThatCustomer(t *testing.T) {
 		}
 	}
 }
+
+// TestTicketFromMailIsBornWithItsWords: the ticket a mail opens is written
+// once, its words in place (a second write of the row, by the messages'
+// trigger, moves it from its first slot), and search finds them.
+func TestTicketFromMailIsBornWithItsWords(t *testing.T) {
+	f := newFixture(t, testConfig())
+	number := f.ingest(mail("ana@example.org", "Printer", "the zanzibarite tray")).Ticket
+	var ctid string
+	if err := f.store.Pool().QueryRow(f.ctx, `SELECT ctid::text FROM tickets WHERE number = $1`, number).Scan(&ctid); err != nil {
+		t.Fatal(err)
+	}
+	if ctid != "(0,1)" {
+		t.Errorf("the new ticket's row is at %s: written more than once", ctid)
+	}
+	if got := searchNumbers(t, f, "zanzibarite"); !slices.Equal(got, []int64{number}) {
+		t.Errorf("search finds %v, want [%d]", got, number)
+	}
+	// A reply's words are added.
+	f.ingest(mail("ana@example.org", fmt.Sprintf("Re: Printer [#%d]", number), "now quixotic too"))
+	if got := searchNumbers(t, f, "quixotic zanzibarite"); !slices.Equal(got, []int64{number}) {
+		t.Errorf("after the reply search finds %v, want [%d]", got, number)
+	}
+}
