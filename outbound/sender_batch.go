@@ -22,9 +22,14 @@ func (s *Sender) deliverBatch(ctx context.Context, c claim, rec *recorder) error
 		if d, ok := s.cfg.Deliverers[channel].(Serial); ok && d.Serial() {
 			workers = 1
 		}
+		st, staged := s.cfg.Deliverers[channel].(Staged)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if staged && workers == 1 {
+				b.runStaged(jobs, st, s.cfg.Workers)
+				return
+			}
 			b.run(jobs, workers)
 		}()
 	}
@@ -41,6 +46,17 @@ func (s *Sender) deliverBatch(ctx context.Context, c claim, rec *recorder) error
 // connection waits for (alerts/s measured back to back on 2 cores).
 type Serial interface {
 	Serial() bool
+}
+
+// Staged is a Serial Deliverer whose work splits into what may run ahead,
+// on other goroutines (composing an alert), and what may not overlap
+// (sending it): Stage does the first and returns the second, a Deliverer
+// for that one job. The sender stages the next jobs while it sends one, in
+// order: on an idle machine composing in parallel was a third faster, and
+// the sends still never overlap.
+type Staged interface {
+	Serial
+	Stage(job ticket.AlertJob) Deliverer
 }
 
 func byChannel(jobs []ticket.AlertJob) map[string][]ticket.AlertJob {
@@ -82,6 +98,54 @@ hand:
 	b.mu.Unlock()
 }
 
+// runStaged delivers jobs one at a time, in order, while up to workers
+// goroutines stage the jobs after it; those it could not start before ctx
+// ended are left unstarted (whatever staging did for them is dropped).
+func (b *batch) runStaged(jobs []ticket.AlertJob, st Staged, workers int) {
+	ready := make([]chan Deliverer, len(jobs))
+	for i := range ready {
+		ready[i] = make(chan Deliverer, 1)
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(max(workers, 1), len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				ready[i] <- st.Stage(jobs[i])
+			}
+		}()
+	}
+	stop := make(chan struct{})
+	go func() {
+		defer close(next)
+		for i := range jobs {
+			select {
+			case next <- i:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	started := 0
+send:
+	for i, job := range jobs {
+		select {
+		case d := <-ready[i]:
+			b.deliverWith(job, d)
+			started++
+		case <-b.ctx.Done():
+			break send
+		}
+	}
+	close(stop)
+	wg.Wait()
+	b.mu.Lock()
+	b.unstarted = append(b.unstarted, jobs[started:]...)
+	b.mu.Unlock()
+}
+
 // batch collects the outcome of one claimed batch.
 type batch struct {
 	s   *Sender
@@ -97,14 +161,24 @@ type batch struct {
 	unstarted []ticket.AlertJob // claimed, never attempted: handed back at the end
 }
 
-func (b *batch) deliver(job ticket.AlertJob) {
+func (b *batch) deliver(job ticket.AlertJob) { b.deliverWith(job, nil) }
+
+// deliverWith delivers job with d, or with its channel's deliverer when d
+// is nil, unless the batch has stopped starting deliveries.
+func (b *batch) deliverWith(job ticket.AlertJob, d Deliverer) {
 	if b.ctx.Err() != nil || time.Now().After(b.startBy) {
 		b.mu.Lock()
 		b.unstarted = append(b.unstarted, job)
 		b.mu.Unlock()
 		return
 	}
-	ok, err := b.s.deliver(b.ctx, job)
+	var ok bool
+	var err error
+	if d != nil {
+		ok, err = b.s.deliverWith(b.ctx, job, d)
+	} else {
+		ok, err = b.s.deliver(b.ctx, job)
+	}
 	if ok {
 		b.rec.add(job.ID)
 	}

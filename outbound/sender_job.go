@@ -15,17 +15,26 @@ import (
 // later, or failed. It reports whether the alert went out; the error is
 // the queue's, never the delivery's (that one is recorded, not returned).
 func (s *Sender) deliver(ctx context.Context, job ticket.AlertJob) (bool, error) {
-	log := s.log.With(slog.Int64("alert", job.ID), slog.Int64("ticket", job.TicketNumber),
-		slog.String("reason", string(job.Reason)), slog.String("channel", job.Channel), slog.Int("tries", job.Tries))
 	d, ok := s.cfg.Deliverers[job.Channel]
 	if !ok {
 		// Visibly failed rather than silently reclaimed forever; a later push
 		// channel is one more entry in SenderConfig.Deliverers.
-		log.ErrorContext(ctx, "alert failed: no deliverer for its channel")
+		s.jobLog(job).ErrorContext(ctx, "alert failed: no deliverer for its channel")
 		return false, s.record(ctx, job, func(ctx context.Context) error {
 			return s.cfg.Queue.FailAlert(ctx, job.ID, fmt.Sprintf("no deliverer for channel %q", job.Channel))
 		})
 	}
+	return s.deliverWith(ctx, job, d)
+}
+
+func (s *Sender) jobLog(job ticket.AlertJob) *slog.Logger {
+	return s.log.With(slog.Int64("alert", job.ID), slog.Int64("ticket", job.TicketNumber),
+		slog.String("reason", string(job.Reason)), slog.String("channel", job.Channel), slog.Int("tries", job.Tries))
+}
+
+// deliverWith is deliver with the job's deliverer chosen (or staged) already.
+func (s *Sender) deliverWith(ctx context.Context, job ticket.AlertJob, d Deliverer) (bool, error) {
+	log := s.jobLog(job)
 	err := d.Deliver(ctx, job)
 	switch {
 	case err == nil:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/mail"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -583,5 +584,55 @@ func TestSenderSerialDelivererGetsOneJobAtATime(t *testing.T) {
 	}
 	if sent := f.runOnce(t); sent != 8 || d.most != 1 {
 		t.Errorf("sent %d with up to %d deliveries at once, want 8 one at a time", sent, d.most)
+	}
+}
+
+// stagedDeliverer records the order of its sends, how many ever overlapped,
+// and whether jobs were staged ahead of the send in progress.
+type stagedDeliverer struct {
+	serialDeliverer
+	sent        []int64
+	staged      int
+	stagedAhead bool
+}
+
+func (d *stagedDeliverer) Stage(job ticket.AlertJob) Deliverer {
+	d.mu.Lock()
+	d.staged++
+	d.mu.Unlock()
+	return stagedSend{d}
+}
+
+type stagedSend struct{ d *stagedDeliverer }
+
+func (s stagedSend) Deliver(ctx context.Context, job ticket.AlertJob) error {
+	s.d.mu.Lock()
+	s.d.sent = append(s.d.sent, job.ID)
+	s.d.mu.Unlock()
+	err := s.d.serialDeliverer.Deliver(ctx, job)
+	s.d.mu.Lock()
+	// Staged one after another with their sends, no more would be staged
+	// than sent by the end of a send.
+	s.d.stagedAhead = s.d.stagedAhead || s.d.staged > len(s.d.sent)
+	s.d.mu.Unlock()
+	return err
+}
+
+// A Staged deliverer sends one job at a time, in the batch's order, while
+// the jobs after it are staged (composed) on other goroutines.
+func TestSenderStagesAheadAndSendsInOrder(t *testing.T) {
+	d := &stagedDeliverer{}
+	f := newSenderFixture(t, func(c *SenderConfig) { c.Workers, c.Deliverers["email"] = 4, d })
+	for id := range int64(8) {
+		f.queue.add(jobN(id + 1))
+	}
+	if sent := f.runOnce(t); sent != 8 || d.most != 1 {
+		t.Errorf("sent %d with up to %d sends at once, want 8 one at a time", sent, d.most)
+	}
+	if !slices.IsSorted(d.sent) || len(d.sent) != 8 {
+		t.Errorf("sent in the order %v, want the batch's", d.sent)
+	}
+	if !d.stagedAhead {
+		t.Error("no job was staged ahead of the send in progress")
 	}
 }
