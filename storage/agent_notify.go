@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/jackc/pgx/v5"
-	"inboxdesk/ticket"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"inboxdesk/ticket"
 )
 
 // notifyAgents queues, inside the caller's transaction (the same outbox as
@@ -107,17 +109,7 @@ func (s *Store) SetAgentNotify(ctx context.Context, agentID int64, events []tick
 // SetAgentChannels records which channels the agent's notices go on (an
 // agent without a subscribed browser gets email whatever it says).
 func (s *Store) SetAgentChannels(ctx context.Context, agentID int64, c ticket.AlertChannels) error {
-	if !c.Valid() {
-		return fmt.Errorf("agent channels: unknown choice %q", c)
-	}
-	tag, err := s.pool.Exec(ctx, `UPDATE agents SET notify_channels = $2 WHERE id = $1`, agentID, string(c))
-	if err != nil {
-		return fmt.Errorf("agent channels: %w", err)
-	}
-	if tag.RowsAffected() == 0 {
-		return ticket.ErrNotFound
-	}
-	return nil
+	return s.setChannels(ctx, "agent channels", `UPDATE agents SET notify_channels = $2 WHERE id = $1`, agentID, c)
 }
 
 // FollowMailbox makes the agent follow (or, follow false, stop following)

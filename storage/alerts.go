@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/jackc/pgx/v5"
-	"inboxdesk/ticket"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"inboxdesk/ticket"
 )
 
 // enqueueAlert queues the alerts to t's requester and participants inside
@@ -353,12 +355,18 @@ func (s *Store) AlertChannelsOf(ctx context.Context, customerID int64) (ticket.A
 
 // SetAlertChannels records the customer's channel choice.
 func (s *Store) SetAlertChannels(ctx context.Context, customerID int64, c ticket.AlertChannels) error {
+	return s.setChannels(ctx, "set alert channels", `UPDATE customers SET alert_channels = $2 WHERE id = $1`, customerID, c)
+}
+
+// setChannels checks the choice c and writes it with update, whose $1 is
+// the row's id and $2 the choice; what names the change in errors.
+func (s *Store) setChannels(ctx context.Context, what, update string, id int64, c ticket.AlertChannels) error {
 	if !c.Valid() {
-		return fmt.Errorf("set alert channels: unknown choice %q", c)
+		return fmt.Errorf("%s: unknown choice %q", what, c)
 	}
-	tag, err := s.pool.Exec(ctx, `UPDATE customers SET alert_channels = $2 WHERE id = $1`, customerID, string(c))
+	tag, err := s.pool.Exec(ctx, update, id, string(c))
 	if err != nil {
-		return fmt.Errorf("set alert channels: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	if tag.RowsAffected() == 0 {
 		return ticket.ErrNotFound
