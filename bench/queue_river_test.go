@@ -92,7 +92,7 @@ func TestQueueOwnAgainstRiver(t *testing.T) {
 		ours: fmt.Sprintf("%.0f µs", ownEnq.Seconds()*1e6), baseline: fmt.Sprintf("%.0f µs River", riverEnq.Seconds()*1e6),
 		ratio: fmt.Sprintf("%.2f×", ownEnq.Seconds()/riverEnq.Seconds()), target: "≤ River", met: ownEnq <= riverEnq})
 
-	own := ownDelivery(t, store, email, n)
+	own := deliverAll(t, store, email, n, "queue-own")
 	jobs := pendingJobs(t, store, n)
 	riv := riverDelivery(t, pool, rc, jobs)
 	addRow(row{figure: fmt.Sprintf("alerts delivered to a local SMTP sink, %d workers (own sender vs River)", workers),
@@ -142,25 +142,6 @@ func enqueueCosts(t *testing.T, pool *pgxpool.Pool, rc *river.Client[pgx.Tx]) (o
 		t.Fatal(err)
 	}
 	return own, riv
-}
-
-// ownDelivery sends the queued alerts with the product's sender.
-func ownDelivery(t *testing.T, store *storage.Store, d outbound.Deliverer, n int) float64 {
-	ctx := context.Background()
-	sender, err := outbound.NewSender(outbound.SenderConfig{Queue: store, BatchSize: 100, Logger: quiet(),
-		Deliverers: map[string]outbound.Deliverer{"email": d}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	for sent := 0; sent < n; {
-		k, err := sender.RunOnce(ctx)
-		if err != nil || k == 0 {
-			t.Fatalf("RunOnce = %d, %v after %d", k, err, sent)
-		}
-		sent += k
-	}
-	return float64(n) / time.Since(start).Seconds()
 }
 
 // pendingJobs returns the jobs of the alerts just sent, to send them again
